@@ -1,0 +1,35 @@
+"""The symbolic world: an archetype Entity-Component-System.
+
+See :mod:`fabula.ecs.world` for the World, :mod:`fabula.ecs.component` for
+declaring components, :mod:`fabula.ecs.archetype` for storage,
+:mod:`fabula.ecs.changes` for change tracking and :mod:`fabula.ecs.index` for
+the entity and field indexes.
+"""
+
+from fabula.ecs.archetype import Archetype
+from fabula.ecs.changes import ChangeLog, ChangeSet
+from fabula.ecs.component import ComponentInfo, component, component_info, validate_component
+from fabula.ecs.index import EntityIndex, EntitySet, FieldIndex
+from fabula.ecs.query import Query
+from fabula.ecs.registry import ComponentRegistry
+from fabula.ecs.view import Columns
+from fabula.ecs.world import World, entity_generation, entity_index
+
+__all__ = [
+    "Archetype",
+    "ChangeLog",
+    "ChangeSet",
+    "Columns",
+    "ComponentInfo",
+    "ComponentRegistry",
+    "EntityIndex",
+    "EntitySet",
+    "FieldIndex",
+    "Query",
+    "World",
+    "component",
+    "component_info",
+    "entity_generation",
+    "entity_index",
+    "validate_component",
+]

@@ -1,0 +1,212 @@
+"""Archetype storage: one table per distinct set of component types.
+
+An archetype holds every entity whose component types are exactly its
+``types``. Its storage is a table: the entity column (a list of handles) plus
+one column per component type. Object components live in Python lists;
+columnar components live in one numpy array per field, over-allocated and
+grown by doubling so appends are amortised O(1).
+
+Invariants (enforced here and by :class:`~fabula.ecs.world.World`):
+    * a world has exactly one archetype per distinct set of types
+      (``World._archetypes_by_types``);
+    * every column of an archetype has exactly ``len(entities)`` live rows;
+      row ``i`` of every column belongs to ``entities[i]``;
+    * rows are removed by swap-remove: the last row moves into the hole, so the
+      columns stay dense and the caller must re-point the moved entity's row;
+    * archetypes are never deleted, even when empty, so cached query matches
+      and transition edges stay valid for the world's lifetime.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fabula.ecs.component import ComponentInfo, component_info
+
+__all__ = ["Archetype"]
+
+_INITIAL_CAPACITY = 8
+
+
+class Archetype:
+    """The table of all entities that have exactly ``types``.
+
+    Attributes:
+        id: position in the world's archetype list (creation order).
+        types: the component types, as a frozenset.
+        entities: entity handles, one per row.
+        objects: component type -> list of instances (object components).
+        numeric: component type -> {field: numpy array of ``capacity`` rows}
+            (columnar components; only the first ``len(entities)`` rows are live).
+        add_edges / remove_edges: cached transitions to the archetype with one
+            type more / one type fewer, filled as they are first taken.
+        version: bumped on every row added or removed; caches keyed on it
+            (the entity array) know when they are stale.
+    """
+
+    __slots__ = (
+        "_entity_array",
+        "add_edges",
+        "capacity",
+        "entities",
+        "id",
+        "infos",
+        "numeric",
+        "objects",
+        "remove_edges",
+        "types",
+        "version",
+    )
+
+    def __init__(self, archetype_id: int, types: frozenset[type]) -> None:
+        self.id = archetype_id
+        self.types = types
+        self.entities: list[int] = []
+        self.infos: dict[type, ComponentInfo] = {}
+        self.objects: dict[type, list[Any]] = {}
+        self.numeric: dict[type, dict[str, np.ndarray]] = {}
+        self.capacity = 0
+        # Deterministic column order: by stable name, then qualified name.
+        for ctype in sorted(types, key=lambda t: (component_info(t).name, t.__qualname__)):
+            info = component_info(ctype)
+            self.infos[ctype] = info
+            if info.columnar:
+                self.numeric[ctype] = {}
+            else:
+                self.objects[ctype] = []
+        if self.numeric:
+            self._allocate(_INITIAL_CAPACITY)
+        self.add_edges: dict[type, Archetype] = {}
+        self.remove_edges: dict[type, Archetype] = {}
+        self.version = 0
+        self._entity_array: tuple[int, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __repr__(self) -> str:
+        names = ", ".join(info.name for info in self.infos.values())
+        return f"<Archetype #{self.id} [{names}] rows={len(self.entities)}>"
+
+    # -- numeric capacity ---------------------------------------------------
+
+    def _allocate(self, capacity: int) -> None:
+        n = len(self.entities)
+        for ctype, fields in self.numeric.items():
+            info = self.infos[ctype]
+            for field, dtype in zip(info.fields, info.dtypes, strict=True):
+                new = np.zeros(capacity, dtype=dtype)
+                old = fields.get(field)
+                if old is not None and n:
+                    new[:n] = old[:n]
+                fields[field] = new
+        self.capacity = capacity
+
+    def reserve(self, extra: int) -> None:
+        """Make room for ``extra`` more rows in the numeric columns."""
+        need = len(self.entities) + extra
+        if self.numeric and need > self.capacity:
+            capacity = max(self.capacity * 2, _INITIAL_CAPACITY)
+            while capacity < need:
+                capacity *= 2
+            self._allocate(capacity)
+
+    # -- rows ------------------------------------------------------------------
+
+    def append(self, entity: int, values: dict[type, Any]) -> int:
+        """Append one row; ``values`` maps every type of this archetype to a
+        component instance (or anything with the columnar fields as attributes).
+
+        Returns:
+            The new row's index.
+        """
+        row = len(self.entities)
+        if self.numeric:
+            if row >= self.capacity:
+                self.reserve(1)
+            for ctype, fields in self.numeric.items():
+                value = values[ctype]
+                for field, array in fields.items():
+                    array[row] = getattr(value, field)
+        for ctype, column in self.objects.items():
+            column.append(values[ctype])
+        self.entities.append(entity)
+        self.version += 1
+        return row
+
+    def row_values(self, row: int) -> dict[type, Any]:
+        """The components of ``row``: instances for object columns, and for
+        columnar ones a fresh instance built from the column values."""
+        values: dict[type, Any] = {ctype: column[row] for ctype, column in self.objects.items()}
+        for ctype, fields in self.numeric.items():
+            values[ctype] = self.materialize(ctype, row)
+        return values
+
+    def materialize(self, ctype: type, row: int) -> Any:
+        """Build a plain instance of columnar ``ctype`` from row ``row``."""
+        fields = self.numeric[ctype]
+        return ctype(**{field: array[row].item() for field, array in fields.items()})
+
+    def copy_row_into(self, row: int, dest: Archetype, overrides: dict[type, Any]) -> int:
+        """Append row ``row`` to ``dest``, taking shared columns from here and
+        the rest from ``overrides``; return the new row in ``dest``."""
+        new_row = len(dest.entities)
+        if dest.numeric:
+            if new_row >= dest.capacity:
+                dest.reserve(1)
+            for ctype, fields in dest.numeric.items():
+                source = self.numeric.get(ctype)
+                if ctype in overrides or source is None:
+                    value = overrides[ctype]
+                    for field, array in fields.items():
+                        array[new_row] = getattr(value, field)
+                else:
+                    for field, array in fields.items():
+                        array[new_row] = source[field][row]
+        for ctype, column in dest.objects.items():
+            if ctype in overrides:
+                column.append(overrides[ctype])
+            else:
+                column.append(self.objects[ctype][row])
+        dest.entities.append(self.entities[row])
+        dest.version += 1
+        return new_row
+
+    def swap_remove(self, row: int) -> int | None:
+        """Remove ``row`` by moving the last row into it.
+
+        Returns:
+            The entity that moved into ``row`` (its row index must be updated
+            by the caller), or ``None`` if ``row`` was the last row.
+        """
+        entities = self.entities
+        last = len(entities) - 1
+        moved: int | None = None
+        if row != last:
+            moved = entities[row] = entities[last]
+            for column in self.objects.values():
+                column[row] = column[last]
+            for fields in self.numeric.values():
+                for array in fields.values():
+                    array[row] = array[last]
+        entities.pop()
+        for column in self.objects.values():
+            column.pop()
+        self.version += 1
+        return moved
+
+    def entity_array(self) -> np.ndarray:
+        """The entity column as an int64 array, cached until rows change."""
+        cached = self._entity_array
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        array = np.array(self.entities, dtype=np.int64)
+        array.flags.writeable = False
+        self._entity_array = (self.version, array)
+        return array
+
+    def nbytes(self) -> int:
+        """Bytes held by the numeric columns (capacity included)."""
+        return sum(a.nbytes for fields in self.numeric.values() for a in fields.values())

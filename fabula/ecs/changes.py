@@ -1,0 +1,135 @@
+"""Change tracking: what happened to the world since a consumer last looked.
+
+The persistence layer flushes only what changed, and field indexes re-read
+only what may have moved. Both consume a :class:`ChangeLog`, which the World
+feeds as changes happen. A world with no logs attached pays nothing.
+
+The rule (see ``docs/architecture.md``, "Change tracking"): **handing out
+write access marks the component changed**, as Bevy's change detection does.
+
+* ``world.get(e, C)`` / ``try_get`` / ``components(e)`` mark ``(e, C)``;
+  pass ``readonly=True`` to read without marking.
+* ``world.query(...)`` marks each yielded component column of each archetype
+  it visits (one mark per archetype and type, not per row, so the hot loop
+  stays untouched); ``readonly=True`` marks nothing.
+* a columnar row view marks ``(e, C)`` on each attribute write;
+  ``world.query_columns(...)`` marks whole columns unless ``readonly=True``,
+  in which case its arrays are read-only and a write raises.
+* ``spawn``, ``insert``, ``remove`` and ``despawn`` are recorded as such.
+* an entity that leaves an archetype whose column was marked carries the mark
+  with it, so a mutation made through a query is not lost when the entity
+  moves before the log is read.
+
+``readonly=True`` on an *object* component is a promise the World cannot
+check: mutating an object obtained that way is not tracked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fabula.ecs.archetype import Archetype
+    from fabula.ecs.world import World
+
+__all__ = ["ChangeLog", "ChangeSet"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """The net changes between two calls to :meth:`ChangeLog.take`.
+
+    Attributes:
+        spawned: entities created since, and still alive (all their
+            components are new; they appear in no other field).
+        despawned: entities that existed before and are gone now.
+        written: component type -> entities (alive, not newly spawned) whose
+            component of that type was inserted, replaced or possibly mutated.
+        removed: component type -> entities (alive, not newly spawned) that
+            lost that component.
+    """
+
+    spawned: frozenset[int] = frozenset()
+    despawned: frozenset[int] = frozenset()
+    written: dict[type, frozenset[int]] = field(default_factory=dict)
+    removed: dict[type, frozenset[int]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.spawned or self.despawned or self.written or self.removed)
+
+    def count(self) -> int:
+        """Number of entity-level and component-level changes."""
+        return (
+            len(self.spawned)
+            + len(self.despawned)
+            + sum(map(len, self.written.values()))
+            + sum(map(len, self.removed.values()))
+        )
+
+
+class ChangeLog:
+    """Raw change notifications for one consumer, normalised on :meth:`take`.
+
+    Obtain one with ``world.track_changes(types=None)``; release it with
+    ``world.untrack_changes(log)``. ``types`` limits the log to changes that
+    involve those component types (field indexes use this).
+    """
+
+    __slots__ = ("columns", "despawned", "removed", "spawned", "types", "world", "written")
+
+    def __init__(self, world: World, types: Collection[type] | None = None) -> None:
+        self.world = world
+        self.types: frozenset[type] | None = None if types is None else frozenset(types)
+        self.spawned: set[int] = set()
+        self.despawned: set[int] = set()
+        self.written: set[tuple[int, type]] = set()
+        self.removed: set[tuple[int, type]] = set()
+        self.columns: set[tuple[Archetype, type]] = set()
+
+    def wants(self, ctype: type) -> bool:
+        """Whether this log records changes to ``ctype``."""
+        return self.types is None or ctype in self.types
+
+    def __bool__(self) -> bool:
+        return bool(self.spawned or self.despawned or self.written or self.removed or self.columns)
+
+    def clear(self) -> None:
+        """Forget everything recorded so far."""
+        self.spawned.clear()
+        self.despawned.clear()
+        self.written.clear()
+        self.removed.clear()
+        self.columns.clear()
+
+    def take(self) -> ChangeSet:
+        """Return the net changes since the last take, and start over.
+
+        Marks on an entity that is gone, or on a component it no longer has,
+        are dropped; whole-column marks are expanded to the rows now in the
+        column.
+        """
+        world = self.world
+        alive = world.__contains__
+        spawned = frozenset(e for e in self.spawned if alive(e))
+        despawned = frozenset(e for e in self.despawned if not alive(e))
+        written: dict[type, set[int]] = {}
+        for entity, ctype in self.written:
+            if entity not in spawned and alive(entity) and world.has(entity, ctype):
+                written.setdefault(ctype, set()).add(entity)
+        for archetype, ctype in self.columns:
+            rows = [e for e in archetype.entities if e not in spawned] if spawned else archetype.entities
+            if rows:
+                written.setdefault(ctype, set()).update(rows)
+        removed: dict[type, set[int]] = {}
+        for entity, ctype in self.removed:
+            if entity not in spawned and alive(entity) and not world.has(entity, ctype):
+                removed.setdefault(ctype, set()).add(entity)
+        self.clear()
+        return ChangeSet(
+            spawned=spawned,
+            despawned=despawned,
+            written={t: frozenset(s) for t, s in written.items()},
+            removed={t: frozenset(s) for t, s in removed.items()},
+        )

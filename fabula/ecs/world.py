@@ -1,0 +1,789 @@
+"""The World: entities, their components, queries and indexes.
+
+Entities are plain ``int`` handles packing a slot index (low 32 bits) and a
+generation (high bits). Despawning bumps the slot's generation, so a stale
+handle is detected (:class:`~fabula.errors.DespawnedEntityError`) and is never
+aliased to a newer entity that reuses the slot.
+
+Storage is archetypal (:mod:`fabula.ecs.archetype`). Per slot the world keeps
+the archetype and the row the entity occupies; these two arrays and the
+archetype tables are the only copies of the state, and every structural
+operation below updates them together.
+
+Structural changes during iteration: while any ``query``, ``query_columns`` or
+``entities_with[C]`` iteration is running, ``spawn``, ``insert``, ``remove``,
+``try_remove`` and ``despawn`` are **deferred** to a command buffer and applied,
+in call order, as soon as the outermost iteration ends (or is closed).
+``spawn`` still returns the new handle at once; the entity exists when the
+iteration ends. ``spawn_batch`` during iteration is an error.
+"""
+
+from __future__ import annotations
+
+import random
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
+from typing import Any, TypeVar, overload
+
+import numpy as np
+
+from fabula.ecs.archetype import Archetype
+from fabula.ecs.changes import ChangeLog
+from fabula.ecs.component import component_info
+from fabula.ecs.index import EntityIndex, FieldIndex
+from fabula.ecs.query import Query
+from fabula.ecs.view import Columns, row_view_class
+from fabula.errors import (
+    DespawnedEntityError,
+    EcsError,
+    EntityError,
+    MissingComponentError,
+    StructuralChangeError,
+)
+
+__all__ = ["World", "entity_generation", "entity_index"]
+
+C = TypeVar("C")
+C1 = TypeVar("C1")
+C2 = TypeVar("C2")
+C3 = TypeVar("C3")
+
+_INDEX_BITS = 32
+_INDEX_MASK = (1 << _INDEX_BITS) - 1
+_NO_LOGS: tuple[ChangeLog, ...] = ()
+
+
+def entity_index(entity: int) -> int:
+    """The slot index of an entity handle."""
+    return entity & _INDEX_MASK
+
+
+def entity_generation(entity: int) -> int:
+    """The generation of an entity handle (how often its slot was reused)."""
+    return entity >> _INDEX_BITS
+
+
+def _label(entity: int) -> str:
+    gen = entity >> _INDEX_BITS
+    return f"entity {entity & _INDEX_MASK}" + (f" (generation {gen})" if gen else "")
+
+
+class World:
+    """All entities and components of one game or simulation.
+
+    Args:
+        seed: seed of :attr:`rng`, the world's random number generator. All
+            game randomness must come from it so that replaying a journal is
+            deterministic.
+
+    Example:
+        >>> from fabula.ecs import World, component
+        >>> @component
+        ... class Name:
+        ...     text: str
+        >>> world = World()
+        >>> lamp = world.spawn(Name("brass lamp"))
+        >>> world.get(lamp, Name).text
+        'brass lamp'
+        >>> lamp in world.entities_with[Name]
+        True
+    """
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.rng = random.Random(seed)
+        self._gen = array("q")
+        self._row_of = array("q")
+        self._arch_of: list[Archetype | None] = []
+        self._free: list[int] = []
+        self._alive = 0
+        self._empty = Archetype(0, frozenset())
+        self._archetypes: list[Archetype] = [self._empty]
+        self._by_types: dict[frozenset[type], Archetype] = {frozenset(): self._empty}
+        self._spawn_targets: dict[tuple[type, ...], Archetype] = {}
+        self._queries: dict[Any, Query] = {}
+        self._with_type: dict[type, Query] = {}
+        self._iterating = 0
+        self._deferred: list[tuple[Any, tuple[Any, ...]]] = []
+        self._logs: list[ChangeLog] = []
+        self._logs_by_type: dict[type, tuple[ChangeLog, ...]] = {}
+        self._indexes: dict[tuple[type, str], FieldIndex] = {}
+        self.entities_with = EntityIndex(self)
+        """``entities_with[C]``: the live set of entities having ``C``, in O(1)."""
+
+    # ------------------------------------------------------------------ basics
+
+    def __len__(self) -> int:
+        return self._alive
+
+    def __contains__(self, entity: object) -> bool:
+        try:
+            idx = entity & _INDEX_MASK  # type: ignore[operator]
+            return (
+                self._gen[idx] == entity >> _INDEX_BITS  # type: ignore[operator]
+                and self._arch_of[idx] is not None
+            )
+        except (TypeError, IndexError):
+            return False
+
+    def __repr__(self) -> str:
+        return f"<World {self._alive} entities, {len(self._archetypes)} archetypes>"
+
+    def entities(self) -> Iterator[int]:
+        """Every live entity, archetype by archetype (a defined, stable order)."""
+        return self._iter_entities(self._archetypes)
+
+    @property
+    def archetypes(self) -> Sequence[Archetype]:
+        """The archetype tables, in creation order (read-only use)."""
+        return tuple(self._archetypes)
+
+    # --------------------------------------------------------------- spawning
+
+    def spawn(self, *components: Any) -> int:
+        """Create an entity with ``components`` (at most one per type); return its handle.
+
+        Raises:
+            EcsError: two components of the same type were given.
+        """
+        types = tuple(map(type, components))
+        arch = self._spawn_targets.get(types)
+        if arch is None:
+            arch = self._spawn_target(types)
+        free = self._free
+        if free:
+            idx = free.pop()
+            entity = idx | (self._gen[idx] << _INDEX_BITS)
+        else:
+            entity = idx = len(self._arch_of)
+            self._gen.append(0)
+            self._row_of.append(0)
+            self._arch_of.append(None)
+        if self._iterating:
+            self._deferred.append((self._place, (entity, arch, dict(zip(types, components)))))
+            return entity
+        self._place(entity, arch, dict(zip(types, components)))
+        return entity
+
+    def _place(self, entity: int, arch: Archetype, values: dict[type, Any]) -> None:
+        idx = entity & _INDEX_MASK
+        if self._gen[idx] != entity >> _INDEX_BITS:  # despawned before it was placed
+            return
+        self._row_of[idx] = arch.append(entity, values)
+        self._arch_of[idx] = arch
+        self._alive += 1
+        if self._logs:
+            for log in self._logs:
+                if log.types is None or not log.types.isdisjoint(arch.types):
+                    log.spawned.add(entity)
+
+    def _spawn_target(self, types: tuple[type, ...]) -> Archetype:
+        key = frozenset(types)
+        if len(key) != len(types):
+            dupes = sorted({t.__name__ for t in types if types.count(t) > 1})
+            raise EcsError(
+                f"spawn() got two or more components of type {', '.join(dupes)}; an entity "
+                "holds at most one component per type."
+            )
+        arch = self._archetype(key)
+        self._spawn_targets[types] = arch
+        return arch
+
+    def spawn_batch(self, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]]) -> np.ndarray:
+        """Spawn many entities at once from arrays; return their handles.
+
+        Args:
+            columns: per component type, either a mapping ``{field: array}``
+                (columnar components, or object components built per row) or
+                a sequence of ready instances (object components). All columns
+                must have the same length.
+
+        Returns:
+            An int64 array of the new handles, in row order.
+
+        Raises:
+            EcsError: lengths differ, a field is missing or unknown.
+            StructuralChangeError: called while a query is iterating.
+        """
+        if self._iterating:
+            raise StructuralChangeError(
+                "spawn_batch() cannot run while a query is iterating; call it after the loop."
+            )
+        if not columns:
+            return np.empty(0, dtype=np.int64)
+        arch = self._archetype(frozenset(columns))
+        count = self._batch_length(columns)
+        arch.reserve(count)
+        start = len(arch.entities)
+        for ctype, data in columns.items():
+            info = component_info(ctype)
+            if info.columnar:
+                fields = arch.numeric[ctype]
+                for field, array_ in fields.items():
+                    if field in data:  # type: ignore[operator]
+                        array_[start : start + count] = data[field]  # type: ignore[index]
+                    else:
+                        array_[start : start + count] = self._field_default(ctype, field)
+            elif isinstance(data, Mapping):
+                keys = list(data)
+                rows = zip(*(data[k] for k in keys), strict=True)
+                arch.objects[ctype].extend(ctype(**dict(zip(keys, r))) for r in rows)
+            else:
+                arch.objects[ctype].extend(data)
+        first = len(self._arch_of)
+        ids = np.arange(first, first + count, dtype=np.int64)
+        arch.entities.extend(range(first, first + count))
+        arch.version += 1
+        self._arch_of.extend(repeat(arch, count))
+        self._gen.frombytes(np.zeros(count, dtype=np.int64).tobytes())
+        self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
+        self._alive += count
+        for log in self._logs:
+            if log.types is None or not log.types.isdisjoint(arch.types):
+                log.spawned.update(range(first, first + count))
+        return ids
+
+    @staticmethod
+    def _batch_length(columns: Mapping[type, Any]) -> int:
+        lengths: dict[str, int] = {}
+        for ctype, data in columns.items():
+            info = component_info(ctype)
+            if isinstance(data, Mapping):
+                unknown = set(data) - set(info.fields) if info.fields else set()
+                if unknown:
+                    raise EcsError(
+                        f"spawn_batch(): {info.name} has no field(s) {', '.join(sorted(unknown))}."
+                    )
+                for field, values in data.items():
+                    lengths[f"{info.name}.{field}"] = len(values)
+            else:
+                lengths[info.name] = len(data)
+        distinct = set(lengths.values())
+        if len(distinct) > 1:
+            detail = ", ".join(f"{k}={v}" for k, v in lengths.items())
+            raise EcsError(f"spawn_batch(): columns differ in length ({detail}); make them equal.")
+        return distinct.pop() if distinct else 0
+
+    @staticmethod
+    def _field_default(ctype: type, field: str) -> Any:
+        import dataclasses
+
+        for f in dataclasses.fields(ctype):
+            if f.name == field:
+                if f.default is not dataclasses.MISSING:
+                    return f.default
+                if f.default_factory is not dataclasses.MISSING:
+                    return f.default_factory()
+        raise EcsError(
+            f"spawn_batch(): no values for {component_info(ctype).name}.{field}, "
+            "and the field has no default."
+        )
+
+    def despawn(self, entity: int) -> None:
+        """Destroy an entity and all its components; its handle becomes stale.
+
+        Raises:
+            EntityError: the entity does not exist (or was already despawned).
+        """
+        if self._iterating:
+            self._check_deferrable(entity)
+            self._deferred.append((self._despawn_now, (entity,)))
+            return
+        self._despawn_now(entity)
+
+    def _despawn_now(self, entity: int) -> None:
+        arch, row = self._locate(entity)
+        idx = entity & _INDEX_MASK
+        moved = arch.swap_remove(row)
+        if moved is not None:
+            self._row_of[moved & _INDEX_MASK] = row
+        self._arch_of[idx] = None
+        self._gen[idx] += 1
+        self._free.append(idx)
+        self._alive -= 1
+        for log in self._logs:
+            if log.types is None or not log.types.isdisjoint(arch.types):
+                if entity in log.spawned:
+                    log.spawned.discard(entity)
+                else:
+                    log.despawned.add(entity)
+
+    # -------------------------------------------------------------- structure
+
+    def insert(self, entity: int, *components: Any) -> None:
+        """Add components to an entity, replacing any of the same type.
+
+        Raises:
+            EntityError: the entity does not exist.
+            EcsError: two components of the same type were given.
+        """
+        if self._iterating:
+            self._check_deferrable(entity)
+            self._deferred.append((self._insert_now, (entity, components)))
+            return
+        self._insert_now(entity, components)
+
+    def _insert_now(self, entity: int, components: tuple[Any, ...]) -> None:
+        arch, row = self._locate(entity)
+        new: dict[type, Any] = {}
+        for value in components:
+            ctype = type(value)
+            if ctype in new:
+                raise EcsError(
+                    f"insert() got two {ctype.__name__} components for {_label(entity)}; "
+                    "pass one per type."
+                )
+            new[ctype] = value
+        target = arch
+        for ctype in new:
+            if ctype not in target.types:
+                target = self._edge_add(target, ctype)
+        if target is arch:
+            for ctype, value in new.items():
+                column = arch.objects.get(ctype)
+                if column is not None:
+                    column[row] = value
+                else:
+                    for field, array_ in arch.numeric[ctype].items():
+                        array_[row] = getattr(value, field)
+        else:
+            self._move(entity, arch, row, target, new)
+        if self._logs:
+            for ctype in new:
+                for log in self._logs_for(ctype):
+                    log.written.add((entity, ctype))
+                    log.removed.discard((entity, ctype))
+
+    def remove(self, entity: int, *component_types: type) -> None:
+        """Remove components from an entity.
+
+        Raises:
+            EntityError: the entity does not exist.
+            MissingComponentError: the entity lacks one of the types (nothing
+                is removed then). Use :meth:`try_remove` where absence is fine.
+        """
+        self._remove(entity, component_types, strict=True)
+
+    def try_remove(self, entity: int, *component_types: type) -> None:
+        """Remove those of ``component_types`` the entity has; ignore the rest.
+
+        Raises:
+            EntityError: the entity does not exist.
+        """
+        self._remove(entity, component_types, strict=False)
+
+    def _remove(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
+        if self._iterating:
+            self._check_deferrable(entity)
+            self._deferred.append((self._remove_now, (entity, types, strict)))
+            return
+        self._remove_now(entity, types, strict)
+
+    def _remove_now(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
+        arch, row = self._locate(entity)
+        if strict:
+            for ctype in types:
+                if ctype not in arch.types:
+                    raise self._missing(entity, ctype, arch)
+        target = arch
+        gone = [t for t in dict.fromkeys(types) if t in arch.types]
+        if not gone:
+            return
+        for ctype in gone:
+            target = self._edge_remove(target, ctype)
+        self._move(entity, arch, row, target, {})
+        if self._logs:
+            for ctype in gone:
+                for log in self._logs_for(ctype):
+                    log.removed.add((entity, ctype))
+                    log.written.discard((entity, ctype))
+
+    def _move(
+        self, entity: int, src: Archetype, row: int, dst: Archetype, new: dict[type, Any]
+    ) -> None:
+        new_row = src.copy_row_into(row, dst, new)
+        moved = src.swap_remove(row)
+        if moved is not None:
+            self._row_of[moved & _INDEX_MASK] = row
+        idx = entity & _INDEX_MASK
+        self._arch_of[idx] = dst
+        self._row_of[idx] = new_row
+        if self._logs:  # a column mark on `src` must follow the entity out
+            for log in self._logs:
+                if log.columns:
+                    for ctype in dst.types:
+                        if (src, ctype) in log.columns:
+                            log.written.add((entity, ctype))
+
+    # -------------------------------------------------------------- archetypes
+
+    def _archetype(self, types: frozenset[type]) -> Archetype:
+        arch = self._by_types.get(types)
+        if arch is None:
+            for ctype in types:
+                if not isinstance(ctype, type):
+                    raise EcsError(f"{ctype!r} is not a component type.")
+                component_info(ctype)  # validates the declaration once
+            arch = Archetype(len(self._archetypes), types)
+            self._archetypes.append(arch)
+            self._by_types[types] = arch
+        return arch
+
+    def _edge_add(self, arch: Archetype, ctype: type) -> Archetype:
+        target = arch.add_edges.get(ctype)
+        if target is None:
+            target = arch.add_edges[ctype] = self._archetype(arch.types | {ctype})
+            target.remove_edges[ctype] = arch
+        return target
+
+    def _edge_remove(self, arch: Archetype, ctype: type) -> Archetype:
+        target = arch.remove_edges.get(ctype)
+        if target is None:
+            target = arch.remove_edges[ctype] = self._archetype(arch.types - {ctype})
+            target.add_edges[ctype] = arch
+        return target
+
+    def _match(self, all_of: tuple[type, ...], none_of: Iterable[type]) -> Query:
+        key = (all_of, none_of if none_of.__class__ is tuple else tuple(none_of))
+        query = self._queries.get(key)
+        if query is None:
+            query = self._queries[key] = Query(all_of, frozenset(key[1]))
+        if query.seen != len(self._archetypes):
+            query.update(self._archetypes)
+        return query
+
+    def _archetypes_with(self, ctype: type) -> list[Archetype]:
+        query = self._with_type.get(ctype)
+        if query is None:
+            query = self._with_type[ctype] = Query((ctype,), frozenset())
+        if query.seen != len(self._archetypes):
+            query.update(self._archetypes)
+        return query.archetypes
+
+    # ------------------------------------------------------------------ access
+
+    def _locate(self, entity: int) -> tuple[Archetype, int]:
+        try:
+            idx = entity & _INDEX_MASK
+            arch = self._arch_of[idx]
+            if arch is not None and self._gen[idx] == entity >> _INDEX_BITS:
+                return arch, self._row_of[idx]
+        except (TypeError, IndexError):
+            pass
+        raise self._no_entity(entity)
+
+    def _check_deferrable(self, entity: int) -> None:
+        """Accept live handles and handles reserved by a deferred spawn."""
+        try:
+            if self._gen[entity & _INDEX_MASK] == entity >> _INDEX_BITS:
+                return
+        except (TypeError, IndexError):
+            pass
+        raise self._no_entity(entity)
+
+    def _no_entity(self, entity: object) -> EntityError:
+        if not isinstance(entity, int | np.integer) or entity < 0:
+            return EntityError(
+                entity, f"{entity!r} is not an entity handle (handles are the ints spawn() returns)."
+            )
+        idx, gen = entity & _INDEX_MASK, entity >> _INDEX_BITS  # type: ignore[operator]
+        label = _label(entity)  # type: ignore[arg-type]
+        if idx >= len(self._gen) or gen > self._gen[idx]:
+            return EntityError(entity, f"{label} was never spawned in this world.")
+        if gen < self._gen[idx]:
+            return DespawnedEntityError(
+                entity,
+                f"{label} was despawned; this handle is stale. Drop references to an entity "
+                "when it is despawned (listen for OnDeath or check `entity in world`).",
+            )
+        return EntityError(
+            entity,
+            f"{label} was spawned while a query was iterating and exists once that iteration "
+            "ends; use it after the loop.",
+        )
+
+    def _missing(self, entity: int, ctype: type, arch: Archetype) -> MissingComponentError:
+        has = [info.name for info in arch.infos.values()]
+        return MissingComponentError(entity, ctype, _label(entity), has)
+
+    @overload
+    def get(self, entity: int, component_type: type[C], *, readonly: bool = ...) -> C: ...
+    @overload
+    def get(self, entity: int, component_type: Any, *, readonly: bool = ...) -> Any: ...
+
+    def get(self, entity: int, component_type: Any, *, readonly: bool = False) -> Any:
+        """The entity's component of ``component_type``.
+
+        For object components this is the stored instance (mutate it in
+        place); for columnar ones, a row view writing through to the columns.
+        Without ``readonly=True`` the component is marked changed.
+
+        Raises:
+            EntityError: the entity does not exist (DespawnedEntityError if stale).
+            MissingComponentError: the entity lacks the component.
+        """
+        idx = entity & _INDEX_MASK
+        try:
+            arch = self._arch_of[idx]
+            if self._gen[idx] == entity >> _INDEX_BITS and arch is not None:
+                column = arch.objects.get(component_type)
+                if column is not None:
+                    if self._logs and not readonly:
+                        self._mark_written(entity, component_type)
+                    return column[self._row_of[idx]]
+                if component_type in arch.numeric:
+                    return row_view_class(component_type)(self, entity)
+                raise self._missing(entity, component_type, arch)
+        except (TypeError, IndexError):
+            pass
+        raise self._no_entity(entity)
+
+    def try_get(self, entity: int, component_type: type[C], *, readonly: bool = False) -> C | None:
+        """Like :meth:`get`, but ``None`` when the entity lacks the component.
+
+        Raises:
+            EntityError: the entity does not exist.
+        """
+        arch, _ = self._locate(entity)
+        if component_type not in arch.types:
+            return None
+        return self.get(entity, component_type, readonly=readonly)
+
+    def has(self, entity: int, *component_types: type) -> bool:
+        """Whether the entity has every one of ``component_types``.
+
+        Raises:
+            EntityError: the entity does not exist.
+        """
+        arch, _ = self._locate(entity)
+        types = arch.types
+        return all(t in types for t in component_types)
+
+    def _has_type(self, entity: object, ctype: type) -> bool:
+        if entity not in self:
+            return False
+        arch = self._arch_of[entity & _INDEX_MASK]  # type: ignore[operator]
+        return arch is not None and ctype in arch.types
+
+    def components(self, entity: int, *, readonly: bool = False) -> tuple[Any, ...]:
+        """All components of the entity (row views for columnar ones).
+
+        Raises:
+            EntityError: the entity does not exist.
+        """
+        arch, _ = self._locate(entity)
+        return tuple(self.get(entity, t, readonly=readonly) for t in arch.infos)
+
+    def component_types(self, entity: int) -> frozenset[type]:
+        """The entity's component types.
+
+        Raises:
+            EntityError: the entity does not exist.
+        """
+        return self._locate(entity)[0].types
+
+    def _numeric_cell(self, entity: int, ctype: type) -> tuple[dict[str, np.ndarray], int]:
+        arch, row = self._locate(entity)
+        fields = arch.numeric.get(ctype)
+        if fields is None:
+            raise self._missing(entity, ctype, arch)
+        return fields, row
+
+    # ----------------------------------------------------------------- queries
+
+    @overload
+    def query(
+        self, c1: type[C1], /, *, without: Iterable[type] = ..., readonly: bool = ...
+    ) -> Iterator[tuple[int, tuple[C1]]]: ...
+    @overload
+    def query(
+        self, c1: type[C1], c2: type[C2], /, *, without: Iterable[type] = ..., readonly: bool = ...
+    ) -> Iterator[tuple[int, tuple[C1, C2]]]: ...
+    @overload
+    def query(
+        self,
+        c1: type[C1],
+        c2: type[C2],
+        c3: type[C3],
+        /,
+        *,
+        without: Iterable[type] = ...,
+        readonly: bool = ...,
+    ) -> Iterator[tuple[int, tuple[C1, C2, C3]]]: ...
+    @overload
+    def query(
+        self, *types: type, without: Iterable[type] = ..., readonly: bool = ...
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
+
+    def query(
+        self, *types: type, without: Iterable[type] = (), readonly: bool = False
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """Iterate ``(entity, (c1, c2, ...))`` over entities having all ``types``
+        and none of ``without``.
+
+        Order: archetype creation order, then row order. The matching
+        archetypes are cached and the cache is refreshed only when a new
+        archetype appears. Structural changes made while iterating are
+        deferred until the iteration ends (see the module docstring).
+
+        Raises:
+            EcsError: no types given, or a type both required and excluded.
+        """
+        query = self._match(types, without)
+        return self._iter_rows(query.archetypes, types, readonly)
+
+    def _iter_rows(
+        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        self._iterating += 1
+        try:
+            for arch in archetypes:
+                if not arch.entities:
+                    continue
+                if self._logs and not readonly:
+                    self._mark_columns(arch, types)
+                if arch.numeric:
+                    columns = [self._column(arch, t) for t in types]
+                else:
+                    objects = arch.objects
+                    columns = [objects[t] for t in types]
+                yield from zip(arch.entities, zip(*columns))
+                if self._logs and not readonly:
+                    self._mark_columns(arch, types)  # marks drained mid-loop come back
+        finally:
+            self._end_iteration()
+
+    def _column(self, arch: Archetype, ctype: type) -> list[Any]:
+        column = arch.objects.get(ctype)
+        if column is not None:
+            return column
+        view = row_view_class(ctype)
+        return [view(self, e) for e in arch.entities]
+
+    def query_columns(
+        self, *types: type, without: Iterable[type] = (), readonly: bool = False
+    ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
+        """Iterate ``(entities, (cols1, cols2, ...))`` once per matching archetype.
+
+        Every type must be columnar. ``cols1.x`` is the numpy array of field
+        ``x`` over the archetype's rows, so a system updates a whole archetype
+        with one numpy expression. Unless ``readonly=True`` the columns are
+        marked changed; with it, the arrays are read-only.
+
+        Raises:
+            EcsError: a type is not columnar, or the query is malformed.
+        """
+        for ctype in types:
+            if not component_info(ctype).columnar:
+                raise EcsError(
+                    f"query_columns() needs columnar components; {ctype.__name__} is stored as "
+                    "objects. Declare it @component(columnar=True) or use query()."
+                )
+        query = self._match(types, without)
+        return self._iter_columns(query.archetypes, types, readonly)
+
+    def _iter_columns(
+        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
+    ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
+        self._iterating += 1
+        try:
+            for arch in archetypes:
+                n = len(arch.entities)
+                if not n:
+                    continue
+                if self._logs and not readonly:
+                    self._mark_columns(arch, types)
+                batches = []
+                for ctype in types:
+                    arrays = {}
+                    for field, array_ in arch.numeric[ctype].items():
+                        live = array_[:n]
+                        if readonly:
+                            live.flags.writeable = False
+                        arrays[field] = live
+                    batches.append(Columns(ctype, arrays, n))
+                yield arch.entity_array(), tuple(batches)
+                if self._logs and not readonly:
+                    self._mark_columns(arch, types)
+        finally:
+            self._end_iteration()
+
+    def _iter_entities(self, archetypes: list[Archetype]) -> Iterator[int]:
+        self._iterating += 1
+        try:
+            for arch in archetypes:
+                yield from arch.entities
+        finally:
+            self._end_iteration()
+
+    def _end_iteration(self) -> None:
+        self._iterating -= 1
+        if not self._iterating and self._deferred:
+            self.apply_deferred()
+
+    def apply_deferred(self) -> None:
+        """Apply structural changes deferred during iteration, in call order.
+
+        Runs by itself when the outermost iteration ends; call it only if you
+        abandoned a query iterator without closing it.
+        """
+        pending, self._deferred = self._deferred, []
+        depth, self._iterating = self._iterating, 0
+        try:
+            for operation, args in pending:
+                operation(*args)
+        finally:
+            self._iterating = depth
+
+    # ------------------------------------------------------- change tracking
+
+    def track_changes(self, types: Collection[type] | None = None) -> ChangeLog:
+        """Start recording changes into a new :class:`ChangeLog` and return it.
+
+        Args:
+            types: record only changes involving these component types
+                (default: everything).
+        """
+        log = ChangeLog(self, types)
+        self._logs.append(log)
+        self._logs_by_type.clear()
+        return log
+
+    def untrack_changes(self, log: ChangeLog) -> None:
+        """Stop feeding ``log``."""
+        self._logs.remove(log)
+        self._logs_by_type.clear()
+
+    def _logs_for(self, ctype: type) -> tuple[ChangeLog, ...]:
+        logs = self._logs_by_type.get(ctype)
+        if logs is None:
+            logs = self._logs_by_type[ctype] = tuple(l for l in self._logs if l.wants(ctype))
+        return logs
+
+    def _mark_written(self, entity: int, ctype: type) -> None:
+        for log in self._logs_for(ctype):
+            log.written.add((entity, ctype))
+
+    def _mark_columns(self, arch: Archetype, types: tuple[type, ...]) -> None:
+        for ctype in types:
+            for log in self._logs_for(ctype):
+                log.columns.add((arch, ctype))
+
+    # ----------------------------------------------------------------- indexes
+
+    def index(self, component_type: type, field: str) -> FieldIndex:
+        """The :class:`FieldIndex` over ``component_type.field`` (built on first use).
+
+        Raises:
+            EcsError: the component has no such field, or holds unhashable values.
+        """
+        key = (component_type, field)
+        found = self._indexes.get(key)
+        if found is None:
+            found = self._indexes[key] = FieldIndex(self, component_type, field)
+        return found
+
+    def _drop_index(self, index: FieldIndex) -> None:
+        if self._indexes.get((index.component, index.field)) is index:
+            del self._indexes[(index.component, index.field)]
+            self.untrack_changes(index._log)

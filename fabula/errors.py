@@ -1,0 +1,152 @@
+"""Every error fabula raises, in one tree.
+
+Callers catch :class:`FabulaError` to handle anything the engine reports, or a
+narrower branch to handle one concern. Each error carries the context needed to
+act on it (an entity, a component name, a file and field) and its message says
+what to do next. Errors from libraries underneath (SQLite, ChromaDB, model
+clients) are translated at the boundary with ``raise ... from exc``.
+
+::
+
+    FabulaError
+    ├── RegistryError                 a name registered twice, or looked up and absent
+    │   ├── DuplicateNameError
+    │   └── UnknownNameError
+    ├── DiscoveryError                a module or directory could not be scanned
+    └── EcsError                      misuse of the World
+        ├── ComponentDeclarationError a component class that cannot be stored as declared
+        ├── EntityError               a handle that names no live entity
+        │   └── DespawnedEntityError  a handle to an entity that was despawned
+        ├── MissingComponentError     an entity lacks the component asked for
+        └── StructuralChangeError     a change that is not allowed where it was made
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ComponentDeclarationError",
+    "DespawnedEntityError",
+    "DiscoveryError",
+    "DuplicateNameError",
+    "EcsError",
+    "EntityError",
+    "FabulaError",
+    "MissingComponentError",
+    "RegistryError",
+    "StructuralChangeError",
+    "UnknownNameError",
+]
+
+
+class FabulaError(Exception):
+    """Base of every error fabula raises on purpose."""
+
+
+# --- registries -------------------------------------------------------------
+
+
+class RegistryError(FabulaError):
+    """A registry lookup or registration failed."""
+
+
+class DuplicateNameError(RegistryError):
+    """Two different objects were registered under one name.
+
+    Attributes:
+        kind: what the registry holds ("component", "action", ...).
+        name: the contested name.
+        existing: where the first registration came from.
+        incoming: where the second one came from.
+    """
+
+    def __init__(self, kind: str, name: str, existing: str, incoming: str) -> None:
+        self.kind, self.name, self.existing, self.incoming = kind, name, existing, incoming
+        super().__init__(
+            f"{kind} name {name!r} is registered twice: by {existing} and by {incoming}. "
+            f"Rename one of them (e.g. @{kind}(name=...)) or pass replace=True to override "
+            "on purpose."
+        )
+
+
+class UnknownNameError(RegistryError, KeyError):
+    """A name was looked up that nothing registered.
+
+    Also a :class:`KeyError`, so mapping-style code keeps working.
+    """
+
+    def __init__(self, kind: str, name: str, suggestions: list[str] | None = None) -> None:
+        self.kind, self.name, self.suggestions = kind, name, suggestions or []
+        hint = f" Did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
+        super().__init__(
+            f"no {kind} is registered as {name!r}.{hint} Register it, or check that the "
+            "module defining it is discovered."
+        )
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0])
+
+
+class DiscoveryError(FabulaError):
+    """A module or directory given to an auto-loader could not be imported."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source, self.reason = source, reason
+        super().__init__(f"cannot discover registrations in {source}: {reason}")
+
+
+# --- ECS --------------------------------------------------------------------
+
+
+class EcsError(FabulaError):
+    """The World was used in a way it does not support."""
+
+
+class ComponentDeclarationError(EcsError, TypeError):
+    """A component class cannot be stored the way it is declared."""
+
+    def __init__(self, component: Any, reason: str) -> None:
+        self.component = component
+        name = getattr(component, "__qualname__", repr(component))
+        super().__init__(f"component {name}: {reason}")
+
+
+class EntityError(EcsError, KeyError):
+    """A handle that names no live entity (never spawned, or not yet applied)."""
+
+    def __init__(self, entity: Any, reason: str | None = None) -> None:
+        self.entity = entity
+        super().__init__(reason or f"no entity {entity!r} exists in this world.")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class DespawnedEntityError(EntityError):
+    """A handle to an entity that was despawned (its slot may since be reused)."""
+
+
+class MissingComponentError(EcsError, KeyError):
+    """An entity does not have the component that was asked for.
+
+    Attributes:
+        entity: the entity handle.
+        component: the component type asked for.
+    """
+
+    def __init__(self, entity: Any, component: Any, entity_label: str, has: list[str]) -> None:
+        self.entity, self.component = entity, component
+        name = getattr(component, "__qualname__", repr(component))
+        have = ", ".join(has) if has else "no components"
+        super().__init__(
+            f"{entity_label} has no {name} component (it has {have}). "
+            f"Use try_get() where absence is expected, or insert a {name} first."
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class StructuralChangeError(EcsError):
+    """A structural change (spawn, insert, remove, despawn) made where it is not allowed."""
