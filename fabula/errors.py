@@ -78,7 +78,8 @@ class UnknownNameError(RegistryError, KeyError):
 
     def __init__(self, kind: str, name: str, suggestions: list[str] | None = None) -> None:
         self.kind, self.name, self.suggestions = kind, name, suggestions or []
-        hint = f" Did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
+        close = ", ".join(map(repr, self.suggestions))
+        hint = f" Did you mean {close}?" if self.suggestions else ""
         super().__init__(
             f"no {kind} is registered as {name!r}.{hint} Register it, or check that the "
             "module defining it is discovered."

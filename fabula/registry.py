@@ -120,9 +120,7 @@ class Registry(Generic[T]):
         accept: optional extra test an object must pass to be discovered.
     """
 
-    def __init__(
-        self, kind: str, marker: str, accept: Callable[[Any], bool] | None = None
-    ) -> None:
+    def __init__(self, kind: str, marker: str, accept: Callable[[Any], bool] | None = None) -> None:
         self.kind = kind
         self.marker = marker
         self._accept = accept
@@ -185,7 +183,8 @@ class Registry(Generic[T]):
         """
         found: list[T] = []
         for source in sources:
-            if isinstance(source, Path) or (isinstance(source, str) and ("/" in source or "\\" in source)):
+            is_path = isinstance(source, str) and ("/" in source or "\\" in source)
+            if isinstance(source, Path) or is_path:
                 modules = import_directory(source)
             else:
                 modules = import_package(source)

@@ -48,6 +48,9 @@ class Archetype:
 
     __slots__ = (
         "_entity_array",
+        "_moves",
+        "_numeric_arrays",
+        "_object_columns",
         "add_edges",
         "capacity",
         "entities",
@@ -76,8 +79,11 @@ class Archetype:
                 self.numeric[ctype] = {}
             else:
                 self.objects[ctype] = []
+        self._object_columns = tuple(self.objects.values())
+        self._numeric_arrays: tuple[np.ndarray, ...] = ()
         if self.numeric:
             self._allocate(_INITIAL_CAPACITY)
+        self._moves: dict[Archetype, tuple[Any, ...]] = {}
         self.add_edges: dict[type, Archetype] = {}
         self.remove_edges: dict[type, Archetype] = {}
         self.version = 0
@@ -103,6 +109,7 @@ class Archetype:
                     new[:n] = old[:n]
                 fields[field] = new
         self.capacity = capacity
+        self._numeric_arrays = tuple(a for f in self.numeric.values() for a in f.values())
 
     def reserve(self, extra: int) -> None:
         """Make room for ``extra`` more rows in the numeric columns."""
@@ -140,7 +147,7 @@ class Archetype:
         """The components of ``row``: instances for object columns, and for
         columnar ones a fresh instance built from the column values."""
         values: dict[type, Any] = {ctype: column[row] for ctype, column in self.objects.items()}
-        for ctype, fields in self.numeric.items():
+        for ctype in self.numeric:
             values[ctype] = self.materialize(ctype, row)
         return values
 
@@ -149,27 +156,55 @@ class Archetype:
         fields = self.numeric[ctype]
         return ctype(**{field: array[row].item() for field, array in fields.items()})
 
+    def _move_plan(self, dest: Archetype) -> tuple[Any, ...]:
+        """Which columns a row moving from here to ``dest`` copies, and which
+        ``dest`` fills from new values; computed once per pair of archetypes."""
+        shared_objects = tuple(
+            (column, dest.objects[t]) for t, column in self.objects.items() if t in dest.objects
+        )
+        fresh_objects = tuple((t, c) for t, c in dest.objects.items() if t not in self.objects)
+        shared_numeric = tuple(
+            (ctype, field)
+            for ctype, fields in dest.numeric.items()
+            if ctype in self.numeric
+            for field in fields
+        )
+        fresh_numeric = tuple(t for t in dest.numeric if t not in self.numeric)
+        plan = (shared_objects, fresh_objects, shared_numeric, fresh_numeric)
+        self._moves[dest] = plan
+        return plan
+
     def copy_row_into(self, row: int, dest: Archetype, overrides: dict[type, Any]) -> int:
         """Append row ``row`` to ``dest``, taking shared columns from here and
-        the rest from ``overrides``; return the new row in ``dest``."""
+        the rest from ``overrides`` (replacing shared ones too); return the new
+        row in ``dest``."""
+        plan = self._moves.get(dest)
+        if plan is None:
+            plan = self._move_plan(dest)
+        shared_objects, fresh_objects, shared_numeric, fresh_numeric = plan
         new_row = len(dest.entities)
+        for source, target in shared_objects:
+            target.append(source[row])
+        for ctype, target in fresh_objects:
+            target.append(overrides[ctype])
         if dest.numeric:
             if new_row >= dest.capacity:
                 dest.reserve(1)
-            for ctype, fields in dest.numeric.items():
-                source = self.numeric.get(ctype)
-                if ctype in overrides or source is None:
-                    value = overrides[ctype]
-                    for field, array in fields.items():
-                        array[new_row] = getattr(value, field)
-                else:
-                    for field, array in fields.items():
-                        array[new_row] = source[field][row]
-        for ctype, column in dest.objects.items():
-            if ctype in overrides:
-                column.append(overrides[ctype])
-            else:
-                column.append(self.objects[ctype][row])
+            for ctype, field in shared_numeric:
+                dest.numeric[ctype][field][new_row] = self.numeric[ctype][field][row]
+            for ctype in fresh_numeric:
+                value = overrides[ctype]
+                for field, array in dest.numeric[ctype].items():
+                    array[new_row] = getattr(value, field)
+        if overrides:  # a type present on both sides but given anew
+            for ctype, value in overrides.items():
+                if ctype in self.types:
+                    column = dest.objects.get(ctype)
+                    if column is not None:
+                        column[new_row] = value
+                    else:
+                        for field, array in dest.numeric[ctype].items():
+                            array[new_row] = getattr(value, field)
         dest.entities.append(self.entities[row])
         dest.version += 1
         return new_row
@@ -182,20 +217,19 @@ class Archetype:
             by the caller), or ``None`` if ``row`` was the last row.
         """
         entities = self.entities
-        last = len(entities) - 1
-        moved: int | None = None
-        if row != last:
-            moved = entities[row] = entities[last]
-            for column in self.objects.values():
-                column[row] = column[last]
-            for fields in self.numeric.values():
-                for array in fields.values():
-                    array[row] = array[last]
-        entities.pop()
-        for column in self.objects.values():
-            column.pop()
+        last_entity = entities.pop()
+        last = len(entities)
         self.version += 1
-        return moved
+        if row == last:
+            for column in self._object_columns:
+                column.pop()
+            return None
+        entities[row] = last_entity
+        for column in self._object_columns:
+            column[row] = column.pop()
+        for array in self._numeric_arrays:
+            array[row] = array[last]
+        return last_entity
 
     def entity_array(self) -> np.ndarray:
         """The entity column as an int64 array, cached until rows change."""

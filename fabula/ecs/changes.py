@@ -119,7 +119,9 @@ class ChangeLog:
             if entity not in spawned and alive(entity) and world.has(entity, ctype):
                 written.setdefault(ctype, set()).add(entity)
         for archetype, ctype in self.columns:
-            rows = [e for e in archetype.entities if e not in spawned] if spawned else archetype.entities
+            rows = archetype.entities
+            if spawned:
+                rows = [e for e in rows if e not in spawned]
             if rows:
                 written.setdefault(ctype, set()).update(rows)
         removed: dict[type, set[int]] = {}

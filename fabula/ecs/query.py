@@ -69,4 +69,5 @@ class Query:
     def __repr__(self) -> str:
         req = ", ".join(t.__name__ for t in self.all_of)
         exc = ", ".join(t.__name__ for t in self.none_of)
-        return f"<Query [{req}]{f' without [{exc}]' if exc else ''}: {len(self.archetypes)} archetypes>"
+        without = f" without [{exc}]" if exc else ""
+        return f"<Query [{req}]{without}: {len(self.archetypes)} archetypes>"

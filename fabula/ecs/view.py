@@ -122,4 +122,5 @@ class Columns:
         return self._length
 
     def __repr__(self) -> str:
-        return f"<Columns {self._component.__name__} x {self._length} rows: {', '.join(self._arrays)}>"
+        fields = ", ".join(self._arrays)
+        return f"<Columns {self._component.__name__} x {self._length} rows: {fields}>"

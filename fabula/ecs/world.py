@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, TypeVar, overload
 
 import numpy as np
@@ -100,7 +100,7 @@ class World:
         self._empty = Archetype(0, frozenset())
         self._archetypes: list[Archetype] = [self._empty]
         self._by_types: dict[frozenset[type], Archetype] = {frozenset(): self._empty}
-        self._spawn_targets: dict[tuple[type, ...], Archetype] = {}
+        self._spawn_plans: dict[tuple[type, ...], tuple[Archetype, list[list[Any]] | None]] = {}
         self._queries: dict[Any, Query] = {}
         self._with_type: dict[type, Query] = {}
         self._iterating = 0
@@ -147,9 +147,10 @@ class World:
             EcsError: two components of the same type were given.
         """
         types = tuple(map(type, components))
-        arch = self._spawn_targets.get(types)
-        if arch is None:
-            arch = self._spawn_target(types)
+        plan = self._spawn_plans.get(types)
+        if plan is None:
+            plan = self._spawn_plan(types)
+        arch, columns = plan
         free = self._free
         if free:
             idx = free.pop()
@@ -161,8 +162,19 @@ class World:
             self._arch_of.append(None)
         if self._iterating:
             self._deferred.append((self._place, (entity, arch, dict(zip(types, components)))))
-            return entity
-        self._place(entity, arch, dict(zip(types, components)))
+        elif columns is None:  # columnar components: the general path
+            self._place(entity, arch, dict(zip(types, components)))
+        else:
+            entities = arch.entities
+            self._row_of[idx] = len(entities)
+            entities.append(entity)
+            for column, value in zip(columns, components):
+                column.append(value)
+            arch.version += 1
+            self._arch_of[idx] = arch
+            self._alive += 1
+            if self._logs:
+                self._log_spawn(entity, arch)
         return entity
 
     def _place(self, entity: int, arch: Archetype, values: dict[type, Any]) -> None:
@@ -173,9 +185,20 @@ class World:
         self._arch_of[idx] = arch
         self._alive += 1
         if self._logs:
-            for log in self._logs:
-                if log.types is None or not log.types.isdisjoint(arch.types):
-                    log.spawned.add(entity)
+            self._log_spawn(entity, arch)
+
+    def _log_spawn(self, entity: int, arch: Archetype) -> None:
+        for log in self._logs:
+            if log.types is None or not log.types.isdisjoint(arch.types):
+                log.spawned.add(entity)
+
+    def _spawn_plan(self, types: tuple[type, ...]) -> tuple[Archetype, list[list[Any]] | None]:
+        """Target archetype of a spawn with these types, and (for object-only
+        archetypes) the columns to append to, in argument order."""
+        arch = self._spawn_target(types)
+        columns = None if arch.numeric else [arch.objects[t] for t in types]
+        plan = self._spawn_plans[types] = (arch, columns)
+        return plan
 
     def _spawn_target(self, types: tuple[type, ...]) -> Archetype:
         key = frozenset(types)
@@ -185,9 +208,7 @@ class World:
                 f"spawn() got two or more components of type {', '.join(dupes)}; an entity "
                 "holds at most one component per type."
             )
-        arch = self._archetype(key)
-        self._spawn_targets[types] = arch
-        return arch
+        return self._archetype(key)
 
     def spawn_batch(self, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]]) -> np.ndarray:
         """Spawn many entities at once from arrays; return their handles.
@@ -325,19 +346,23 @@ class World:
 
     def _insert_now(self, entity: int, components: tuple[Any, ...]) -> None:
         arch, row = self._locate(entity)
-        new: dict[type, Any] = {}
-        for value in components:
-            ctype = type(value)
-            if ctype in new:
-                raise EcsError(
-                    f"insert() got two {ctype.__name__} components for {_label(entity)}; "
-                    "pass one per type."
-                )
-            new[ctype] = value
+        if len(components) == 1:
+            new = {type(components[0]): components[0]}
+        else:
+            new = {}
+            for value in components:
+                ctype = type(value)
+                if ctype in new:
+                    raise EcsError(
+                        f"insert() got two {ctype.__name__} components for {_label(entity)}; "
+                        "pass one per type."
+                    )
+                new[ctype] = value
         target = arch
         for ctype in new:
             if ctype not in target.types:
-                target = self._edge_add(target, ctype)
+                nxt = target.add_edges.get(ctype)
+                target = nxt if nxt is not None else self._edge_add(target, ctype)
         if target is arch:
             for ctype, value in new.items():
                 column = arch.objects.get(ctype)
@@ -362,7 +387,11 @@ class World:
             MissingComponentError: the entity lacks one of the types (nothing
                 is removed then). Use :meth:`try_remove` where absence is fine.
         """
-        self._remove(entity, component_types, strict=True)
+        if self._iterating:
+            self._check_deferrable(entity)
+            self._deferred.append((self._remove_now, (entity, component_types, True)))
+        else:
+            self._remove_now(entity, component_types, True)
 
     def try_remove(self, entity: int, *component_types: type) -> None:
         """Remove those of ``component_types`` the entity has; ignore the rest.
@@ -370,27 +399,37 @@ class World:
         Raises:
             EntityError: the entity does not exist.
         """
-        self._remove(entity, component_types, strict=False)
-
-    def _remove(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
         if self._iterating:
             self._check_deferrable(entity)
-            self._deferred.append((self._remove_now, (entity, types, strict)))
-            return
-        self._remove_now(entity, types, strict)
+            self._deferred.append((self._remove_now, (entity, component_types, False)))
+        else:
+            self._remove_now(entity, component_types, False)
 
     def _remove_now(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
         arch, row = self._locate(entity)
-        if strict:
-            for ctype in types:
-                if ctype not in arch.types:
+        present = arch.types
+        if len(types) == 1:
+            ctype = types[0]
+            if ctype not in present:
+                if strict:
                     raise self._missing(entity, ctype, arch)
-        target = arch
-        gone = [t for t in dict.fromkeys(types) if t in arch.types]
-        if not gone:
-            return
-        for ctype in gone:
-            target = self._edge_remove(target, ctype)
+                return
+            target = arch.remove_edges.get(ctype)
+            if target is None:
+                target = self._edge_remove(arch, ctype)
+            gone: tuple[type, ...] | list[type] = types
+        else:
+            if strict:
+                for ctype in types:
+                    if ctype not in present:
+                        raise self._missing(entity, ctype, arch)
+            gone = [t for t in dict.fromkeys(types) if t in present]
+            if not gone:
+                return
+            target = arch
+            for ctype in gone:
+                nxt = target.remove_edges.get(ctype)
+                target = nxt if nxt is not None else self._edge_remove(target, ctype)
         self._move(entity, arch, row, target, {})
         if self._logs:
             for ctype in gone:
@@ -484,7 +523,8 @@ class World:
     def _no_entity(self, entity: object) -> EntityError:
         if not isinstance(entity, int | np.integer) or entity < 0:
             return EntityError(
-                entity, f"{entity!r} is not an entity handle (handles are the ints spawn() returns)."
+                entity,
+                f"{entity!r} is not an entity handle (handles are the ints spawn() returns).",
             )
         idx, gen = entity & _INDEX_MASK, entity >> _INDEX_BITS  # type: ignore[operator]
         label = _label(entity)  # type: ignore[arg-type]
@@ -555,8 +595,9 @@ class World:
         Raises:
             EntityError: the entity does not exist.
         """
-        arch, _ = self._locate(entity)
-        types = arch.types
+        types = self._locate(entity)[0].types
+        if len(component_types) == 1:
+            return component_types[0] in types
         return all(t in types for t in component_types)
 
     def _has_type(self, entity: object, ctype: type) -> bool:
@@ -630,25 +671,28 @@ class World:
             EcsError: no types given, or a type both required and excluded.
         """
         query = self._match(types, without)
-        return self._iter_rows(query.archetypes, types, readonly)
+        # Rows are produced by C-level zips chained per archetype, so the
+        # Python frame below runs once per archetype, never once per row.
+        return chain.from_iterable(self._row_batches(query.archetypes, types, readonly))
 
-    def _iter_rows(
+    def _row_batches(
         self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    ) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
         self._iterating += 1
         try:
+            track = bool(self._logs) and not readonly
             for arch in archetypes:
                 if not arch.entities:
                     continue
-                if self._logs and not readonly:
+                if track:
                     self._mark_columns(arch, types)
                 if arch.numeric:
                     columns = [self._column(arch, t) for t in types]
                 else:
                     objects = arch.objects
                     columns = [objects[t] for t in types]
-                yield from zip(arch.entities, zip(*columns))
-                if self._logs and not readonly:
+                yield zip(arch.entities, zip(*columns))
+                if track:
                     self._mark_columns(arch, types)  # marks drained mid-loop come back
         finally:
             self._end_iteration()
@@ -757,7 +801,7 @@ class World:
     def _logs_for(self, ctype: type) -> tuple[ChangeLog, ...]:
         logs = self._logs_by_type.get(ctype)
         if logs is None:
-            logs = self._logs_by_type[ctype] = tuple(l for l in self._logs if l.wants(ctype))
+            logs = self._logs_by_type[ctype] = tuple(x for x in self._logs if x.wants(ctype))
         return logs
 
     def _mark_written(self, entity: int, ctype: type) -> None:

@@ -1,0 +1,5 @@
+"""The ``fabula`` command line."""
+
+from fabula.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,62 @@
+"""Argument parsing and dispatch for the ``fabula`` command.
+
+Each subcommand lives in its own module; this one only wires them up, so
+``fabula --help`` is the map of what the engine can do from a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from fabula import __version__
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``fabula`` argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="fabula",
+        description="fabula: a neurosymbolic engine for AI-narrated text games.",
+    )
+    parser.add_argument("--version", action="version", version=f"fabula {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sim = commands.add_parser(
+        "sim",
+        help="run a world simulation and report its speed",
+        description="Spawn a world of moving bodies and run its systems for a number of ticks.",
+    )
+    sim.add_argument("--entities", type=int, default=200_000, help="bodies to simulate")
+    sim.add_argument("--ticks", type=int, default=200, help="ticks to run")
+    sim.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
+
+    play = commands.add_parser(
+        "play",
+        help="play the bundled demo (for now: a guided tour of the world engine)",
+        description="Play the bundled demo.",
+    )
+    play.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``fabula`` command; return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "sim":
+        from fabula.cli.sim import run_simulation
+
+        return run_simulation(entities=args.entities, ticks=args.ticks, seed=args.seed)
+    if args.command == "play":
+        from fabula.cli.tour import run_tour
+
+        return run_tour(seed=args.seed)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
