@@ -19,6 +19,8 @@ clients) are translated at the boundary with ``raise ... from exc``.
         │   └── DespawnedEntityError  a handle to an entity that was despawned
         ├── MissingComponentError     an entity lacks the component asked for
         └── StructuralChangeError     a change that is not allowed where it was made
+    ├── ScheduleError                 systems that cannot be ordered or run as declared
+    └── TaskError                     async work misused (see fabula.systems.tasks)
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ __all__ = [
     "FabulaError",
     "MissingComponentError",
     "RegistryError",
+    "ScheduleError",
     "StructuralChangeError",
+    "TaskError",
     "UnknownNameError",
 ]
 
@@ -151,3 +155,14 @@ class MissingComponentError(EcsError, KeyError):
 
 class StructuralChangeError(EcsError):
     """A structural change (spawn, insert, remove, despawn) made where it is not allowed."""
+
+
+# --- systems ----------------------------------------------------------------
+
+
+class ScheduleError(FabulaError):
+    """Systems that cannot be ordered (unknown name, cycle, phase conflict)."""
+
+
+class TaskError(FabulaError):
+    """Async work started or awaited in a way the task runner does not support."""

@@ -19,15 +19,87 @@ Invariants (enforced here and by :class:`~fabula.ecs.world.World`):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from fabula.ecs.component import ComponentInfo, component_info
 
-__all__ = ["Archetype"]
+__all__ = ["Archetype", "EntityColumn"]
 
 _INITIAL_CAPACITY = 8
+
+
+class EntityColumn:
+    """The entity column of an archetype that holds only columnar components.
+
+    Behaves like the ``list[int]`` other archetypes use (``append``, ``pop``,
+    indexing, ``len``, iteration yielding Python ints) but stores handles in a
+    growable int64 array, so bulk spawns copy memory instead of creating one
+    Python int per entity, and :meth:`view` hands numpy the column for free.
+    """
+
+    __slots__ = ("_array", "_n")
+
+    def __init__(self) -> None:
+        self._array = np.empty(_INITIAL_CAPACITY, dtype=np.int64)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._array[: self._n].tolist())
+
+    def __getitem__(self, row: int) -> int:
+        if not -self._n <= row < self._n:
+            raise IndexError(f"row {row} out of range for {self._n} rows")
+        return int(self._array[row % self._n])
+
+    def __setitem__(self, row: int, entity: int) -> None:
+        if not 0 <= row < self._n:
+            raise IndexError(f"row {row} out of range for {self._n} rows")
+        self._array[row] = entity
+
+    def _grow(self, need: int) -> None:
+        capacity = len(self._array)
+        if need > capacity:
+            while capacity < need:
+                capacity *= 2
+            grown = np.empty(capacity, dtype=np.int64)
+            grown[: self._n] = self._array[: self._n]
+            self._array = grown
+
+    def append(self, entity: int) -> None:
+        """Add a handle at the end."""
+        if self._n == len(self._array):
+            self._grow(self._n + 1)
+        self._array[self._n] = entity
+        self._n += 1
+
+    def extend_array(self, entities: np.ndarray) -> None:
+        """Add many handles at the end, from an int64 array."""
+        count = len(entities)
+        self._grow(self._n + count)
+        self._array[self._n : self._n + count] = entities
+        self._n += count
+
+    def pop(self) -> int:
+        """Remove and return the last handle."""
+        if not self._n:
+            raise IndexError("pop from an empty entity column")
+        self._n -= 1
+        return int(self._array[self._n])
+
+    def view(self) -> np.ndarray:
+        """The live handles as a read-only int64 array (no copy)."""
+        live = self._array[: self._n]
+        live.flags.writeable = False
+        return live
+
+    def __repr__(self) -> str:
+        return f"EntityColumn({self._array[: self._n].tolist()!r})"
 
 
 class Archetype:
@@ -66,7 +138,7 @@ class Archetype:
     def __init__(self, archetype_id: int, types: frozenset[type]) -> None:
         self.id = archetype_id
         self.types = types
-        self.entities: list[int] = []
+        self.entities: list[int] | EntityColumn = []
         self.infos: dict[type, ComponentInfo] = {}
         self.objects: dict[type, list[Any]] = {}
         self.numeric: dict[type, dict[str, np.ndarray]] = {}
@@ -79,6 +151,8 @@ class Archetype:
                 self.numeric[ctype] = {}
             else:
                 self.objects[ctype] = []
+        if self.numeric and not self.objects:
+            self.entities = EntityColumn()
         self._object_columns = tuple(self.objects.values())
         self._numeric_arrays: tuple[np.ndarray, ...] = ()
         if self.numeric:
@@ -103,7 +177,7 @@ class Archetype:
         for ctype, fields in self.numeric.items():
             info = self.infos[ctype]
             for field, dtype in zip(info.fields, info.dtypes, strict=True):
-                new = np.zeros(capacity, dtype=dtype)
+                new = np.empty(capacity, dtype=dtype)
                 old = fields.get(field)
                 if old is not None and n:
                     new[:n] = old[:n]
@@ -233,6 +307,8 @@ class Archetype:
 
     def entity_array(self) -> np.ndarray:
         """The entity column as an int64 array, cached until rows change."""
+        if isinstance(self.entities, EntityColumn):
+            return self.entities.view()
         cached = self._entity_array
         if cached is not None and cached[0] == self.version:
             return cached[1]

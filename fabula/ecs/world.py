@@ -24,11 +24,11 @@ import random
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
-from typing import Any, TypeVar, overload
+from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 
-from fabula.ecs.archetype import Archetype
+from fabula.ecs.archetype import Archetype, EntityColumn
 from fabula.ecs.changes import ChangeLog
 from fabula.ecs.component import component_info
 from fabula.ecs.index import EntityIndex, FieldIndex
@@ -67,6 +67,12 @@ def entity_generation(entity: int) -> int:
 def _label(entity: int) -> str:
     gen = entity >> _INDEX_BITS
     return f"entity {entity & _INDEX_MASK}" + (f" (generation {gen})" if gen else "")
+
+
+class Tickable(Protocol):
+    """Anything that can advance a world by one tick (the SystemScheduler)."""
+
+    def tick(self, world: World, /) -> Any: ...
 
 
 class World:
@@ -108,6 +114,10 @@ class World:
         self._logs: list[ChangeLog] = []
         self._logs_by_type: dict[type, tuple[ChangeLog, ...]] = {}
         self._indexes: dict[tuple[type, str], FieldIndex] = {}
+        self.tick = 0
+        """Ticks run so far; advanced by the scheduler."""
+        self.schedule: Tickable | None = None
+        """What :meth:`run` ticks; set by ``Scheduler.attach(world)``."""
         self.entities_with = EntityIndex(self)
         """``entities_with[C]``: the live set of entities having ``C``, in O(1)."""
 
@@ -128,6 +138,20 @@ class World:
 
     def __repr__(self) -> str:
         return f"<World {self._alive} entities, {len(self._archetypes)} archetypes>"
+
+    def run(self, ticks: int = 1) -> None:
+        """Advance the world ``ticks`` ticks through its attached schedule.
+
+        Raises:
+            EcsError: no schedule is attached (``Scheduler(...).attach(world)``).
+        """
+        if self.schedule is None:
+            raise EcsError(
+                "world.run() needs a schedule: create a Scheduler, add systems, and call "
+                "scheduler.attach(world) first."
+            )
+        for _ in range(ticks):
+            self.schedule.tick(self)
 
     def entities(self) -> Iterator[int]:
         """Every live entity, archetype by archetype (a defined, stable order)."""
@@ -253,10 +277,13 @@ class World:
                 arch.objects[ctype].extend(data)
         first = len(self._arch_of)
         ids = np.arange(first, first + count, dtype=np.int64)
-        arch.entities.extend(range(first, first + count))
+        if isinstance(arch.entities, EntityColumn):
+            arch.entities.extend_array(ids)
+        else:
+            arch.entities.extend(range(first, first + count))
         arch.version += 1
         self._arch_of.extend(repeat(arch, count))
-        self._gen.frombytes(np.zeros(count, dtype=np.int64).tobytes())
+        self._gen.frombytes(bytes(8 * count))
         self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
         self._alive += count
         for log in self._logs:
