@@ -175,30 +175,33 @@ class World:
         if plan is None:
             plan = self._spawn_plan(types)
         arch, columns = plan
-        free = self._free
-        if free:
-            idx = free.pop()
+        if columns is not None and not self._free and not self._iterating:
+            # The common case, kept flat: a fresh slot in an object-only archetype.
+            entity = len(self._arch_of)
+            entities = arch.entities
+            self._gen.append(0)
+            self._row_of.append(len(entities))
+            self._arch_of.append(arch)
+            entities.append(entity)
+            for column, value in zip(columns, components):
+                column.append(value)
+            arch.version += 1
+            self._alive += 1
+            if self._logs:
+                self._log_spawn(entity, arch)
+            return entity
+        if self._free:
+            idx = self._free.pop()
             entity = idx | (self._gen[idx] << _INDEX_BITS)
         else:
-            entity = idx = len(self._arch_of)
+            entity = len(self._arch_of)
             self._gen.append(0)
             self._row_of.append(0)
             self._arch_of.append(None)
         if self._iterating:
             self._deferred.append((self._place, (entity, arch, dict(zip(types, components)))))
-        elif columns is None:  # columnar components: the general path
-            self._place(entity, arch, dict(zip(types, components)))
         else:
-            entities = arch.entities
-            self._row_of[idx] = len(entities)
-            entities.append(entity)
-            for column, value in zip(columns, components):
-                column.append(value)
-            arch.version += 1
-            self._arch_of[idx] = arch
-            self._alive += 1
-            if self._logs:
-                self._log_spawn(entity, arch)
+            self._place(entity, arch, dict(zip(types, components)))
         return entity
 
     def _place(self, entity: int, arch: Archetype, values: dict[type, Any]) -> None:
