@@ -20,7 +20,11 @@ clients) are translated at the boundary with ``raise ... from exc``.
         ├── MissingComponentError     an entity lacks the component asked for
         └── StructuralChangeError     a change that is not allowed where it was made
     ├── ScheduleError                 systems that cannot be ordered or run as declared
-    └── TaskError                     async work misused (see fabula.systems.tasks)
+    ├── TaskError                     async work misused (see fabula.systems.tasks)
+    └── EventError                    misuse of the EventBus (see fabula.events)
+        ├── EventTypeError            a value that is not an Event where one is needed
+        ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
+        └── EventCascadeError         handlers publishing without end during one publish
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ __all__ = [
     "DuplicateNameError",
     "EcsError",
     "EntityError",
+    "EventCascadeError",
+    "EventError",
+    "EventTypeError",
     "FabulaError",
     "MissingComponentError",
     "RegistryError",
     "ScheduleError",
     "StructuralChangeError",
+    "SubscriptionError",
     "TaskError",
     "UnknownNameError",
 ]
@@ -166,3 +174,57 @@ class ScheduleError(FabulaError):
 
 class TaskError(FabulaError):
     """Async work started or awaited in a way the task runner does not support."""
+
+
+# --- events -----------------------------------------------------------------
+
+
+class EventError(FabulaError):
+    """The event bus was used in a way it does not support."""
+
+
+class EventTypeError(EventError, TypeError):
+    """A value that is not an :class:`~fabula.events.Event` (class or instance)
+    was given where one is needed.
+
+    Attributes:
+        value: what was given instead.
+    """
+
+    def __init__(self, value: Any, message: str) -> None:
+        self.value = value
+        super().__init__(message)
+
+
+class SubscriptionError(EventError):
+    """A handler could not be subscribed or unsubscribed as asked: it is not
+    callable, already subscribed, or not subscribed at all.
+
+    Attributes:
+        event_type: the event class of the subscription.
+        handler: the handler concerned.
+    """
+
+    def __init__(self, event_type: Any, handler: Any, message: str) -> None:
+        self.event_type, self.handler = event_type, handler
+        super().__init__(message)
+
+
+class EventCascadeError(EventError):
+    """Handlers published more events during one top-level publish than the
+    bus allows (``EventBus(max_cascade=...)``); almost always a cycle.
+
+    Attributes:
+        event_type: the event class whose publication went over the limit.
+        limit: the bus's ``max_cascade``.
+    """
+
+    def __init__(self, event_type: Any, limit: int) -> None:
+        self.event_type, self.limit = event_type, limit
+        name = getattr(event_type, "__qualname__", repr(event_type))
+        super().__init__(
+            f"handlers published more than {limit} events while one top-level publish was "
+            f"being dispatched (refused: {name}). A handler probably publishes in a cycle, "
+            f"e.g. a handler of {name} publishing {name} again; break the cycle, or raise "
+            "EventBus(max_cascade=...) if this many events per publish is expected."
+        )

@@ -1,0 +1,220 @@
+"""What an action is: an id, parameters, a validator and an executor.
+
+Every change to the world is an action. An action declares:
+
+* a stable **id** (what the parser produces, what the journal stores);
+* a **description** (feeds the model parser's schema and the help text);
+* a **parameter model** (:class:`pydantic.BaseModel`), which validates
+  whatever proposed the action: the symbolic parser, a model, a script;
+* a **validator**, ``validate(ctx, params) -> Refusal | None``: the hard rules.
+  It sees the world only through a :class:`ReadOnlyWorld` (no structural
+  changes, no write access, no RNG) and returns a typed :class:`Refusal`
+  (a code such as ``NOT_HERE`` plus the facts needed to narrate it) or
+  ``None`` to allow the action;
+* an **executor**, ``execute(ctx, params)``: applies the change and emits
+  events. It runs only after the validator allowed the action, and only
+  through :class:`~fabula.actions.rules.Rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from fabula.registry import Registry
+
+if TYPE_CHECKING:
+    from fabula.ecs import World
+    from fabula.ecs.index import EntitySet, FieldIndex
+    from fabula.events import Event, EventBus
+
+__all__ = [
+    "Action",
+    "ActionContext",
+    "ActionInfo",
+    "ActionRegistry",
+    "NoParams",
+    "ReadOnlyWorld",
+    "Refusal",
+    "RuleContext",
+    "action",
+    "action_info",
+]
+
+MARKER = "__fabula_action__"
+
+A = TypeVar("A", bound=type)
+
+
+class NoParams(BaseModel):
+    """Parameters of an action that takes none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an action was not allowed.
+
+    Attributes:
+        code: a stable, upper-case code (``NOT_HERE``, ``LOCKED``, ...);
+            narrators pick their template by it.
+        reason: the refusal in plain words, for logs and the fallback narrator.
+        facts: what a narrator needs to tell it (entity names, the door, ...);
+            never anything the actor could not perceive.
+    """
+
+    code: str
+    reason: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    """A registered action's id, description and parser verbs."""
+
+    name: str
+    description: str
+    verbs: tuple[str, ...] = ()
+
+
+class Action:
+    """Base class of actions. Subclass, set ``Params``, implement the rules.
+
+    Instances must not keep state between uses: one instance serves every
+    attempt, and replay must reach the same result.
+    """
+
+    Params: ClassVar[type[BaseModel]] = NoParams
+
+    def validate(self, ctx: RuleContext, params: Any) -> Refusal | None:
+        """Return a :class:`Refusal`, or ``None`` to allow. Must not mutate."""
+        return None
+
+    def execute(self, ctx: ActionContext, params: Any) -> None:
+        """Apply the action. Runs only after :meth:`validate` allowed it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement execute().")
+
+
+def action(
+    name: str, *, description: str, verbs: tuple[str, ...] | list[str] = ()
+) -> Callable[[A], A]:
+    """Mark an :class:`Action` subclass with its stable id and description.
+
+    Example:
+        >>> @action("wait", description="Let time pass.", verbs=("wait", "z"))
+        ... class Wait(Action):
+        ...     def execute(self, ctx, params):
+        ...         pass
+        >>> ActionRegistry().register(Wait) is Wait
+        True
+    """
+
+    def mark(cls: A) -> A:
+        if not (isinstance(cls, type) and issubclass(cls, Action)):
+            raise TypeError(f"@action decorates Action subclasses, not {cls!r}.")
+        setattr(cls, MARKER, ActionInfo(name=name, description=description, verbs=tuple(verbs)))
+        return cls
+
+    return mark
+
+
+def action_info(cls: type[Action]) -> ActionInfo:
+    """The :class:`ActionInfo` of an action class.
+
+    Raises:
+        TypeError: the class is not marked with :func:`action`.
+    """
+    info = cls.__dict__.get(MARKER)
+    if info is None:
+        raise TypeError(f"{cls.__qualname__} is not marked with @action(...).")
+    return info
+
+
+class ActionRegistry(Registry[type[Action]]):
+    """Action classes by id. ``discover()`` loads a game's ``actions/`` folder.
+
+    Registering an id that exists raises unless ``replace=True``: that is how
+    a game overrides a built-in action, on purpose.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("action", MARKER)
+
+
+class ReadOnlyWorld:
+    """The world as a validator sees it: reads only, nothing marked changed.
+
+    There is no ``rng`` here on purpose: drawing random numbers in a validator
+    would make replay depend on how often rules were checked.
+    """
+
+    __slots__ = ("_world",)
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+
+    def get(self, entity: int, component_type: type[Any]) -> Any:
+        """See :meth:`World.get`; never marks changed."""
+        return self._world.get(entity, component_type, readonly=True)
+
+    def try_get(self, entity: int, component_type: type[Any]) -> Any:
+        """See :meth:`World.try_get`; never marks changed."""
+        return self._world.try_get(entity, component_type, readonly=True)
+
+    def has(self, entity: int, *component_types: type) -> bool:
+        """See :meth:`World.has`."""
+        return self._world.has(entity, *component_types)
+
+    def query(self, *types: type, without: tuple[type, ...] = ()) -> Iterator[Any]:
+        """See :meth:`World.query` (read-only)."""
+        return self._world.query(*types, without=without, readonly=True)
+
+    def index(self, component_type: type, field: str) -> FieldIndex:
+        """See :meth:`World.index`."""
+        return self._world.index(component_type, field)
+
+    @property
+    def entities_with(self) -> Mapping[type, EntitySet]:
+        """See :attr:`World.entities_with`."""
+        return self._world.entities_with  # type: ignore[return-value]
+
+    @property
+    def tick(self) -> int:
+        """The world's tick counter."""
+        return self._world.tick
+
+    def __contains__(self, entity: object) -> bool:
+        return entity in self._world
+
+    def __len__(self) -> int:
+        return len(self._world)
+
+
+@dataclass(slots=True)
+class RuleContext:
+    """What a validator sees: who acts, and a read-only world."""
+
+    world: ReadOnlyWorld
+    actor: int
+
+
+@dataclass(slots=True)
+class ActionContext:
+    """What an executor gets: the real world, who acts, and where events go.
+
+    Events emitted here are published after the executor returns, in order,
+    and recorded on the attempt's :class:`~fabula.actions.rules.Outcome`.
+    """
+
+    world: World
+    actor: int
+    bus: EventBus | None = None
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, event: Event) -> None:
+        """Queue ``event`` for publication once the action has been applied."""
+        self.events.append(event)

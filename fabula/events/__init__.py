@@ -1,0 +1,54 @@
+"""Events and the EventBus: how systems, rules and the narrator react to each
+other without calling each other.
+
+See :mod:`fabula.events.event` for the event types, :mod:`fabula.events.bus`
+for the bus and its dispatch semantics, and :mod:`fabula.events.handlers` for
+declaring handlers in game code with ``@on``.
+"""
+
+from fabula.events.bus import EventBus, HandlerFailure
+from fabula.events.event import (
+    Event,
+    OnActionProposed,
+    OnActionRefused,
+    OnActionSuccess,
+    OnAttack,
+    OnDamage,
+    OnDeath,
+    OnDrop,
+    OnInput,
+    OnMove,
+    OnNarration,
+    OnTake,
+    OnTick,
+)
+from fabula.events.handlers import (
+    HandlerInfo,
+    HandlerRegistry,
+    handler_info,
+    on,
+    try_handler_info,
+)
+
+__all__ = [
+    "Event",
+    "EventBus",
+    "HandlerFailure",
+    "HandlerInfo",
+    "HandlerRegistry",
+    "OnActionProposed",
+    "OnActionRefused",
+    "OnActionSuccess",
+    "OnAttack",
+    "OnDamage",
+    "OnDeath",
+    "OnDrop",
+    "OnInput",
+    "OnMove",
+    "OnNarration",
+    "OnTake",
+    "OnTick",
+    "handler_info",
+    "on",
+    "try_handler_info",
+]
