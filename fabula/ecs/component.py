@@ -165,12 +165,42 @@ def validate_component(cls: type[Any], data: Any) -> Any:
         import msgspec
 
         return msgspec.convert(data, cls)
+    if isinstance(data, cls):
+        return data
     adapter = _ADAPTERS.get(cls)
     if adapter is None:
-        from pydantic import TypeAdapter
+        adapter = _ADAPTERS[cls] = _strict_adapter(cls)
+    if dataclasses.is_dataclass(cls):
+        validated = adapter.model_validate(data)
+        return cls(**{name: getattr(validated, name) for name in _field_names(cls)})
+    return adapter.validate_python(data, strict=True)
 
-        adapter = _ADAPTERS[cls] = TypeAdapter(cls)
-    return adapter.validate_python(data)
+
+def _strict_adapter(cls: type) -> Any:
+    """A Pydantic validator for ``cls`` in strict mode ('7' is not an int).
+
+    Pydantic's strict mode accepts only dataclass *instances* for a dataclass,
+    so for dataclasses a strict model is derived from the same fields.
+    """
+    from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
+
+    if not dataclasses.is_dataclass(cls):
+        return TypeAdapter(cls)
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            fields[f.name] = (hints[f.name], f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            fields[f.name] = (hints[f.name], dataclasses.field(default_factory=f.default_factory))
+        else:
+            fields[f.name] = (hints[f.name], ...)
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        cls.__name__,
+        __config__=ConfigDict(strict=True, extra="forbid", arbitrary_types_allowed=True),
+        **fields,
+    )
+    return model
 
 
 # --- helpers -----------------------------------------------------------------

@@ -22,7 +22,7 @@ nobody reads it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Set
+from collections.abc import Hashable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
 from fabula.ecs.component import component_info
@@ -46,6 +46,11 @@ class EntitySet(Set[int]):
     def __init__(self, world: World, ctype: type) -> None:
         self._world = world
         self._ctype = ctype
+
+    @classmethod
+    def _from_iterable(cls, iterable: Iterable[int]) -> frozenset[int]:
+        """Set operators (``&``, ``|``, ``-``, ``^``) return plain frozensets."""
+        return frozenset(iterable)
 
     def __contains__(self, entity: object) -> bool:
         return self._world._has_type(entity, self._ctype)

@@ -25,7 +25,11 @@ from fabula.ecs.component import component_info
 if TYPE_CHECKING:
     from fabula.ecs.world import World
 
-__all__ = ["Columns", "row_view_class"]
+__all__ = ["VIEW_OF", "Columns", "row_view_class"]
+
+VIEW_OF = "__fabula_view_of__"
+"""Attribute of a row-view class naming the component it views; the World
+stores a row view given to spawn() or insert() as that component."""
 
 _VIEW_CLASSES: dict[type, type] = {}
 
@@ -72,6 +76,7 @@ def _build_row_view_class(ctype: type) -> type:
 
     namespace: dict[str, Any] = {
         "__slots__": ("_entity", "_world"),
+        VIEW_OF: ctype,
         "__init__": __init__,
         "__eq__": __eq__,
         "__hash__": None,

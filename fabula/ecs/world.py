@@ -33,7 +33,7 @@ from fabula.ecs.changes import ChangeLog
 from fabula.ecs.component import component_info
 from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query
-from fabula.ecs.view import Columns, row_view_class
+from fabula.ecs.view import VIEW_OF, Columns, row_view_class
 from fabula.errors import (
     DespawnedEntityError,
     EcsError,
@@ -67,6 +67,17 @@ def entity_generation(entity: int) -> int:
 def _label(entity: int) -> str:
     gen = entity >> _INDEX_BITS
     return f"entity {entity & _INDEX_MASK}" + (f" (generation {gen})" if gen else "")
+
+
+class _Rows(chain):  # type: ignore[type-arg]
+    """A query's rows: a C-level chain of per-archetype zips that can also be
+    closed early, which ends the iteration (and applies deferred changes)."""
+
+    __slots__ = ("_batches",)
+
+    def close(self) -> None:
+        """Stop iterating now; deferred structural changes are applied."""
+        self._batches.close()
 
 
 class Tickable(Protocol):
@@ -190,6 +201,9 @@ class World:
             if self._logs:
                 self._log_spawn(entity, arch)
             return entity
+        if any(hasattr(t, VIEW_OF) for t in types):  # row views of columnar components
+            types = tuple(getattr(t, VIEW_OF, t) for t in types)
+            arch = self._spawn_target(types)
         if self._free:
             idx = self._free.pop()
             entity = idx | (self._gen[idx] << _INDEX_BITS)
@@ -222,7 +236,7 @@ class World:
     def _spawn_plan(self, types: tuple[type, ...]) -> tuple[Archetype, list[list[Any]] | None]:
         """Target archetype of a spawn with these types, and (for object-only
         archetypes) the columns to append to, in argument order."""
-        arch = self._spawn_target(types)
+        arch = self._spawn_target(tuple(getattr(t, VIEW_OF, t) for t in types))
         columns = None if arch.numeric else [arch.objects[t] for t in types]
         plan = self._spawn_plans[types] = (arch, columns)
         return plan
@@ -263,6 +277,9 @@ class World:
         count = self._batch_length(columns)
         arch.reserve(count)
         start = len(arch.entities)
+        # Everything that can fail happens before the first live row changes:
+        # numeric writes land past the live rows, objects are built aside.
+        objects: list[tuple[list[Any], list[Any]]] = []
         for ctype, data in columns.items():
             info = component_info(ctype)
             if info.columnar:
@@ -275,9 +292,12 @@ class World:
             elif isinstance(data, Mapping):
                 keys = list(data)
                 rows = zip(*(data[k] for k in keys), strict=True)
-                arch.objects[ctype].extend(ctype(**dict(zip(keys, r))) for r in rows)
+                built = [ctype(**dict(zip(keys, r))) for r in rows]
+                objects.append((arch.objects[ctype], built))
             else:
-                arch.objects[ctype].extend(data)
+                objects.append((arch.objects[ctype], list(data)))
+        for column, values in objects:
+            column.extend(values)
         first = len(self._arch_of)
         ids = np.arange(first, first + count, dtype=np.int64)
         if isinstance(arch.entities, EntityColumn):
@@ -376,12 +396,12 @@ class World:
 
     def _insert_now(self, entity: int, components: tuple[Any, ...]) -> None:
         arch, row = self._locate(entity)
-        if len(components) == 1:
+        if len(components) == 1 and not hasattr(type(components[0]), VIEW_OF):
             new = {type(components[0]): components[0]}
         else:
             new = {}
             for value in components:
-                ctype = type(value)
+                ctype = getattr(type(value), VIEW_OF, type(value))
                 if ctype in new:
                     raise EcsError(
                         f"insert() got two {ctype.__name__} components for {_label(entity)}; "
@@ -592,8 +612,8 @@ class World:
             EntityError: the entity does not exist (DespawnedEntityError if stale).
             MissingComponentError: the entity lacks the component.
         """
-        idx = entity & _INDEX_MASK
         try:
+            idx = entity & _INDEX_MASK
             arch = self._arch_of[idx]
             if self._gen[idx] == entity >> _INDEX_BITS and arch is not None:
                 column = arch.objects.get(component_type)
@@ -703,17 +723,22 @@ class World:
         query = self._match(types, without)
         # Rows are produced by C-level zips chained per archetype, so the
         # Python frame below runs once per archetype, never once per row.
-        return chain.from_iterable(self._row_batches(query.archetypes, types, readonly))
+        batches = self._row_batches(query.archetypes, types, readonly)
+        rows = _Rows.from_iterable(batches)
+        rows._batches = batches
+        return rows
 
     def _row_batches(
         self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
     ) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
         self._iterating += 1
+        track = bool(self._logs) and not readonly
+        current: Archetype | None = None
         try:
-            track = bool(self._logs) and not readonly
             for arch in archetypes:
                 if not arch.entities:
                     continue
+                current = arch
                 if track:
                     self._mark_columns(arch, types)
                 if arch.numeric:
@@ -722,9 +747,11 @@ class World:
                     objects = arch.objects
                     columns = [objects[t] for t in types]
                 yield zip(arch.entities, zip(*columns))
-                if track:
-                    self._mark_columns(arch, types)  # marks drained mid-loop come back
         finally:
+            if track and current is not None:
+                # Marks drained mid-loop (a take() inside the loop) come back,
+                # also when the loop was left early.
+                self._mark_columns(current, types)
             self._end_iteration()
 
     def _column(self, arch: Archetype, ctype: type) -> list[Any]:

@@ -301,13 +301,6 @@ def test_query_columns_mutation_then_move_is_written(world: World, log: ChangeLo
     assert a in log.take().written[Position]
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    reason="BUG: query() re-marks an archetype's columns only when the archetype is "
-    "exhausted, not in a finally; a take() mid-loop followed by a mutation and `break` "
-    "loses the mutation",
-    strict=True,
-)
 def test_take_mid_loop_then_break_does_not_lose_a_mutation(world: World, log: ChangeLog) -> None:
     world.spawn(Health(1))
     world.spawn(Health(2))

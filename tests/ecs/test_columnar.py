@@ -149,12 +149,6 @@ def test_spawn_batch_rejects_a_missing_field_without_default(world: World) -> No
     assert list(world.query(Position)) == []
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    reason="BUG: spawn_batch() extends object columns before it validates columnar "
-    "defaults, so a rejected batch leaves orphan rows and later rows get the wrong objects",
-    strict=True,
-)
 def test_a_rejected_spawn_batch_leaves_the_archetype_intact(world: World) -> None:
     with pytest.raises(EcsError, match=r"no values for Position\.y"):
         world.spawn_batch({Name: [Name("rejected")], Position: {"x": [0.0]}})
@@ -374,13 +368,6 @@ def test_columns_grow_past_their_initial_capacity(world: World) -> None:
     assert [world.get(e, Position).x for e in moved] == [float(i) for i in range(40)]
 
 
-@pytest.mark.xfail(
-    raises=AssertionError,
-    reason="BUG: insert()/spawn() key a component by type(value), so a row view (a "
-    "generated subclass) is stored as a new object component 'PositionRowView' that "
-    "aliases the source entity, instead of as a Position",
-    strict=True,
-)
 def test_a_row_view_can_be_copied_onto_another_entity(world: World) -> None:
     source = world.spawn(Position(1.0, 2.0))
     target = world.spawn(Name("target"))

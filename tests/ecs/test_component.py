@@ -136,13 +136,6 @@ def test_validate_rejects_bad_data() -> None:
         validate_component(Health, {})
 
 
-@pytest.mark.xfail(
-    raises=pytest.fail.Exception,
-    reason="BUG: validate_component() documents Pydantic validation as 'strict about "
-    "types', but the TypeAdapter runs in lax mode: {'hp': '7'} and {'hp': True} become "
-    "Health(hp=7) and Health(hp=1)",
-    strict=True,
-)
 @pytest.mark.parametrize("hp", ["7", True])
 def test_validate_is_strict_about_types(hp: object) -> None:
     with pytest.raises(pydantic.ValidationError):

@@ -82,13 +82,6 @@ def test_entities_with_set_comparisons(world: World) -> None:
     assert set(world.entities_with[Name]) & set(world.entities_with[Health]) == {a}
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    reason="BUG: EntitySet inherits Set's operators, which build the result with "
-    "cls(iterable); EntitySet.__init__ needs (world, ctype), so `&`, `|`, `-`, `^` raise "
-    "TypeError",
-    strict=True,
-)
 def test_entities_with_set_operators(world: World) -> None:
     a = world.spawn(Name("a"), Health(1))
     b = world.spawn(Name("b"))

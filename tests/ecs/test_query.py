@@ -356,12 +356,6 @@ def test_apply_deferred_flushes_an_abandoned_iterator(world: World) -> None:
     assert b not in world
 
 
-@pytest.mark.xfail(
-    raises=AttributeError,
-    reason="BUG: world.query() returns an itertools.chain, which has no close(); the docs "
-    "promise deferred changes apply when the iteration ends 'or is closed'",
-    strict=True,
-)
 def test_closing_a_query_iterator_applies_deferred_changes(world: World) -> None:
     a = world.spawn(Name("a"))
     rows = world.query(Name)

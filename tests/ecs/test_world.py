@@ -324,12 +324,6 @@ def test_non_int_handles_are_rejected_by_locating_methods(world: World, handle: 
             attempt()
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    reason="BUG: World.get() computes `entity & _INDEX_MASK` outside its try block, so a "
-    "non-int handle raises a bare TypeError instead of EntityError",
-    strict=True,
-)
 @pytest.mark.parametrize("handle", ["0", 1.5, None])
 def test_get_rejects_a_non_int_handle_with_entity_error(world: World, handle: object) -> None:
     world.spawn(Name("a"))
