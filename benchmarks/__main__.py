@@ -27,20 +27,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", help="ECS world sizes, comma-separated (default 10000,100000)")
     parser.add_argument("--repeats", type=int, help="timed runs per figure (default 3)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and one repeat")
-    parser.add_argument("--only", choices=("ecs", "events"), help="run one benchmark")
+    parser.add_argument("--only", choices=("ecs", "events", "systems"), help="run one benchmark")
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else "10000,100000")
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 3)
     if args.only in (None, "ecs"):
         ecs.main(["--sizes", sizes, "--repeats", str(repeats)])
     if args.only in (None, "events"):
-        try:
-            events = importlib.import_module("benchmarks.events")
-        except ImportError as exc:
-            print(f"event benchmark skipped: {exc}")
-            return
+        events = importlib.import_module("benchmarks.events")
         quick = ["--events", str(QUICK_EVENTS)] if args.quick else []
         events.main([*quick, "--repeats", str(repeats)])
+    if args.only in (None, "systems"):
+        from benchmarks import systems
+
+        systems.main(["--ticks", "2000" if args.quick else "20000"])
 
 
 if __name__ == "__main__":
