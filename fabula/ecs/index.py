@@ -107,9 +107,13 @@ class FieldIndex:
         self._by_value: dict[Hashable, set[int]] = {}
         self._value_of: dict[int, Hashable] = {}
         self._log = world.track_changes(types=(ctype,))
-        for archetype in world._archetypes_with(ctype):
-            for entity in archetype.entities:
-                self._put(entity)
+        try:
+            for archetype in world._archetypes_with(ctype):
+                for entity in archetype.entities:
+                    self._put(entity)
+        except BaseException:
+            world.untrack_changes(self._log)
+            raise
 
     @property
     def component(self) -> type:
@@ -174,12 +178,15 @@ class FieldIndex:
         touched.update(e for e, _ in log.removed)
         for archetype, _ in log.columns:
             touched.update(archetype.entities)
-        log.clear()
+        # The log is cleared only once every change was applied: if a value
+        # cannot be indexed, the next lookup tries again instead of answering
+        # from a stale index.
         for entity in touched:
             if world._has_type(entity, ctype):
                 self._put(entity)
             else:
                 self._drop(entity)
+        log.clear()
 
     # -- lookup -----------------------------------------------------------------
 

@@ -586,6 +586,8 @@ class World:
                 f"{label} was despawned; this handle is stale. Drop references to an entity "
                 "when it is despawned (listen for OnDeath or check `entity in world`).",
             )
+        if idx in self._free:  # a free slot's current generation was never handed out
+            return EntityError(entity, f"{label} was never spawned in this world.")
         return EntityError(
             entity,
             f"{label} was spawned while a query was iterating and exists once that iteration "
@@ -827,14 +829,30 @@ class World:
 
         Runs by itself when the outermost iteration ends; call it only if you
         abandoned a query iterator without closing it.
+
+        Each change is applied on its own: one that fails (say, a second
+        despawn of the same entity) does not stop the ones queued after it.
+        Once all were tried, the first failure is raised, with a note saying
+        how many failed.
         """
         pending, self._deferred = self._deferred, []
         depth, self._iterating = self._iterating, 0
+        failures: list[Exception] = []
         try:
             for operation, args in pending:
-                operation(*args)
+                try:
+                    operation(*args)
+                except Exception as exc:
+                    failures.append(exc)
         finally:
             self._iterating = depth
+        if failures:
+            first = failures[0]
+            first.add_note(
+                f"raised while applying changes deferred during a query: {len(failures)} of "
+                f"{len(pending)} failed; the others were applied."
+            )
+            raise first
 
     # ------------------------------------------------------- change tracking
 

@@ -266,3 +266,15 @@ def test_close_stops_maintenance_and_the_world_forgets_the_index(world: World) -
     assert fresh.value_of(a) == "b"
     index.close()  # closing twice is harmless
     assert world.index(Name, "text") is fresh
+
+
+def test_an_index_that_cannot_be_built_leaves_nothing_attached(world: World) -> None:
+    @component
+    class Tags:
+        values: list
+
+    entity = world.spawn(Tags(["a"]))
+    with pytest.raises(EcsError, match="unhashable"):
+        world.index(Tags, "values")
+    world.get(entity, Tags).values.append("b")  # would feed a leaked log
+    assert all(not log for log in world._logs)  # noqa: SLF001 - checks the leak directly
