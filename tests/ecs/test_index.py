@@ -277,4 +277,4 @@ def test_an_index_that_cannot_be_built_leaves_nothing_attached(world: World) -> 
     with pytest.raises(EcsError, match="unhashable"):
         world.index(Tags, "values")
     world.get(entity, Tags).values.append("b")  # would feed a leaked log
-    assert all(not log for log in world._logs)  # noqa: SLF001 - checks the leak directly
+    assert all(not log for log in world._logs)
