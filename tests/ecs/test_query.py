@@ -378,10 +378,14 @@ def test_closing_a_query_columns_iterator_applies_deferred_changes(world: World)
 def test_a_failing_deferred_change_does_not_drop_the_others(world: World) -> None:
     a = world.spawn(Name("a"))
     b = world.spawn(Name("b"))
-    with pytest.raises(EntityError, match="despawned") as info:
+
+    def loop() -> None:
         for _ in world.query(Name):
             world.despawn(a)  # queued once per row: the second one fails
             world.insert(b, Name("renamed"))
+
+    with pytest.raises(EntityError, match="despawned") as info:
+        loop()
     assert "1 of 4 failed; the others were applied" in str(info.value.__notes__)
     assert a not in world
     assert world.get(b, Name).text == "renamed"
