@@ -217,19 +217,6 @@ class Archetype:
         self.version += 1
         return row
 
-    def row_values(self, row: int) -> dict[type, Any]:
-        """The components of ``row``: instances for object columns, and for
-        columnar ones a fresh instance built from the column values."""
-        values: dict[type, Any] = {ctype: column[row] for ctype, column in self.objects.items()}
-        for ctype in self.numeric:
-            values[ctype] = self.materialize(ctype, row)
-        return values
-
-    def materialize(self, ctype: type, row: int) -> Any:
-        """Build a plain instance of columnar ``ctype`` from row ``row``."""
-        fields = self.numeric[ctype]
-        return ctype(**{field: array[row].item() for field, array in fields.items()})
-
     def _move_plan(self, dest: Archetype) -> tuple[Any, ...]:
         """Which columns a row moving from here to ``dest`` copies, and which
         ``dest`` fills from new values; computed once per pair of archetypes."""

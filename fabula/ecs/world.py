@@ -20,9 +20,11 @@ iteration ends. ``spawn_batch`` during iteration is an error.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from itertools import chain, repeat
 from typing import Any, Protocol, TypeVar, overload
 
@@ -337,8 +339,6 @@ class World:
 
     @staticmethod
     def _field_default(ctype: type, field: str) -> Any:
-        import dataclasses
-
         for f in dataclasses.fields(ctype):
             if f.name == field:
                 if f.default is not dataclasses.MISSING:
@@ -730,31 +730,43 @@ class World:
         rows._batches = batches
         return rows
 
-    def _row_batches(
+    def _walk(
         self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
+    ) -> Iterator[Archetype]:
+        """Visit the non-empty archetypes of one iteration.
+
+        While it runs, structural changes are deferred; it marks each
+        visited archetype's ``types`` columns changed (unless ``readonly``)
+        on arrival, and marks the last one again when the iteration ends or
+        is left early, so marks drained by a ``take()`` inside the loop come
+        back. Every iterator the World hands out walks through here.
+        """
         self._iterating += 1
-        track = bool(self._logs) and not readonly
+        track = bool(self._logs) and not readonly and bool(types)
         current: Archetype | None = None
         try:
             for arch in archetypes:
-                if not arch.entities:
-                    continue
-                current = arch
-                if track:
-                    self._mark_columns(arch, types)
+                if arch.entities:
+                    current = arch
+                    if track:
+                        self._mark_columns(arch, types)
+                    yield arch
+        finally:
+            if track and current is not None:
+                self._mark_columns(current, types)
+            self._end_iteration()
+
+    def _row_batches(
+        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
+    ) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
+        with closing(self._walk(archetypes, types, readonly)) as walk:
+            for arch in walk:
                 if arch.numeric:
                     columns = [self._column(arch, t) for t in types]
                 else:
                     objects = arch.objects
                     columns = [objects[t] for t in types]
                 yield zip(arch.entities, zip(*columns))
-        finally:
-            if track and current is not None:
-                # Marks drained mid-loop (a take() inside the loop) come back,
-                # also when the loop was left early.
-                self._mark_columns(current, types)
-            self._end_iteration()
 
     def _column(self, arch: Archetype, ctype: type) -> list[Any]:
         column = arch.objects.get(ctype)
@@ -788,14 +800,9 @@ class World:
     def _iter_columns(
         self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
     ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
-        self._iterating += 1
-        try:
-            for arch in archetypes:
+        with closing(self._walk(archetypes, types, readonly)) as walk:
+            for arch in walk:
                 n = len(arch.entities)
-                if not n:
-                    continue
-                if self._logs and not readonly:
-                    self._mark_columns(arch, types)
                 batches = []
                 for ctype in types:
                     arrays = {}
@@ -806,18 +813,11 @@ class World:
                         arrays[field] = live
                     batches.append(Columns(ctype, arrays, n))
                 yield arch.entity_array(), tuple(batches)
-                if self._logs and not readonly:
-                    self._mark_columns(arch, types)
-        finally:
-            self._end_iteration()
 
     def _iter_entities(self, archetypes: list[Archetype]) -> Iterator[int]:
-        self._iterating += 1
-        try:
-            for arch in archetypes:
+        with closing(self._walk(archetypes, (), readonly=True)) as walk:
+            for arch in walk:
                 yield from arch.entities
-        finally:
-            self._end_iteration()
 
     def _end_iteration(self) -> None:
         self._iterating -= 1

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from fabula.errors import ScheduleError
+from fabula.events import OnTick
 from fabula.systems.system import Phase, SystemInfo, TickContext, system_info
 
 if TYPE_CHECKING:
@@ -218,8 +219,6 @@ class Scheduler:
                 if bus is not None:
                     bus.publish(event)
         if bus is not None:
-            from fabula.events import OnTick
-
             bus.publish(OnTick(tick=world.tick))
         for _, call in order:
             call(ctx)

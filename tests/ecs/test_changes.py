@@ -313,6 +313,19 @@ def test_take_mid_loop_then_break_does_not_lose_a_mutation(world: World, log: Ch
     assert mutated in log.take().written.get(Health, ())
 
 
+def test_take_mid_columns_loop_then_break_does_not_lose_a_mutation(
+    world: World, log: ChangeLog
+) -> None:
+    world.spawn_batch({Position: {"x": [1.0, 2.0], "y": [0.0, 0.0]}})
+    log.take()
+    for entities, (position,) in world.query_columns(Position):
+        log.take()  # e.g. a write-behind flush running inside a system
+        position.x += 1.0
+        mutated = set(entities.tolist())
+        break
+    assert mutated <= log.take().written.get(Position, frozenset())
+
+
 # --- logs: scope and lifetime -------------------------------------------------------------------
 
 
