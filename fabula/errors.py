@@ -13,12 +13,12 @@ clients) are translated at the boundary with ``raise ... from exc``.
     │   ├── DuplicateNameError
     │   └── UnknownNameError
     ├── DiscoveryError                a module or directory could not be scanned
-    └── EcsError                      misuse of the World
-        ├── ComponentDeclarationError a component class that cannot be stored as declared
-        ├── EntityError               a handle that names no live entity
-        │   └── DespawnedEntityError  a handle to an entity that was despawned
-        ├── MissingComponentError     an entity lacks the component asked for
-        └── StructuralChangeError     a change that is not allowed where it was made
+    ├── EcsError                      misuse of the World
+    │   ├── ComponentDeclarationError a component class that cannot be stored as declared
+    │   ├── EntityError               a handle that names no live entity
+    │   │   └── DespawnedEntityError  a handle to an entity that was despawned
+    │   ├── MissingComponentError     an entity lacks the component asked for
+    │   └── StructuralChangeError     a change that is not allowed where it was made
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     └── EventError                    misuse of the EventBus (see fabula.events)
@@ -73,12 +73,14 @@ class DuplicateNameError(RegistryError):
         incoming: where the second one came from.
     """
 
-    def __init__(self, kind: str, name: str, existing: str, incoming: str) -> None:
+    def __init__(
+        self, kind: str, name: str, existing: str, incoming: str, rename_hint: str = ""
+    ) -> None:
         self.kind, self.name, self.existing, self.incoming = kind, name, existing, incoming
+        how = f" (e.g. {rename_hint})" if rename_hint else ""
         super().__init__(
             f"{kind} name {name!r} is registered twice: by {existing} and by {incoming}. "
-            f"Rename one of them (e.g. @{kind}(name=...)) or pass replace=True to override "
-            "on purpose."
+            f"Rename one of them{how} or pass replace=True to override on purpose."
         )
 
 

@@ -118,11 +118,20 @@ class Registry(Generic[T]):
             :meth:`discover` registers objects that carry it. The attribute's
             value must have a ``name`` attribute (the stable name).
         accept: optional extra test an object must pass to be discovered.
+        rename_hint: how a user gives an object another name (shown when two
+            objects claim one name), e.g. ``@component(name=...)``.
     """
 
-    def __init__(self, kind: str, marker: str, accept: Callable[[Any], bool] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        marker: str,
+        accept: Callable[[Any], bool] | None = None,
+        rename_hint: str = "",
+    ) -> None:
         self.kind = kind
         self.marker = marker
+        self.rename_hint = rename_hint
         self._accept = accept
         self._by_name: dict[str, T] = {}
         self._name_of: dict[int, str] = {}
@@ -148,7 +157,9 @@ class Registry(Generic[T]):
         existing = self._by_name.get(name)
         if existing is not None and existing is not obj:
             if not replace:
-                raise DuplicateNameError(self.kind, name, origin_of(existing), origin_of(obj))
+                raise DuplicateNameError(
+                    self.kind, name, origin_of(existing), origin_of(obj), self.rename_hint
+                )
             self._name_of.pop(id(existing), None)
         self._by_name[name] = obj
         self._name_of[id(obj)] = name

@@ -142,7 +142,7 @@ class ActionRegistry(Registry[type[Action]]):
     """
 
     def __init__(self) -> None:
-        super().__init__("action", MARKER)
+        super().__init__("action", MARKER, rename_hint='@action("another_id", ...)')
 
 
 class ReadOnlyWorld:

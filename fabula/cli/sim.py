@@ -49,7 +49,7 @@ def run_simulation(entities: int, ticks: int, seed: int, console: Console | None
     world = World(seed=seed)
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
-    world.spawn_batch(
+    bodies = world.spawn_batch(
         {
             Body: {"x": rng.uniform(-100, 100, entities), "y": rng.uniform(-100, 100, entities)},
             Drift: {"dx": rng.normal(0, 1, entities), "dy": rng.normal(0, 1, entities)},
@@ -78,8 +78,8 @@ def run_simulation(entities: int, ticks: int, seed: int, console: Console | None
             # Every 20 ticks a few bodies come to rest and a few wake up: the
             # structural changes a real game makes between ticks.
             if tick % 20 == 19:
-                candidates = list(world.entities_with[Body])
-                for entity in world.rng.sample(candidates, min(100, len(candidates))):
+                for row in world.rng.sample(range(len(bodies)), min(100, len(bodies))):
+                    entity = int(bodies[row])
                     if world.has(entity, Resting):
                         world.remove(entity, Resting)
                     else:

@@ -63,7 +63,7 @@ def run_tour(seed: int, console: Console | None = None) -> int:
     hall = world.spawn(Room("The Hall"), Named("hall"))
     cellar = world.spawn(Room("The Cellar"), Named("cellar"))
     lamp = world.spawn(Named("brass lamp", "A dented brass lamp."), Located(hall))
-    world.spawn(Named("rope", "Twenty feet of rope."), Located(hall))
+    rope = world.spawn(Named("rope", "Twenty feet of rope."), Located(hall))
     world.spawn(Named("barrel", "A barrel of something sour."), Located(cellar))
 
     console.print("\n[dim]Rooms and what the field index says is in them:[/dim]")
@@ -76,7 +76,6 @@ def run_tour(seed: int, console: Console | None = None) -> int:
         console.print("  " + _describe(world, room))
 
     console.print("\n[dim]The rope is destroyed; its old handle is now stale:[/dim]")
-    rope = next(e for e in world.index(Located, "room")[hall])
     world.despawn(rope)
     world.spawn(Named("candle"), Located(hall))  # may reuse the rope's slot
     try:

@@ -39,7 +39,12 @@ class ComponentRegistry(Registry[type]):
     """
 
     def __init__(self) -> None:
-        super().__init__("component", MARKER, accept=lambda obj: isinstance(obj, type))
+        super().__init__(
+            "component",
+            MARKER,
+            accept=lambda obj: isinstance(obj, type),
+            rename_hint="@component(name=...)",
+        )
 
     def register(self, obj: type, name: str | None = None, *, replace: bool = False) -> type:
         """Register a component type (see :meth:`Registry.register`).

@@ -133,4 +133,4 @@ class HandlerRegistry(Registry[Callable[..., Any]]):
     """
 
     def __init__(self) -> None:
-        super().__init__("handler", MARKER, accept=callable)
+        super().__init__("handler", MARKER, accept=callable, rename_hint="@on(..., name=...)")

@@ -161,4 +161,4 @@ class SystemRegistry(Registry[Any]):
     package or directory."""
 
     def __init__(self) -> None:
-        super().__init__("system", MARKER)
+        super().__init__("system", MARKER, rename_hint="@system(name=...)")

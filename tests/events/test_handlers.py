@@ -146,3 +146,20 @@ def test_subscribe_registered_is_all_or_nothing() -> None:
     with pytest.raises(SubscriptionError, match="is not marked as an event handler"):
         bus.subscribe_registered([first, unmarked])
     assert bus.subscribers(OnTick) == ()
+
+
+def test_a_duplicate_handler_name_says_how_handlers_are_renamed() -> None:
+    from fabula.events import HandlerRegistry, OnDeath, on
+
+    @on(OnDeath, name="mourn")
+    def first(event: OnDeath) -> None: ...
+
+    @on(OnDeath, name="mourn")
+    def second(event: OnDeath) -> None: ...
+
+    registry = HandlerRegistry()
+    registry.register(first)
+    with pytest.raises(
+        DuplicateNameError, match=r"Rename one of them \(e\.g\. @on\(\.\.\., name=\.\.\.\)\)"
+    ):
+        registry.register(second)
