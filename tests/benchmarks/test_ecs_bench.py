@@ -96,7 +96,7 @@ def test_the_columnar_scenarios_check_their_positions(
 ) -> None:
     rates = bench.measure_columnar(bench.Plan.for_size(N, 1))
     assert set(rates) == {"vector", "mixed_columnar", "numpy"}
-    monkeypatch.setattr(bench, "_vector_tick", lambda world: None)
+    monkeypatch.setattr(bench.scenarios, "_vector_tick", lambda world: None)
     with pytest.raises(bench.VerificationError, match="fabula vector: entity 0"):
         bench.measure_columnar(bench.Plan.for_size(N, 1))
 
