@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from fabula.actions import ReadOnlyWorld
 from fabula.ecs import component
 from fabula.errors import TaskError
 from fabula.events import OnActionProposed
 from fabula.systems import Phase, TaskHandle, TickContext, system
-
-if TYPE_CHECKING:
-    from fabula.ecs import World
 
 __all__ = ["ActionModel", "Mind", "NpcMinds"]
 
@@ -51,7 +49,8 @@ class NpcMinds:
 
     Args:
         model: what proposes the actions.
-        observe: builds what the NPC perceives, as text, from the world.
+        observe: builds what the NPC perceives, as text, from a read-only
+            view of the world (model-side code never gets write access).
         actions: action ids the model may choose from (the rules still decide).
         timeout: seconds a request may take.
         deadline: ticks a request may take.
@@ -60,7 +59,7 @@ class NpcMinds:
     def __init__(
         self,
         model: ActionModel,
-        observe: Callable[[World, int], str],
+        observe: Callable[[ReadOnlyWorld, int], str],
         actions: Sequence[str] = (),
         *,
         timeout: float | None = None,
@@ -81,7 +80,7 @@ class NpcMinds:
             handle = self._pending.get(entity)
             if handle is not None and handle.state == "running":
                 continue
-            observation = self._observe(ctx.world, entity)
+            observation = self._observe(ReadOnlyWorld(ctx.world), entity)
             self._pending[entity] = ctx.tasks.start(
                 partial(self._model.propose, observation, self._actions),
                 name=f"mind of entity {entity}",

@@ -92,7 +92,7 @@ def setup(model: ScriptedModel, runner: TaskRunner, **minds: Any):
     registry.register(Go)
     Rules(world, registry, bus).listen()
     scheduler = Scheduler(bus=bus, tasks=runner)
-    observe = lambda w, e: f"entity {e} in room {w.get(e, Located, readonly=True).room}"  # noqa: E731
+    observe = lambda w, e: f"entity {e} in room {w.get(e, Located).room}"  # noqa: E731
     scheduler.add(NpcMinds(model, observe, ["go"], **minds))
     scheduler.attach(world)
     rooms = {"hall": hall, "vault": vault, "garden": garden}
@@ -187,3 +187,15 @@ def test_slow_model_never_stalls_the_simulation(runner: TaskRunner) -> None:
     assert world.tick == 200
     assert runner.pending == 1
     gate.set()
+
+
+def test_observation_code_gets_a_read_only_world(runner: TaskRunner) -> None:
+    seen: list[object] = []
+    model = ScriptedModel({"action": "go", "params": {"room": 2}})
+    world = World()
+    world.spawn(Located(0), Mind())
+    scheduler = Scheduler(bus=EventBus(raise_errors=True), tasks=runner)
+    scheduler.add(NpcMinds(model, lambda w, e: seen.append(w) or "", ["go"]))
+    scheduler.tick(world)
+    assert not hasattr(seen[0], "insert")
+    assert not hasattr(seen[0], "rng")
