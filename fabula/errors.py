@@ -21,10 +21,17 @@ clients) are translated at the boundary with ``raise ... from exc``.
     │   └── StructuralChangeError     a change that is not allowed where it was made
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
-    └── EventError                    misuse of the EventBus (see fabula.events)
-        ├── EventTypeError            a value that is not an Event where one is needed
-        ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
-        └── EventCascadeError         handlers publishing without end during one publish
+    ├── EventError                    misuse of the EventBus (see fabula.events)
+    │   ├── EventTypeError            a value that is not an Event where one is needed
+    │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
+    │   └── EventCascadeError         handlers publishing without end during one publish
+    └── PersistenceError              a save file that cannot be used as asked (has .path)
+        ├── NotASaveError             not SQLite, truncated, or not a fabula save
+        ├── SaveVersionError          written by a newer fabula
+        ├── SaveContentError          content this game cannot load (unknown component...)
+        ├── SaveLockedError           open in another process
+        ├── SaveWriteError            the disk refused a write (read-only, full)
+        └── ReplayError               a journal that does not reproduce its state
 """
 
 from __future__ import annotations
@@ -43,7 +50,14 @@ __all__ = [
     "EventTypeError",
     "FabulaError",
     "MissingComponentError",
+    "NotASaveError",
+    "PersistenceError",
     "RegistryError",
+    "ReplayError",
+    "SaveContentError",
+    "SaveLockedError",
+    "SaveVersionError",
+    "SaveWriteError",
     "ScheduleError",
     "StructuralChangeError",
     "SubscriptionError",
@@ -230,3 +244,44 @@ class EventCascadeError(EventError):
             f"e.g. a handler of {name} publishing {name} again; break the cycle, or raise "
             "EventBus(max_cascade=...) if this many events per publish is expected."
         )
+
+
+# --- persistence --------------------------------------------------------------
+
+
+class PersistenceError(FabulaError):
+    """A save file that cannot be opened, read or written as asked.
+
+    Attributes:
+        path: the save file concerned.
+    """
+
+    def __init__(self, path: Any, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+class NotASaveError(PersistenceError):
+    """The file is not SQLite, is damaged or truncated, or is not a fabula save."""
+
+
+class SaveVersionError(PersistenceError):
+    """The save was written in a format newer than this fabula understands."""
+
+
+class SaveContentError(PersistenceError):
+    """The save holds content this game cannot load (an unknown component name,
+    a component whose fields changed, a record that does not decode)."""
+
+
+class SaveLockedError(PersistenceError):
+    """Another process has the save open."""
+
+
+class SaveWriteError(PersistenceError):
+    """Writing the save failed (read-only location, disk full, I/O error).
+    The previous contents of the save are intact."""
+
+
+class ReplayError(PersistenceError):
+    """Replaying a journal did not reproduce the recorded state."""

@@ -277,6 +277,28 @@ class World:
             return np.empty(0, dtype=np.int64)
         arch = self._archetype(frozenset(columns))
         count = self._batch_length(columns)
+        start = self._fill_batch(arch, columns, count)
+        first = len(self._arch_of)
+        ids = np.arange(first, first + count, dtype=np.int64)
+        if isinstance(arch.entities, EntityColumn):
+            arch.entities.extend_array(ids)
+        else:
+            arch.entities.extend(range(first, first + count))
+        arch.version += 1
+        self._arch_of.extend(repeat(arch, count))
+        self._gen.frombytes(bytes(8 * count))
+        self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
+        self._alive += count
+        for log in self._logs:
+            if log.types is None or not log.types.isdisjoint(arch.types):
+                log.spawned.update(range(first, first + count))
+        return ids
+
+    def _fill_batch(
+        self, arch: Archetype, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]], count: int
+    ) -> int:
+        """Append ``count`` rows of component data to ``arch``'s columns (not
+        its entity column); return the first new row."""
         arch.reserve(count)
         start = len(arch.entities)
         # Everything that can fail happens before the first live row changes:
@@ -300,21 +322,7 @@ class World:
                 objects.append((arch.objects[ctype], list(data)))
         for column, values in objects:
             column.extend(values)
-        first = len(self._arch_of)
-        ids = np.arange(first, first + count, dtype=np.int64)
-        if isinstance(arch.entities, EntityColumn):
-            arch.entities.extend_array(ids)
-        else:
-            arch.entities.extend(range(first, first + count))
-        arch.version += 1
-        self._arch_of.extend(repeat(arch, count))
-        self._gen.frombytes(bytes(8 * count))
-        self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
-        self._alive += count
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                log.spawned.update(range(first, first + count))
-        return ids
+        return start
 
     @staticmethod
     def _batch_length(columns: Mapping[type, Any]) -> int:
@@ -887,6 +895,101 @@ class World:
         for ctype in types:
             for log in self._logs_for(ctype):
                 log.columns.add((arch, ctype))
+
+    # ------------------------------------------------------- storage interface
+    # What a storage layer (fabula.persistence) needs to write a world out and
+    # rebuild it exactly, handles and future handles included.
+
+    def slots(self) -> tuple[int, list[int], list[int]]:
+        """The handle allocator's state: ``(slot_count, free, free_generations)``.
+
+        ``free`` lists the free slot indexes in reuse order (the last is
+        reused first) and ``free_generations`` the generation each will hand
+        out next. Together with the live handles this fixes every future
+        handle, which replaying a journal relies on.
+        """
+        free = list(self._free)
+        return len(self._gen), free, [self._gen[i] for i in free]
+
+    def location(self, entity: int) -> tuple[Archetype, int]:
+        """The archetype table holding ``entity`` and its row there (read-only use).
+
+        Raises:
+            EntityError: the entity does not exist.
+        """
+        return self._locate(entity)
+
+    def restore(
+        self,
+        slot_count: int,
+        free: Sequence[int],
+        free_generations: Sequence[int],
+        batches: Iterable[tuple[np.ndarray, Mapping[type, Mapping[str, Any] | Sequence[Any]]]],
+    ) -> None:
+        """Rebuild a saved world into this new, empty one, keeping every handle.
+
+        Args:
+            slot_count, free, free_generations: as returned by :meth:`slots`.
+            batches: ``(handles, columns)`` pairs; each places the entities
+                ``handles`` (int64 array) with the components in ``columns``
+                (as for :meth:`spawn_batch`; ``{}`` for entities without
+                components). Every slot must be either free or in exactly one
+                batch.
+
+        Raises:
+            EcsError: the world is not empty, or the slots do not add up.
+        """
+        if len(self._gen) or self._iterating:
+            raise EcsError("restore() rebuilds into a new World; create one with World(seed).")
+        taken = np.zeros(slot_count, dtype=np.int8)
+        free_idx = np.asarray(free, dtype=np.int64)
+        self._check_slots(free_idx, slot_count, taken, "free list")
+        gens = np.zeros(slot_count, dtype=np.int64)
+        gens[free_idx] = np.asarray(free_generations, dtype=np.int64)
+        rows = np.zeros(slot_count, dtype=np.int64)
+        arch_of: list[Archetype | None] = [None] * slot_count
+        alive = 0
+        placed: list[tuple[np.ndarray, Archetype]] = []
+        for handles_, columns in batches:
+            handles = np.asarray(handles_, dtype=np.int64)
+            count = len(handles)
+            if columns and self._batch_length(columns) != count:
+                raise EcsError("restore(): a batch has columns and handles of different lengths.")
+            idx = handles & _INDEX_MASK
+            self._check_slots(idx, slot_count, taken, "live entities")
+            arch = self._archetype(frozenset(columns))
+            start = self._fill_batch(arch, columns, count)
+            if isinstance(arch.entities, EntityColumn):
+                arch.entities.extend_array(handles)
+            else:
+                arch.entities.extend(handles.tolist())
+            arch.version += 1
+            gens[idx] = handles >> _INDEX_BITS
+            rows[idx] = np.arange(start, start + count, dtype=np.int64)
+            for i in idx.tolist():
+                arch_of[i] = arch
+            alive += count
+            placed.append((handles, arch))
+        if int(taken.sum()) != slot_count:
+            missing = np.flatnonzero(taken == 0)[:5].tolist()
+            raise EcsError(f"restore(): slots {missing} are neither free nor live.")
+        self._gen = array("q", gens.tobytes())
+        self._row_of = array("q", rows.tobytes())
+        self._arch_of = arch_of
+        self._free = [int(i) for i in free_idx]
+        self._alive = alive
+        for handles, arch in placed:
+            for log in self._logs:
+                if log.types is None or not log.types.isdisjoint(arch.types):
+                    log.spawned.update(handles.tolist())
+
+    @staticmethod
+    def _check_slots(idx: np.ndarray, slot_count: int, taken: np.ndarray, what: str) -> None:
+        if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= slot_count):
+            raise EcsError(f"restore(): the {what} name slots outside 0..{slot_count - 1}.")
+        if len(np.unique(idx)) != len(idx) or taken[idx].any():
+            raise EcsError(f"restore(): the {what} use a slot twice.")
+        taken[idx] = 1
 
     # ----------------------------------------------------------------- indexes
 

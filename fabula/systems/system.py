@@ -135,6 +135,9 @@ def system(
         SystemInfo(name='movement', phase=<Phase.UPDATE: 1>, before=(), after=('gravity',))
     """
 
+    if isinstance(fn, str):
+        raise TypeError(f"@system({fn!r}): pass the name as a keyword, @system(name={fn!r}).")
+
     def mark(target: Any) -> Any:
         info = SystemInfo(
             name=name or getattr(target, "__name__", type(target).__name__),

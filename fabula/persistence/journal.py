@@ -1,0 +1,102 @@
+"""The action journal: one row per accepted turn, durable before it is shown.
+
+A row holds what is needed to play the turn again without any model: the
+validated structured actions, plus what lets replay check itself (the tick
+and a fingerprint of the RNG state before the turn) and what explains it
+(the raw input, timestamps, the prompt and model versions used, if any).
+Appending one is a single small insert in its own transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fabula.actions import ActionProposal
+
+__all__ = ["TurnRecord", "append", "last_turn", "read", "truncate"]
+
+
+class TurnRecord(BaseModel):
+    """One accepted turn.
+
+    Attributes:
+        turn: the turn number, from 1.
+        input: what the player typed (empty for a turn without input).
+        actions: the structured actions applied, in order.
+        tick: ``world.tick`` before the turn.
+        rng: fingerprint of ``world.rng`` before the turn.
+        models: prompt ids/versions and models used to parse or narrate it.
+        started_at, finished_at: wall-clock seconds (informative only).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    turn: int = Field(ge=1)
+    input: str = ""
+    actions: tuple[ActionProposal, ...] = ()
+    tick: int = 0
+    rng: str = ""
+    models: dict[str, str] = {}
+    started_at: float = 0.0
+    finished_at: float = 0.0
+
+
+_COLUMNS = "turn, input, actions, tick, rng, models, started_at, finished_at"
+
+
+def append(conn: sqlite3.Connection, record: TurnRecord) -> None:
+    """Write ``record`` in its own committed transaction."""
+    actions = json.dumps([a.model_dump() for a in record.actions], separators=(",", ":"))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.turn,
+                record.input,
+                actions,
+                record.tick,
+                record.rng,
+                json.dumps(record.models),
+                record.started_at,
+                record.finished_at,
+            ),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def read(conn: sqlite3.Connection, after: int = 0, upto: int | None = None) -> Iterator[TurnRecord]:
+    """Rows with ``after < turn <= upto``, in turn order, validated."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM journal WHERE turn > ? AND turn <= ? ORDER BY turn",
+        (after, upto if upto is not None else 2**62),
+    )
+    for turn, text, actions, tick, rng, models, started, finished in rows:
+        yield TurnRecord(
+            turn=turn,
+            input=text,
+            actions=tuple(ActionProposal.model_validate(a) for a in json.loads(actions)),
+            tick=tick,
+            rng=rng,
+            models=json.loads(models),
+            started_at=started,
+            finished_at=finished,
+        )
+
+
+def last_turn(conn: sqlite3.Connection) -> int:
+    """The highest journalled turn (0 if none)."""
+    (turn,) = conn.execute("SELECT coalesce(max(turn), 0) FROM journal").fetchone()
+    return int(turn)
+
+
+def truncate(conn: sqlite3.Connection, after: int) -> None:
+    """Delete rows past turn ``after`` (inside the caller's transaction)."""
+    conn.execute("DELETE FROM journal WHERE turn > ?", (after,))

@@ -1,0 +1,531 @@
+"""A game's save file: its world on disk, kept current turn by turn.
+
+A :class:`SaveFile` owns one SQLite file (format in
+:mod:`fabula.persistence.schema`) holding a snapshot of the world and the
+action journal. Each turn played through :meth:`SaveFile.play`:
+
+1. is applied to the world by the game's :class:`~fabula.game.Simulation`;
+2. is appended to the journal and committed (fsynced by default) *before*
+   :meth:`play` returns, so whatever the caller shows next is on disk;
+3. leaves its changes in the write-behind buffer, flushed every few turns or
+   seconds (:class:`~fabula.persistence.writebehind.FlushPolicy`).
+
+Opening a save loads the snapshot and replays the journal rows written
+after it: after a crash the world is exactly what the player last saw, and
+no model is asked anything again. :meth:`undo` goes one turn back by the
+same route.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fabula.actions import ActionProposal, Outcome
+from fabula.ecs import ChangeLog, World
+from fabula.errors import NotASaveError, PersistenceError, ReplayError, SaveContentError
+from fabula.game import Game, Simulation
+from fabula.persistence import journal
+from fabula.persistence.digest import rng_fingerprint, state_digest
+from fabula.persistence.journal import TurnRecord
+from fabula.persistence.schema import Durability, connect, translate
+from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
+from fabula.persistence.writebehind import FlushPolicy, write_changes
+
+__all__ = ["SaveFile", "load_game"]
+
+
+class SaveFile:
+    """One game's save. Create with :meth:`new`, reopen with :meth:`open`.
+
+    Attributes:
+        path: the save file.
+        game: the game it belongs to.
+        seed: the seed the game started from.
+        world: the current world (a new object after :meth:`undo`).
+        simulation: plays turns on :attr:`world`. Also renewed by :meth:`undo`
+            (and after a failed turn), together with its event bus: subscribe
+            to ``save.simulation.bus`` again after either.
+        turn: the number of the last accepted turn (0 at the start).
+        recovered: turns replayed from the journal when the save was opened
+            (non-zero after a crash).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        game: Game,
+        *,
+        policy: FlushPolicy,
+    ) -> None:
+        self.path = path
+        self.game = game
+        self.policy = policy
+        self._conn: sqlite3.Connection | None = conn
+        self._catalog = Catalog(path, game.components)
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        try:
+            self.seed = int(meta["seed"])
+            self._start_digest = meta["start_digest"]
+            saved_game = meta["game"]
+        except (KeyError, ValueError) as exc:
+            raise NotASaveError(path, "has no valid game record; it may be damaged.") from exc
+        if saved_game != game.ref:
+            raise SaveContentError(
+                path,
+                f"belongs to game {saved_game!r}, not {game.ref!r}. Open it with that game.",
+            )
+        self.world: World = World()
+        self.simulation: Simulation
+        self.turn = 0
+        self.recovered = 0
+        self._log: ChangeLog | None = None
+        self._rewrite = False
+        self._busy = 0
+        self._pending_signal: int | None = None
+        self._since_flush = 0
+        self._flushed_at = time.monotonic()
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def new(
+        cls,
+        path: str | os.PathLike[str],
+        game: Game,
+        *,
+        seed: int,
+        replace: bool = False,
+        policy: FlushPolicy | None = None,
+        durability: Durability = "power",
+    ) -> SaveFile:
+        """Start a new game in a new save file at ``path``.
+
+        The file is written aside and moved into place only when complete,
+        so an existing file at ``path`` is never left half-replaced.
+
+        Args:
+            replace: replace an existing save at ``path`` (never a file that
+                is not a fabula save, nor a save open in another process).
+
+        Raises:
+            PersistenceError: ``path`` exists and ``replace`` is false.
+            NotASaveError, SaveLockedError: what ``replace`` would refuse.
+            SaveWriteError: the new file could not be written.
+        """
+        path = Path(path)
+        if path.exists():
+            if not replace:
+                raise PersistenceError(
+                    path,
+                    "already exists. Open it to continue that game, or start a new one with "
+                    "--new (replaces it) or under another name with --save PATH.",
+                )
+            connect(path, durability=durability).close()  # a save, and not in use
+        world = game.new_world(seed)
+        start = state_digest(world, game.components.name_of)
+        meta = {
+            "game": game.ref,
+            "seed": str(seed),
+            "start_digest": start,
+            "created_at": str(time.time()),
+        }
+        with _aside(path) as tmp:
+            conn = connect(tmp, create=True, durability=durability)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+                write_world(conn, world, Catalog(tmp, game.components), 0, start)
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise translate(path, exc, "writing the new save") from exc
+            finally:
+                conn.close()
+        return cls.open(path, game, policy=policy, durability=durability)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        game: Game,
+        *,
+        policy: FlushPolicy | None = None,
+        durability: Durability = "power",
+    ) -> SaveFile:
+        """Open an existing save, recovering any turns played since its last flush.
+
+        Raises:
+            NotASaveError, SaveVersionError, SaveContentError, SaveLockedError,
+            SaveWriteError, ReplayError: see :mod:`fabula.errors`.
+        """
+        path = Path(path)
+        conn = connect(path, durability=durability)
+        try:
+            save = cls(path, conn, game, policy=policy or FlushPolicy())
+            save.recovered = save._rebuild(journal.last_turn(conn))
+            if save.recovered:
+                save.flush()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(path, exc, "loading it") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return save
+
+    def close(self) -> None:
+        """Flush, record the final state digest, and release the file."""
+        conn = self._conn
+        if conn is None:
+            return
+        try:
+            self.flush(digest=True)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+            self._conn = None
+            if self._log is not None:
+                self.world.untrack_changes(self._log)
+                self._log = None
+
+    def __enter__(self) -> SaveFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._conn is None
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise PersistenceError(self.path, "is closed; open it again with SaveFile.open.")
+        return self._conn
+
+    # ---------------------------------------------------------------- turns
+
+    def play(self, input: str, actions: Iterable[ActionProposal | dict[str, Any]]) -> list[Outcome]:
+        """Play one turn and make it durable before returning.
+
+        Args:
+            input: what the player typed (journalled as is).
+            actions: the structured actions the parser produced, in order.
+
+        Returns:
+            One outcome per action tried (the turn stops at the first refusal).
+
+        Raises:
+            SaveWriteError: the journal could not be written; the world is
+                back at the previous turn.
+            Exception: whatever a buggy executor or system raised; the world
+                is reloaded to the previous turn first.
+        """
+        conn = self._db()
+        started = time.time()
+        proposals, malformed = _proposals(actions)
+        record = {
+            "turn": self.turn + 1,
+            "input": input,
+            "actions": tuple(proposals),
+            "tick": self.world.tick,
+            "rng": rng_fingerprint(self.world),
+            "started_at": started,
+        }
+        self._busy += 1
+        try:
+            try:
+                outcomes = self.simulation.play([*proposals, *malformed])
+            except BaseException:
+                self._rebuild(self.turn)
+                raise
+            try:
+                journal.append(conn, TurnRecord(**record, finished_at=time.time()))
+            except sqlite3.Error as exc:
+                self._rebuild(self.turn)
+                raise translate(self.path, exc, "recording the turn") from exc
+            self.turn += 1
+            self._since_flush += 1
+            if (
+                self._since_flush >= self.policy.every_turns
+                or time.monotonic() - self._flushed_at >= self.policy.every_seconds
+            ):
+                self._flush()
+        finally:
+            self._busy -= 1
+        self._handle_pending_signal()
+        return outcomes
+
+    def maybe_flush(self) -> bool:
+        """Flush if the policy's time has come (for callers that idle); return
+        whether it flushed."""
+        if self._since_flush and time.monotonic() - self._flushed_at >= self.policy.every_seconds:
+            self.flush()
+            return True
+        return False
+
+    def flush(self, *, digest: bool = False) -> None:
+        """Write the buffered changes now, in one transaction.
+
+        Args:
+            digest: also store the state digest (``fabula replay`` checks it).
+        """
+        self._busy += 1
+        try:
+            self._flush(digest=digest)
+        finally:
+            self._busy -= 1
+        self._handle_pending_signal()
+
+    def _flush(self, *, digest: bool = False, truncate: bool = False) -> None:
+        conn = self._db()
+        assert self._log is not None
+        changes = self._log.take()
+        value = state_digest(self.world, self.game.components.name_of) if digest else None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if truncate:
+                    journal.truncate(conn, self.turn)
+                if self._rewrite:
+                    write_world(conn, self.world, self._catalog, self.turn, value)
+                else:
+                    write_changes(conn, self.world, self._catalog, changes)
+                    write_state(conn, self.world, self.turn, value)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except BaseException as exc:
+            # The taken changes are not on disk: the next flush rewrites everything.
+            self._rewrite = True
+            self._catalog.forget()
+            if isinstance(exc, sqlite3.Error):
+                raise translate(self.path, exc, "writing the save") from exc
+            raise
+        self._rewrite = False
+        self._since_flush = 0
+        self._flushed_at = time.monotonic()
+
+    def undo(self) -> int:
+        """Take back the last turn; return the turn the game is now at.
+
+        The world is rebuilt from the snapshot (or from the start, if the
+        snapshot is already past the target turn) by replaying the journal,
+        then the last journal row is deleted and the snapshot rewritten, all
+        in one transaction. Cost: replaying up to ``FlushPolicy.every_turns``
+        turns, or every turn since the start when the snapshot was just
+        flushed.
+
+        Raises:
+            PersistenceError: there is no turn to undo.
+        """
+        self._db()
+        if self.turn == 0:
+            raise PersistenceError(self.path, "nothing to undo: this is the start of the game.")
+        self._busy += 1
+        try:
+            self._rebuild(self.turn - 1)
+            self._flush(truncate=True)
+        finally:
+            self._busy -= 1
+        self._handle_pending_signal()
+        return self.turn
+
+    def save_as(self, path: str | os.PathLike[str]) -> Path:
+        """Write a complete copy of the current game to ``path`` (atomically).
+
+        This save stays the one in use; open the copy to continue from it.
+
+        Raises:
+            PersistenceError: ``path`` is this save.
+            NotASaveError, SaveLockedError: ``path`` holds something that is
+                not a fabula save, or a save in use; it is left alone.
+            SaveWriteError: the copy could not be written.
+        """
+        target = Path(path)
+        if target.resolve() == self.path.resolve():
+            raise PersistenceError(target, "is the save in use; it is already up to date.")
+        if target.exists():
+            connect(target).close()  # only ever replace an idle fabula save
+        self.flush(digest=True)
+        with _aside(target) as tmp:
+            try:
+                self._db().execute("VACUUM INTO ?", (str(tmp),))
+            except sqlite3.Error as exc:
+                raise translate(target, exc, "writing the copy") from exc
+        return target
+
+    # ------------------------------------------------------------ internals
+
+    def _rebuild(self, turn: int) -> int:
+        """Make :attr:`world` the world at ``turn``: from the snapshot if it is
+        not past it, else from the game's start, replaying journal rows up to
+        ``turn``. Return how many rows were replayed onto the snapshot."""
+        conn = self._db()
+        (snapshot_turn,) = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
+        if snapshot_turn <= turn:
+            world, base = read_world(conn, self.path, self._catalog)
+            rewrite = False
+        else:
+            world, base = self.game.new_world(self.seed), 0
+            found = state_digest(world, self.game.components.name_of)
+            if found != self._start_digest:
+                raise ReplayError(
+                    self.path,
+                    "the game now builds a different starting world than when this save was "
+                    "made (its world files or code changed), so earlier turns cannot be "
+                    "rebuilt. Undo is only possible with the original game.",
+                )
+            rewrite = True
+        log = world.track_changes()
+        simulation = self.game.simulation(world)
+        records = list(journal.read(conn, base, turn))
+        replay(self.path, simulation, records)
+        if self._log is not None:
+            self.world.untrack_changes(self._log)
+        self.world, self.simulation, self.turn, self._log = world, simulation, turn, log
+        self._rewrite = self._rewrite or rewrite
+        return 0 if rewrite else len(records)
+
+    # -------------------------------------------------------------- signals
+
+    @contextlib.contextmanager
+    def flush_on_signals(
+        self, signals: Sequence[int] = (signal.SIGINT, signal.SIGTERM)
+    ) -> Iterator[SaveFile]:
+        """Close the save cleanly when one of ``signals`` arrives, then exit.
+
+        A signal arriving in the middle of a turn or a flush is held until it
+        ends, so the file never records half a turn. SIGINT then raises
+        ``KeyboardInterrupt``; other signals ``SystemExit(128 + signum)``.
+        Use in the main thread.
+        """
+        previous = {s: signal.getsignal(s) for s in signals}
+
+        def handler(signum: int, frame: object) -> None:
+            self._pending_signal = signum
+            if not self._busy:
+                self._handle_pending_signal()
+
+        for s in signals:
+            signal.signal(s, handler)
+        try:
+            yield self
+        finally:
+            for s, old in previous.items():
+                signal.signal(s, old)
+
+    def _handle_pending_signal(self) -> None:
+        signum, self._pending_signal = self._pending_signal, None
+        if signum is None:
+            return
+        self.close()
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+
+def replay(path: Path, simulation: Simulation, records: Iterable[TurnRecord]) -> None:
+    """Play journalled turns again on ``simulation``'s world, checking as it goes.
+
+    Raises:
+        ReplayError: the world's tick or RNG before a turn differ from what
+            the journal recorded: something in the game is not deterministic.
+    """
+    world = simulation.world
+    for record in records:
+        if world.tick != record.tick or rng_fingerprint(world) != record.rng:
+            what = "tick" if world.tick != record.tick else "random generator state"
+            raise ReplayError(
+                path,
+                f"replaying turn {record.turn} ({record.input!r}): the world's {what} differs "
+                "from when it was played, so the game is not deterministic. Make all "
+                "randomness use world.rng and sort wherever iteration order matters (see "
+                "docs/persistence.md, 'Determinism contract').",
+            )
+        simulation.play(record.actions)
+
+
+def load_game(ref: str) -> Game:
+    """The game a save names: ``"package.module:attribute"``, called if callable.
+
+    Raises:
+        PersistenceError: the reference cannot be imported.
+    """
+    module_name, _, attribute = ref.partition(":")
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in attribute.split(".") if attribute else ():
+            target = getattr(target, part)
+    except (ImportError, AttributeError) as exc:
+        raise PersistenceError(
+            ref,
+            f"cannot load this game ({exc}). Install it, or run from the folder that holds "
+            "it, then try again.",
+        ) from exc
+    if callable(target) and not hasattr(target, "new_world"):
+        target = target()
+    return target  # type: ignore[no-any-return]
+
+
+def _proposals(
+    actions: Iterable[ActionProposal | dict[str, Any]],
+) -> tuple[list[ActionProposal], list[Any]]:
+    """Split ``actions`` at the first malformed one: the journal records the
+    well-formed ones before it; the rest are still passed on to be refused."""
+    good: list[ActionProposal] = []
+    items = list(actions)
+    for i, item in enumerate(items):
+        try:
+            good.append(
+                item if isinstance(item, ActionProposal) else ActionProposal.model_validate(item)
+            )
+        except ValidationError:
+            return good, items[i : i + 1]
+    return good, []
+
+
+@contextlib.contextmanager
+def _aside(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, moved onto it if the block succeeds."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    _remove(tmp)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+        _sync_dir(path.parent)
+    finally:
+        _remove(tmp)
+
+
+def _remove(tmp: Path) -> None:
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,269 @@
+"""Writing a whole World into a save, and reading it back exactly.
+
+"Exactly" means: the same live handles (generations included), the same
+components, the same tick and RNG state, and the same handle allocator, so
+that every future spawn returns the same handle it would have returned
+before the save. Field indexes and ``entities_with`` are derived from the
+archetype tables and rebuild themselves on first use.
+
+What is *not* kept: the archetype creation order and the row order inside
+archetypes, which depend on the world's history. Query iteration order is
+therefore unspecified across a save and load; game logic whose result
+depends on iteration order must sort (see ``docs/persistence.md``,
+"Determinism contract").
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fabula.ecs import ComponentRegistry, World
+from fabula.ecs.archetype import Archetype
+from fabula.errors import EcsError, SaveContentError
+from fabula.persistence.codec import ComponentCodec, quote
+
+__all__ = [
+    "Catalog",
+    "archetype_rows",
+    "read_world",
+    "rng_from_json",
+    "rng_to_json",
+    "write_state",
+    "write_world",
+]
+
+
+class Catalog:
+    """The component tables of one save, and their codecs.
+
+    Args:
+        path: the save (for error messages).
+        registry: the game's components, by stable name.
+    """
+
+    def __init__(self, path: Path, registry: ComponentRegistry) -> None:
+        self.path = path
+        self.registry = registry
+        self._by_type: dict[type, ComponentCodec] = {}
+        self._known: set[str] = set()
+
+    def load(self, conn: sqlite3.Connection) -> list[ComponentCodec]:
+        """Check the saved catalog against the registry; return a codec per saved table.
+
+        Raises:
+            SaveContentError: a saved component is not registered, or its shape changed.
+        """
+        codecs = []
+        rows = conn.execute("SELECT name, table_name, kind, fields FROM components ORDER BY name")
+        for name, table, kind, fields in rows:
+            ctype = self.registry.try_get(name)
+            if ctype is None:
+                known = ", ".join(self.registry.names()) or "none"
+                raise SaveContentError(
+                    self.path,
+                    f"holds component {name!r}, which this game does not register (it "
+                    f"registers: {known}). Load it with the game that wrote it, or register "
+                    f"a component under that name (@component(name={name!r})).",
+                )
+            codec = self._codec(ctype)
+            if codec.table != table or codec.shape() != (kind, json.loads(fields)):
+                raise SaveContentError(
+                    self.path,
+                    f"component {name!r} was saved as {kind} {json.loads(fields)} but is now "
+                    f"{codec.shape()[0]} {codec.shape()[1]}. Keep the saved shape, or migrate "
+                    "the save (fabula.persistence.schema.MIGRATIONS).",
+                )
+            self._known.add(name)
+            codecs.append(codec)
+        return codecs
+
+    def _codec(self, ctype: type) -> ComponentCodec:
+        codec = self._by_type.get(ctype)
+        if codec is None:
+            name = self.registry.try_name_of(ctype)
+            if name is None:
+                raise SaveContentError(
+                    self.path,
+                    f"cannot save component {ctype.__qualname__}: it is not in the game's "
+                    "ComponentRegistry. Register it (registry.register or discover).",
+                )
+            try:
+                codec = ComponentCodec.for_type(name, ctype)
+            except TypeError as exc:
+                raise SaveContentError(self.path, str(exc)) from exc
+            self._by_type[ctype] = codec
+        return codec
+
+    def writer(self, conn: sqlite3.Connection, ctype: type) -> ComponentCodec:
+        """The codec of ``ctype``, creating its table first if this save has none
+        (call inside a write transaction)."""
+        codec = self._codec(ctype)
+        if codec.name not in self._known:
+            codec.create(conn)
+            self._known.add(codec.name)
+        return codec
+
+    def tables(self) -> list[str]:
+        """Quoted names of every component table this save has."""
+        return [quote(self._codec(self.registry.get(n)).table) for n in sorted(self._known)]
+
+    def forget(self) -> None:
+        """Drop the cached list of existing tables (after a rollback)."""
+        self._known.clear()
+
+
+def rng_to_json(world: World) -> str:
+    """The world RNG's full state as JSON."""
+    version, internal, gauss = world.rng.getstate()
+    return json.dumps([version, list(internal), gauss])
+
+
+def rng_from_json(world: World, text: str) -> None:
+    """Restore the world RNG's state from :func:`rng_to_json`."""
+    version, internal, gauss = json.loads(text)
+    world.rng.setstate((version, tuple(internal), gauss))
+
+
+def write_state(
+    conn: sqlite3.Connection, world: World, turn: int, digest: str | None = None
+) -> None:
+    """Write the snapshot's scalar state (call inside a write transaction)."""
+    slot_count, free, free_generations = world.slots()
+    row: tuple[Any, ...] = (
+        turn,
+        world.tick,
+        rng_to_json(world),
+        slot_count,
+        np.asarray(free, dtype="<i8").tobytes(),
+        np.asarray(free_generations, dtype="<i8").tobytes(),
+        time.time(),
+    )
+    conn.execute(
+        "INSERT INTO state (id, turn, tick, rng, slot_count, free, free_generations, saved_at) "
+        "VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET turn=excluded.turn, "
+        "tick=excluded.tick, rng=excluded.rng, slot_count=excluded.slot_count, "
+        "free=excluded.free, free_generations=excluded.free_generations, "
+        "saved_at=excluded.saved_at",
+        row,
+    )
+    if digest is not None:
+        conn.execute("UPDATE state SET digest = ?, digest_turn = ? WHERE id = 1", (digest, turn))
+
+
+def write_world(
+    conn: sqlite3.Connection, world: World, catalog: Catalog, turn: int, digest: str | None = None
+) -> None:
+    """Replace the snapshot in ``conn`` with ``world`` (inside a write transaction)."""
+    if world._iterating:
+        raise EcsError("cannot save while a query is iterating; save after the loop.")
+    for table in catalog.tables():
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("DELETE FROM entities")
+    for arch in world.archetypes:
+        if not len(arch):
+            continue
+        conn.executemany("INSERT INTO entities (id) VALUES (?)", zip(arch.entity_array().tolist()))
+        for ctype in arch.infos:
+            codec = catalog.writer(conn, ctype)
+            conn.executemany(codec.upsert_sql, codec.rows(arch, None))
+    write_state(conn, world, turn, digest)
+
+
+def read_world(conn: sqlite3.Connection, path: Path, catalog: Catalog) -> tuple[World, int]:
+    """Rebuild the snapshot in ``conn``; return the world and the turn it is at.
+
+    Raises:
+        SaveContentError: unknown components, or rows that do not fit together.
+    """
+    state = conn.execute(
+        "SELECT turn, tick, rng, slot_count, free, free_generations FROM state WHERE id = 1"
+    ).fetchone()
+    if state is None:
+        raise SaveContentError(
+            path, "has no saved state (it was never completely written). Start a new game."
+        )
+    turn, tick, rng, slot_count, free, free_generations = state
+    codecs = catalog.load(conn)
+    (count,) = conn.execute("SELECT count(*) FROM entities").fetchone()
+    handles = np.fromiter(
+        (row[0] for row in conn.execute("SELECT id FROM entities ORDER BY id")),
+        dtype=np.int64,
+        count=count,
+    )
+    tables = [(codec, *codec.read(conn)) for codec in codecs]
+    world = World()
+    try:
+        world.restore(
+            slot_count,
+            np.frombuffer(free, dtype="<i8"),
+            np.frombuffer(free_generations, dtype="<i8"),
+            _batches(path, handles, tables),
+        )
+    except EcsError as exc:
+        raise SaveContentError(
+            path, f"holds inconsistent entities ({exc}). It may be damaged."
+        ) from exc
+    world.tick = tick
+    rng_from_json(world, rng)
+    return world, turn
+
+
+def _batches(
+    path: Path, handles: np.ndarray, tables: list[tuple[ComponentCodec, np.ndarray, Any]]
+) -> Iterator[tuple[np.ndarray, dict[type, Any]]]:
+    """Group entities by their set of component types, one batch per archetype."""
+    n = len(handles)
+    words = max(1, (len(tables) + 62) // 63)
+    signature = np.zeros((n, words), dtype=np.int64)
+    lookups = []
+    for k, (codec, entities, _) in enumerate(tables):
+        pos = np.searchsorted(handles, entities)
+        if len(entities) and (pos.max() >= n or not np.array_equal(handles[pos], entities)):
+            raise SaveContentError(
+                path,
+                f"table {codec.table!r} has rows for entities that do not exist. It may be "
+                "damaged; restore it from a backup.",
+            )
+        signature[pos, k // 63] |= np.int64(1) << np.int64(k % 63)
+        lookup = np.full(n, -1, dtype=np.int64)
+        lookup[pos] = np.arange(len(entities), dtype=np.int64)
+        lookups.append(lookup)
+    if not n:
+        return
+    groups, inverse = np.unique(signature, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(groups) + 1))
+    for g, group in enumerate(groups):
+        members = order[bounds[g] : bounds[g + 1]]
+        columns: dict[type, Any] = {}
+        for k, (codec, _, data) in enumerate(tables):
+            if not (int(group[k // 63]) >> (k % 63)) & 1:
+                continue
+            rows = lookups[k][members]
+            if codec.columnar:
+                columns[codec.ctype] = {f: values[rows] for f, values in data.items()}
+            else:
+                columns[codec.ctype] = [data[r] for r in rows.tolist()]
+        yield handles[members], columns
+
+
+def archetype_rows(world: World, entities: Any) -> dict[Archetype, list[int]]:
+    """Group live ``entities`` by the archetype holding them: archetype -> rows."""
+    grouped: dict[Archetype, list[int]] = {}
+    location = world.location
+    for entity in entities:
+        arch, row = location(entity)
+        rows = grouped.get(arch)
+        if rows is None:
+            grouped[arch] = [row]
+        else:
+            rows.append(row)
+    return grouped
