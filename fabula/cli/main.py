@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from fabula import __version__
 
@@ -39,6 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Play the bundled demo.",
     )
     play.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
+
+    replay = commands.add_parser(
+        "replay",
+        help="check that a save's journal reproduces its state",
+        description=(
+            "Rebuild the save's game from its seed, replay every journalled turn through the "
+            "game's rules (no model is asked anything) and compare with the stored state. "
+            "Exit status: 0 reproduced, 1 diverged, 2 could not be checked."
+        ),
+    )
+    replay.add_argument("save", type=Path, help="the save file")
     return parser
 
 
@@ -54,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.tour import run_tour
 
         return run_tour(seed=args.seed)
+    if args.command == "replay":
+        from fabula.cli.replay import run_replay
+
+        return run_replay(args.save)
     parser.print_help()
     return 0
 

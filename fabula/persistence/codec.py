@@ -6,12 +6,18 @@ Every registered component type that has ever been saved owns a table named
 * a **columnar** component gets one typed column per field (``INTEGER`` for
   ``int`` and ``bool``, ``REAL`` for ``float``). Rows are written from and
   read into numpy columns in bulk: no component instance is built on the way.
-* an **object** component gets one ``data`` column holding its JSON. Encoding
-  and decoding go through msgspec, which also type-checks on decode: measured
-  in ``benchmarks/persistence.py``, its typed decode is faster than any
-  unvalidated path tried (``C(**json.loads(...))``) and 3-4x faster than
-  Pydantic's ``validate_json``, so loading our own files validates anyway.
-  Components declared as Pydantic models go through a Pydantic ``TypeAdapter``.
+  A float field is stored as the 64-bit integer with the same bits: SQLite's
+  REAL turns NaN into NULL and -0.0 into 0, and a save must give back exactly
+  the world it was given (``SELECT`` through ``fabula.persistence`` to read
+  them as floats).
+* an **object** component gets one ``data`` column holding it as MessagePack.
+  Encoding and decoding go through msgspec, which also type-checks on decode:
+  measured in ``benchmarks/persistence.py``, its typed decode is faster than
+  any unvalidated path tried (``C(**json.loads(...))``) and several times
+  faster than Pydantic's ``validate_json``, so loading our own files validates
+  anyway. MessagePack rather than JSON because it keeps every float (JSON has
+  no NaN or infinity) and is smaller. Components declared as Pydantic models
+  are dumped by Pydantic and validated by it on load.
 
 The ``components`` catalog table records, per name, the table and the shape
 (kind and fields) it was written with, so loading can tell a renamed or
@@ -29,14 +35,19 @@ from typing import Any
 
 import msgspec
 import numpy as np
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from fabula.ecs.archetype import Archetype
 from fabula.ecs.component import component_info
 
-__all__ = ["ComponentCodec", "quote"]
+__all__ = ["ComponentCodec", "UnsavableComponentError", "quote"]
 
-_SQL_TYPES = {"b": "INTEGER", "i": "INTEGER", "f": "REAL"}
+_STORED = {"b": np.dtype(np.int64), "i": np.dtype(np.int64), "f": np.dtype(np.int64)}
+"""How each numpy kind is held in SQLite: as INTEGER, floats by their bits."""
+
+
+class UnsavableComponentError(TypeError):
+    """A component value that the codec cannot encode (callers add the file)."""
 
 
 def quote(identifier: str) -> str:
@@ -66,8 +77,8 @@ class ComponentCodec:
     upsert_sql: str = ""
     delete_sql: str = ""
     select_sql: str = ""
-    encode: Callable[[Any], str] = str
-    decode: Callable[[str], Any] = str
+    encode: Callable[[Any], bytes] = bytes
+    decode: Callable[[bytes], Any] = bytes
 
     @classmethod
     def for_type(cls, name: str, ctype: type) -> ComponentCodec:
@@ -87,11 +98,13 @@ class ComponentCodec:
             codec.upsert_sql = (
                 f"INSERT OR REPLACE INTO {q} (entity{', ' if cols else ''}{cols}) VALUES ({marks})"
             )
-            codec.select_sql = f"SELECT entity{', ' if cols else ''}{cols} FROM {q} ORDER BY entity"
+            reads = ", ".join(["entity", *(quote(f) for f in info.fields)])
+            codec.select_sql = f"SELECT {reads} FROM {q} ORDER BY entity"
         else:
             codec.upsert_sql = f"INSERT OR REPLACE INTO {q} (entity, data) VALUES (?, ?)"
             codec.select_sql = f"SELECT entity, data FROM {q} ORDER BY entity"
-            codec.encode, codec.decode = _json_codec(ctype)
+            encode, codec.decode = _object_codec(ctype)
+            codec.encode = _named(encode, name)
         codec.delete_sql = f"DELETE FROM {q} WHERE entity = ?"
         return codec
 
@@ -107,11 +120,11 @@ class ComponentCodec:
         """Create the table and its catalog row (inside the caller's transaction)."""
         if self.columnar:
             cols = "".join(
-                f", {quote(f)} {_SQL_TYPES[d.kind]} NOT NULL"
+                f", {quote(f)} INTEGER NOT NULL"
                 for f, d in zip(self.fields, self.dtypes, strict=True)
             )
         else:
-            cols = ", data TEXT NOT NULL"
+            cols = ", data BLOB NOT NULL"
         conn.execute(
             f"CREATE TABLE IF NOT EXISTS {quote(self.table)} (entity INTEGER PRIMARY KEY{cols})"
         )
@@ -130,11 +143,14 @@ class ComponentCodec:
         if self.columnar:
             entities = arch.entity_array()
             arrays = arch.numeric[self.ctype]
-            if rows is None:
-                cols = [entities.tolist()] + [arrays[f][:n].tolist() for f in self.fields]
-            else:
-                index = np.asarray(rows, dtype=np.intp)
-                cols = [entities[index].tolist()] + [arrays[f][index].tolist() for f in self.fields]
+            index = slice(0, n) if rows is None else np.asarray(rows, dtype=np.intp)
+            cols = [entities[index].tolist()]
+            for field, dtype in zip(self.fields, self.dtypes, strict=True):
+                cols.append(
+                    arrays[field][index].view(_STORED[dtype.kind]).tolist()
+                    if dtype.kind == "f"
+                    else arrays[field][index].tolist()
+                )
             return zip(*cols)
         column = arch.objects[self.ctype]
         encode = self.encode
@@ -152,28 +168,55 @@ class ComponentCodec:
         (count,) = conn.execute(f"SELECT count(*) FROM {quote(self.table)}").fetchone()
         cursor = conn.execute(self.select_sql)
         if self.columnar:
-            dtype = [("entity", np.int64)] + [(f"f{i}", d) for i, d in enumerate(self.dtypes)]
+            dtype = [("entity", np.int64)]
+            dtype += [(f"f{i}", _STORED[d.kind]) for i, d in enumerate(self.dtypes)]
             table = np.fromiter(cursor, dtype=dtype, count=count)
-            data = {f: np.ascontiguousarray(table[f"f{i}"]) for i, f in enumerate(self.fields)}
+            data = {
+                f: np.ascontiguousarray(table[f"f{i}"]).view(d)
+                if d.kind == "f"
+                else table[f"f{i}"].astype(d)
+                for i, (f, d) in enumerate(zip(self.fields, self.dtypes, strict=True))
+            }
             return np.ascontiguousarray(table["entity"]), data
         entities = np.empty(count, dtype=np.int64)
         decode = self.decode
         values: list[Any] = []
         append = values.append
-        for i, (entity, text) in enumerate(cursor):
+        for i, (entity, data) in enumerate(cursor):
             entities[i] = entity
-            append(decode(text))
+            append(decode(data))
         return entities, values
 
 
-def _json_codec(ctype: type) -> tuple[Callable[[Any], str], Callable[[str], Any]]:
+def _named(encode: Callable[[Any], bytes], name: str) -> Callable[[Any], bytes]:
+    """``encode``, with errors naming the component (a field type msgspec cannot encode)."""
+
+    def encode_named(value: Any) -> bytes:
+        try:
+            return encode(value)
+        except (TypeError, msgspec.EncodeError) as exc:
+            raise UnsavableComponentError(
+                f"component {name!r} cannot be saved: {exc}. Give it field types a save can "
+                "hold (numbers, strings, lists, dicts, tuples, sets, dataclasses, enums)."
+            ) from exc
+
+    return encode_named
+
+
+def _object_codec(ctype: type) -> tuple[Callable[[Any], bytes], Callable[[bytes], Any]]:
+    encoder = msgspec.msgpack.Encoder()
     if isinstance(ctype, type) and issubclass(ctype, BaseModel):
-        adapter = TypeAdapter(ctype)
-        return (lambda v: adapter.dump_json(v).decode()), adapter.validate_json
+        plain = msgspec.msgpack.Decoder()
+
+        def encode_model(value: Any) -> bytes:
+            return encoder.encode(value.model_dump(mode="python"))
+
+        def decode_model(data: bytes) -> Any:
+            return ctype.model_validate(plain.decode(data))
+
+        return encode_model, decode_model
     if dataclasses.is_dataclass(ctype) or issubclass(ctype, msgspec.Struct):
-        encoder = msgspec.json.Encoder()
-        decoder = msgspec.json.Decoder(ctype)
-        return (lambda v: encoder.encode(v).decode()), decoder.decode
+        return encoder.encode, msgspec.msgpack.Decoder(ctype).decode
     raise TypeError(
         f"{ctype.__qualname__} is not a dataclass, Pydantic model or msgspec Struct, so it "
         "cannot be saved; declare it with @component."

@@ -72,6 +72,7 @@ def state_digest(world: World, name_of: Callable[[type], str] | None = None) -> 
             encode = ComponentCodec.for_type(name_of(ctype), ctype).encode
             values = [v for a in holders for v in a.objects[ctype]]
             for i in order.tolist():
-                h.update(encode(values[i]).encode())
-                h.update(b"\x00")
+                data = encode(values[i])
+                h.update(len(data).to_bytes(8, "little"))
+                h.update(data)
     return h.hexdigest()

@@ -35,6 +35,7 @@ from fabula.ecs import ChangeLog, World
 from fabula.errors import NotASaveError, PersistenceError, ReplayError, SaveContentError
 from fabula.game import Game, Simulation
 from fabula.persistence import journal
+from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
 from fabula.persistence.schema import Durability, connect, translate
@@ -149,6 +150,8 @@ class SaveFile:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise translate(path, exc, "writing the new save") from exc
+            except UnsavableComponentError as exc:
+                raise SaveContentError(path, str(exc)) from exc
             finally:
                 conn.close()
         return cls.open(path, game, policy=policy, durability=durability)
@@ -314,6 +317,8 @@ class SaveFile:
             self._catalog.forget()
             if isinstance(exc, sqlite3.Error):
                 raise translate(self.path, exc, "writing the save") from exc
+            if isinstance(exc, UnsavableComponentError):
+                raise SaveContentError(self.path, str(exc)) from exc
             raise
         self._rewrite = False
         self._since_flush = 0
