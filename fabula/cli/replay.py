@@ -34,7 +34,8 @@ def run_replay(save: Path, console: Console | None = None) -> int:
     except FabulaError as exc:
         console.print(f"[bold red]cannot replay:[/] {exc}")
         return 2
-    table = Table(title=f"{save} — game {report.game}, {report.turns} turns replayed")
+    console.print(f"[bold]{save}[/]: game {report.game}, {report.turns} turns replayed")
+    table = Table()
     table.add_column("check")
     table.add_column("recorded")
     table.add_column("replayed")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fabula.actions import ActionProposal
 
-__all__ = ["TurnRecord", "append", "last_turn", "read", "truncate"]
+__all__ = ["TurnRecord", "append", "last_turn", "read", "rollback", "truncate"]
 
 
 class TurnRecord(BaseModel):
@@ -68,8 +68,15 @@ def append(conn: sqlite3.Connection, record: TurnRecord) -> None:
         )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already done so (it
+    does by itself after some I/O errors, and a second ROLLBACK would fail)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def read(conn: sqlite3.Connection, after: int = 0, upto: int | None = None) -> Iterator[TurnRecord]:

@@ -309,7 +309,7 @@ class SaveFile:
                     write_state(conn, self.world, self.turn, value)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                journal.rollback(conn)
                 raise
         except BaseException as exc:
             # The taken changes are not on disk: the next flush rewrites everything.

@@ -265,5 +265,6 @@ def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
         conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back already
+            conn.execute("ROLLBACK")
         raise

@@ -10,7 +10,7 @@ import pytest
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "fabula.cli.main", *args],
+        [sys.executable, "-m", "fabula", *args],
         capture_output=True,
         text=True,
         timeout=120,

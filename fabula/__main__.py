@@ -1,0 +1,7 @@
+"""``python -m fabula``: the same as the ``fabula`` command."""
+
+import sys
+
+from fabula.cli.main import main
+
+sys.exit(main())
