@@ -937,13 +937,14 @@ class World:
                 batch.
 
         Raises:
-            EcsError: the world is not empty, or the slots do not add up.
+            EcsError: the world is not empty, or the slots do not add up (the
+                world is then unusable: discard it).
         """
         if len(self._gen) or self._iterating:
             raise EcsError("restore() rebuilds into a new World; create one with World(seed).")
-        taken = np.zeros(slot_count, dtype=np.int8)
         free_idx = np.asarray(free, dtype=np.int64)
-        self._check_slots(free_idx, slot_count, taken, "free list")
+        used = [free_idx]
+        self._check_slots(free_idx, slot_count)
         gens = np.zeros(slot_count, dtype=np.int64)
         gens[free_idx] = np.asarray(free_generations, dtype=np.int64)
         rows = np.zeros(slot_count, dtype=np.int64)
@@ -956,7 +957,8 @@ class World:
             if columns and self._batch_length(columns) != count:
                 raise EcsError("restore(): a batch has columns and handles of different lengths.")
             idx = handles & _INDEX_MASK
-            self._check_slots(idx, slot_count, taken, "live entities")
+            self._check_slots(idx, slot_count)
+            used.append(idx)
             arch = self._archetype(frozenset(columns))
             start = self._fill_batch(arch, columns, count)
             if isinstance(arch.entities, EntityColumn):
@@ -970,9 +972,10 @@ class World:
                 arch_of[i] = arch
             alive += count
             placed.append((handles, arch))
-        if int(taken.sum()) != slot_count:
-            missing = np.flatnonzero(taken == 0)[:5].tolist()
-            raise EcsError(f"restore(): slots {missing} are neither free nor live.")
+        uses = np.bincount(np.concatenate(used), minlength=slot_count)
+        if (uses != 1).any():
+            wrong = np.flatnonzero(uses != 1)[:5].tolist()
+            raise EcsError(f"restore(): slots {wrong} are not exactly once either free or live.")
         self._gen = array("q", gens.tobytes())
         self._row_of = array("q", rows.tobytes())
         self._arch_of = arch_of
@@ -984,12 +987,9 @@ class World:
                     log.spawned.update(handles.tolist())
 
     @staticmethod
-    def _check_slots(idx: np.ndarray, slot_count: int, taken: np.ndarray, what: str) -> None:
+    def _check_slots(idx: np.ndarray, slot_count: int) -> None:
         if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= slot_count):
-            raise EcsError(f"restore(): the {what} name slots outside 0..{slot_count - 1}.")
-        if len(np.unique(idx)) != len(idx) or taken[idx].any():
-            raise EcsError(f"restore(): the {what} use a slot twice.")
-        taken[idx] = 1
+            raise EcsError(f"restore(): handles name slots outside 0..{slot_count - 1}.")
 
     # ----------------------------------------------------------------- indexes
 

@@ -40,7 +40,7 @@ from pydantic import BaseModel
 from fabula.ecs.archetype import Archetype
 from fabula.ecs.component import component_info
 
-__all__ = ["ComponentCodec", "UnsavableComponentError", "quote"]
+__all__ = ["ComponentCodec", "UnsavableComponentError", "int_column", "quote"]
 
 _STORED = {"b": np.dtype(np.int64), "i": np.dtype(np.int64), "f": np.dtype(np.int64)}
 """How each numpy kind is held in SQLite: as INTEGER, floats by their bits."""
@@ -76,7 +76,6 @@ class ComponentCodec:
     dtypes: tuple[np.dtype[Any], ...]
     upsert_sql: str = ""
     delete_sql: str = ""
-    select_sql: str = ""
     encode: Callable[[Any], bytes] = bytes
     decode: Callable[[bytes], Any] = bytes
 
@@ -98,11 +97,8 @@ class ComponentCodec:
             codec.upsert_sql = (
                 f"INSERT OR REPLACE INTO {q} (entity{', ' if cols else ''}{cols}) VALUES ({marks})"
             )
-            reads = ", ".join(["entity", *(quote(f) for f in info.fields)])
-            codec.select_sql = f"SELECT {reads} FROM {q} ORDER BY entity"
         else:
             codec.upsert_sql = f"INSERT OR REPLACE INTO {q} (entity, data) VALUES (?, ?)"
-            codec.select_sql = f"SELECT entity, data FROM {q} ORDER BY entity"
             encode, codec.decode = _object_codec(ctype)
             codec.encode = _named(encode, name)
         codec.delete_sql = f"DELETE FROM {q} WHERE entity = ?"
@@ -165,27 +161,35 @@ class ComponentCodec:
         ``data`` is ``{field: array}`` for columnar components, a list of
         instances otherwise.
         """
-        (count,) = conn.execute(f"SELECT count(*) FROM {quote(self.table)}").fetchone()
-        cursor = conn.execute(self.select_sql)
         if self.columnar:
-            dtype = [("entity", np.int64)]
-            dtype += [(f"f{i}", _STORED[d.kind]) for i, d in enumerate(self.dtypes)]
-            table = np.fromiter(cursor, dtype=dtype, count=count)
+            columns = [int_column(conn, self.table, c) for c in ("entity", *self.fields)]
+            order = np.argsort(columns[0], kind="stable")
             data = {
-                f: np.ascontiguousarray(table[f"f{i}"]).view(d)
-                if d.kind == "f"
-                else table[f"f{i}"].astype(d)
-                for i, (f, d) in enumerate(zip(self.fields, self.dtypes, strict=True))
+                field: (
+                    values[order].view(dtype) if dtype.kind == "f" else values[order].astype(dtype)
+                )
+                for field, dtype, values in zip(self.fields, self.dtypes, columns[1:], strict=True)
             }
-            return np.ascontiguousarray(table["entity"]), data
-        entities = np.empty(count, dtype=np.int64)
-        decode = self.decode
-        values: list[Any] = []
-        append = values.append
-        for i, (entity, data) in enumerate(cursor):
-            entities[i] = entity
-            append(decode(data))
-        return entities, values
+            return columns[0][order], data
+        entities = int_column(conn, self.table, "entity")
+        blobs = [row[0] for row in conn.execute(f"SELECT data FROM {quote(self.table)}")]
+        values = list(map(self.decode, blobs))
+        order = np.argsort(entities, kind="stable")
+        return entities[order], [values[i] for i in order.tolist()]
+
+
+def int_column(conn: sqlite3.Connection, table: str, column: str) -> np.ndarray:
+    """One INTEGER column of ``table``, in table order, as an int64 array.
+
+    SQLite joins the values into one text in C (``group_concat``) and numpy
+    parses it in C: no Python object per row. Measured about twice as fast
+    as iterating the rows into ``np.fromiter``; columns read by separate
+    queries over the same table come back in the same (rowid) order.
+    """
+    (text,) = conn.execute(f"SELECT group_concat({quote(column)}) FROM {quote(table)}").fetchone()
+    if not text:
+        return np.empty(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
 
 
 def _named(encode: Callable[[Any], bytes], name: str) -> Callable[[Any], bytes]:

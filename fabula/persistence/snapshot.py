@@ -27,7 +27,7 @@ import numpy as np
 from fabula.ecs import ComponentRegistry, World
 from fabula.ecs.archetype import Archetype
 from fabula.errors import EcsError, SaveContentError
-from fabula.persistence.codec import ComponentCodec, quote
+from fabula.persistence.codec import ComponentCodec, int_column, quote
 
 __all__ = [
     "Catalog",
@@ -191,12 +191,7 @@ def read_world(conn: sqlite3.Connection, path: Path, catalog: Catalog) -> tuple[
         )
     turn, tick, rng, slot_count, free, free_generations = state
     codecs = catalog.load(conn)
-    (count,) = conn.execute("SELECT count(*) FROM entities").fetchone()
-    handles = np.fromiter(
-        (row[0] for row in conn.execute("SELECT id FROM entities ORDER BY id")),
-        dtype=np.int64,
-        count=count,
-    )
+    handles = np.sort(int_column(conn, "entities", "id"))
     tables = [(codec, *codec.read(conn)) for codec in codecs]
     world = World()
     try:
