@@ -14,5 +14,7 @@ def test_readme_python_examples_run(capsys) -> None:
     namespace: dict[str, object] = {}
     for block in blocks:
         exec(compile(block, str(README), "exec"), namespace)
-    assert "brass lamp is in hall" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "brass lamp is in hall" in out
+    assert "back at turn 1" in out
     assert namespace["world"].tick == 10  # type: ignore[attr-defined]
