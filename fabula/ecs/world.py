@@ -919,6 +919,44 @@ class World:
         """
         return self._locate(entity)
 
+    def locate_many(self, entities: Iterable[int]) -> dict[Archetype, np.ndarray]:
+        """Group live ``entities`` by the archetype table holding them.
+
+        Returns:
+            archetype -> int64 array of the rows the entities occupy there.
+            Vectorised: a storage layer flushing 100k changed components
+            spends milliseconds here, not a Python call per entity.
+
+        Raises:
+            EntityError: one of the entities does not exist.
+        """
+        handles = np.fromiter(entities, dtype=np.int64)
+        if not len(handles):
+            return {}
+        idx = handles & _INDEX_MASK
+        gens = np.frombuffer(self._gen, dtype=np.int64)
+        if int(idx.max()) >= len(gens) or not np.array_equal(gens[idx], handles >> _INDEX_BITS):
+            bad = next(e for e in handles.tolist() if e not in self)
+            raise self._no_entity(bad)
+        rows = np.frombuffer(self._row_of, dtype=np.int64)[idx]
+        del gens
+        arch_of = self._arch_of
+        archs = [arch_of[i] for i in idx.tolist()]
+        if any(a is None for a in archs):
+            raise self._no_entity(next(e for e, a in zip(handles.tolist(), archs) if a is None))
+        first = archs[0]
+        if all(a is first for a in archs):
+            return {first: rows}  # type: ignore[dict-item]
+        ids = np.fromiter((a.id for a in archs), dtype=np.int64, count=len(archs))  # type: ignore[union-attr]
+        order = np.argsort(ids, kind="stable")
+        ids_sorted = ids[order]
+        starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        return {
+            archs[order[s]]: rows[order[s:e]]  # type: ignore[misc]
+            for s, e in zip(starts.tolist(), ends.tolist())
+        }
+
     def restore(
         self,
         slot_count: int,

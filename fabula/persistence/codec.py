@@ -153,7 +153,7 @@ class ComponentCodec:
         handles = arch.entities
         if rows is None:
             return zip(list(handles), map(encode, column))
-        return [(handles[r], encode(column[r])) for r in rows]
+        return [(handles[r], encode(column[r])) for r in np.asarray(rows).tolist()]
 
     def read(self, conn: sqlite3.Connection) -> tuple[np.ndarray, Any]:
         """All rows, sorted by entity: ``(entities, data)``.

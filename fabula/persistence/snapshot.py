@@ -250,15 +250,6 @@ def _batches(
         yield handles[members], columns
 
 
-def archetype_rows(world: World, entities: Any) -> dict[Archetype, list[int]]:
+def archetype_rows(world: World, entities: Any) -> dict[Archetype, np.ndarray]:
     """Group live ``entities`` by the archetype holding them: archetype -> rows."""
-    grouped: dict[Archetype, list[int]] = {}
-    location = world.location
-    for entity in entities:
-        arch, row = location(entity)
-        rows = grouped.get(arch)
-        if rows is None:
-            grouped[arch] = [row]
-        else:
-            rows.append(row)
-    return grouped
+    return world.locate_many(entities)
