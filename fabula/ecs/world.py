@@ -1006,8 +1006,11 @@ class World:
             arch.version += 1
             gens[idx] = handles >> _INDEX_BITS
             rows[idx] = np.arange(start, start + count, dtype=np.int64)
-            for i in idx.tolist():
-                arch_of[i] = arch
+            if count and int(idx[-1]) - int(idx[0]) + 1 == count and (np.diff(idx) == 1).all():
+                arch_of[int(idx[0]) : int(idx[-1]) + 1] = [arch] * count  # contiguous slots
+            else:
+                for i in idx.tolist():
+                    arch_of[i] = arch
             alive += count
             placed.append((handles, arch))
         uses = np.bincount(np.concatenate(used), minlength=slot_count)

@@ -1,15 +1,12 @@
 """How one component type maps to one SQLite table, and back.
 
 Every registered component type that has ever been saved owns a table named
-``c:<registered name>``, keyed by the entity handle:
+``c:<registered name>``:
 
-* a **columnar** component gets one typed column per field (``INTEGER`` for
-  ``int`` and ``bool``, ``REAL`` for ``float``). Rows are written from and
-  read into numpy columns in bulk: no component instance is built on the way.
-  A float field is stored as the 64-bit integer with the same bits: SQLite's
-  REAL turns NaN into NULL and -0.0 into 0, and a save must give back exactly
-  the world it was given (``SELECT`` through ``fabula.persistence`` to read
-  them as floats).
+* a **columnar** component's table holds chunks: one row per 1,024 handle
+  slots, with the handles and one blob of raw values per field
+  (:mod:`fabula.persistence.chunks`). Saving and loading move whole blocks
+  of bytes; no component instance and no per-entity row is built on the way.
 * an **object** component gets one ``data`` column holding it as MessagePack.
   Encoding and decoding go through msgspec, which also type-checks on decode:
   measured in ``benchmarks/persistence.py``, its typed decode is faster than
@@ -37,13 +34,12 @@ import msgspec
 import numpy as np
 from pydantic import BaseModel
 
+from fabula.ecs import World
 from fabula.ecs.archetype import Archetype
 from fabula.ecs.component import component_info
+from fabula.persistence.chunks import gather, read_chunks
 
 __all__ = ["ComponentCodec", "UnsavableComponentError", "int_column", "quote"]
-
-_STORED = {"b": np.dtype(np.int64), "i": np.dtype(np.int64), "f": np.dtype(np.int64)}
-"""How each numpy kind is held in SQLite: as INTEGER, floats by their bits."""
 
 
 class UnsavableComponentError(TypeError):
@@ -92,16 +88,17 @@ class ComponentCodec:
         codec = cls(name, ctype, table, info.columnar, info.fields, info.dtypes)
         q = quote(table)
         if info.columnar:
-            cols = ", ".join(quote(f) for f in info.fields)
-            marks = ", ".join("?" * (len(info.fields) + 1))
+            cols = "".join(f", {quote(f)}" for f in info.fields)
+            marks = ", ?" * len(info.fields)
             codec.upsert_sql = (
-                f"INSERT OR REPLACE INTO {q} (entity{', ' if cols else ''}{cols}) VALUES ({marks})"
+                f"INSERT OR REPLACE INTO {q} (chunk, handles{cols}) VALUES (?, ?{marks})"
             )
+            codec.delete_sql = f"DELETE FROM {q} WHERE chunk = ?"
         else:
             codec.upsert_sql = f"INSERT OR REPLACE INTO {q} (entity, data) VALUES (?, ?)"
+            codec.delete_sql = f"DELETE FROM {q} WHERE entity = ?"
             encode, codec.decode = _object_codec(ctype)
             codec.encode = _named(encode, name)
-        codec.delete_sql = f"DELETE FROM {q} WHERE entity = ?"
         return codec
 
     # -- schema -------------------------------------------------------------
@@ -115,15 +112,11 @@ class ComponentCodec:
     def create(self, conn: sqlite3.Connection) -> None:
         """Create the table and its catalog row (inside the caller's transaction)."""
         if self.columnar:
-            cols = "".join(
-                f", {quote(f)} INTEGER NOT NULL"
-                for f, d in zip(self.fields, self.dtypes, strict=True)
-            )
+            cols = "".join(f", {quote(f)} BLOB NOT NULL" for f in self.fields)
+            key = f"chunk INTEGER PRIMARY KEY, handles BLOB NOT NULL{cols}"
         else:
-            cols = ", data BLOB NOT NULL"
-        conn.execute(
-            f"CREATE TABLE IF NOT EXISTS {quote(self.table)} (entity INTEGER PRIMARY KEY{cols})"
-        )
+            key = "entity INTEGER PRIMARY KEY, data BLOB NOT NULL"
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {quote(self.table)} ({key})")
         kind, fields = self.shape()
         conn.execute(
             "INSERT OR REPLACE INTO components (name, table_name, kind, fields) "
@@ -134,20 +127,7 @@ class ComponentCodec:
     # -- rows ---------------------------------------------------------------
 
     def rows(self, arch: Archetype, rows: Sequence[int] | None) -> Iterable[tuple[Any, ...]]:
-        """The table rows of this component for ``rows`` of ``arch`` (all if ``None``)."""
-        n = len(arch.entities)
-        if self.columnar:
-            entities = arch.entity_array()
-            arrays = arch.numeric[self.ctype]
-            index = slice(0, n) if rows is None else np.asarray(rows, dtype=np.intp)
-            cols = [entities[index].tolist()]
-            for field, dtype in zip(self.fields, self.dtypes, strict=True):
-                cols.append(
-                    arrays[field][index].view(_STORED[dtype.kind]).tolist()
-                    if dtype.kind == "f"
-                    else arrays[field][index].tolist()
-                )
-            return zip(*cols)
+        """Object components: ``(entity, data)`` rows for ``rows`` of ``arch`` (all if ``None``)."""
         column = arch.objects[self.ctype]
         encode = self.encode
         handles = arch.entities
@@ -155,22 +135,34 @@ class ComponentCodec:
             return zip(list(handles), map(encode, column))
         return [(handles[r], encode(column[r])) for r in np.asarray(rows).tolist()]
 
+    def gather(
+        self, world: World, only: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Columnar components: live values in slot order ``(handles, [fields])``,
+        all of them or those in chunks ``only``."""
+        ctype = self.ctype
+        return gather(
+            (
+                (arch.entity_array(), [arch.numeric[ctype][f][: len(arch)] for f in self.fields])
+                for arch in world.archetypes
+                if ctype in arch.numeric and len(arch)
+            ),
+            len(self.fields),
+            only,
+        )
+
     def read(self, conn: sqlite3.Connection) -> tuple[np.ndarray, Any]:
-        """All rows, sorted by entity: ``(entities, data)``.
+        """All saved components, sorted by handle: ``(handles, data)``.
 
         ``data`` is ``{field: array}`` for columnar components, a list of
         instances otherwise.
         """
         if self.columnar:
-            columns = [int_column(conn, self.table, c) for c in ("entity", *self.fields)]
-            order = np.argsort(columns[0], kind="stable")
-            data = {
-                field: (
-                    values[order].view(dtype) if dtype.kind == "f" else values[order].astype(dtype)
-                )
-                for field, dtype, values in zip(self.fields, self.dtypes, columns[1:], strict=True)
-            }
-            return columns[0][order], data
+            handles, arrays = read_chunks(conn, self.table, self.fields, self.dtypes)
+            if len(handles) > 1 and not (handles[1:] > handles[:-1]).all():
+                order = np.argsort(handles, kind="stable")
+                handles, arrays = handles[order], [a[order] for a in arrays]
+            return handles, dict(zip(self.fields, arrays, strict=True))
         entities = int_column(conn, self.table, "entity")
         blobs = [row[0] for row in conn.execute(f"SELECT data FROM {quote(self.table)}")]
         values = list(map(self.decode, blobs))

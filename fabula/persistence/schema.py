@@ -72,7 +72,7 @@ CREATE TABLE state (
     digest_turn INTEGER,
     saved_at REAL NOT NULL
 );
-CREATE TABLE entities (id INTEGER PRIMARY KEY);
+CREATE TABLE entities (chunk INTEGER PRIMARY KEY, handles BLOB NOT NULL);
 CREATE TABLE components (
     name TEXT PRIMARY KEY,
     table_name TEXT NOT NULL UNIQUE,
@@ -91,7 +91,8 @@ CREATE TABLE journal (
 );
 """
 """Tables: ``meta`` (game, seed, start digest...), ``state`` (the snapshot's
-turn, tick, RNG and handle allocator), ``entities`` (live handles),
+turn, tick, RNG and handle allocator), ``entities`` (live handles, in chunks
+of 1,024 slots),
 ``components`` (catalog of component tables), one ``c:<name>`` table per
 component type, and ``journal`` (one row per accepted turn)."""
 

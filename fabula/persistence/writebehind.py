@@ -6,7 +6,8 @@ component written a thousand times between flushes is written to disk once,
 with its latest value. A flush turns the net changes into one
 ``executemany`` per table and kind (upsert or delete) inside a single
 transaction, together with the snapshot's turn number, so the file always
-holds a snapshot taken at a turn boundary.
+holds a snapshot taken at a turn boundary. For numeric columns the unit
+written is the chunk of 1,024 slots holding a changed entity.
 
 Between flushes, the action journal carries the game: a crash loses only the
 buffer, and recovery replays the journalled turns since the last flush.
@@ -16,9 +17,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from fabula.ecs import ChangeSet, World
-from fabula.persistence.snapshot import Catalog, archetype_rows
+from fabula.persistence.chunks import chunk_of, chunk_rows
+from fabula.persistence.snapshot import ENTITY_UPSERT, Catalog, live_handles
 
 __all__ = ["FlushPolicy", "write_changes"]
 
@@ -51,33 +56,61 @@ def write_changes(
 ) -> int:
     """Write ``changes`` (net changes of ``world``) into the snapshot tables.
 
-    Call inside a write transaction. Returns the number of rows written or
-    deleted.
+    Object components: one upsert or delete per changed component, batched
+    with ``executemany`` per table. Columnar components and the entity list:
+    the chunks holding a changed entity are rewritten from the world (see
+    :mod:`fabula.persistence.chunks`). Call inside a write transaction.
+    Returns the number of component and entity changes written.
     """
     count = 0
-    if changes.despawned:
-        ids = [(e,) for e in changes.despawned]
-        conn.executemany("DELETE FROM entities WHERE id = ?", ids)
-        for table in catalog.tables():
-            conn.executemany(f"DELETE FROM {table} WHERE entity = ?", ids)
-        count += len(ids)
+    spawned = world.locate_many(changes.spawned) if changes.spawned else {}
+    gone = [(e,) for e in changes.despawned]
+    # Columnar types and the entity list: which chunks must be rewritten.
+    touched: dict[type, list[Any]] = {}
+    for ctype in changes.removed:
+        touched.setdefault(ctype, []).extend(changes.removed[ctype])
+    for ctype in changes.written:
+        touched.setdefault(ctype, []).extend(changes.written[ctype])
+    for arch, rows in spawned.items():
+        handles = arch.entity_array()[rows]
+        for ctype in arch.types:
+            touched.setdefault(ctype, []).extend(handles.tolist())
+    if gone:
+        for codec in catalog.codecs():
+            if codec.columnar:
+                touched.setdefault(codec.ctype, []).extend(changes.despawned)
+            else:
+                conn.executemany(codec.delete_sql, gone)
+        count += len(gone)
+    if changes.spawned or gone:
+        moved = np.fromiter([*changes.spawned, *changes.despawned], dtype=np.int64)
+        only = np.unique(chunk_of(moved))
+        upserts, deletes = chunk_rows(live_handles(world, only), [], only=only)
+        conn.executemany(ENTITY_UPSERT, upserts)
+        conn.executemany("DELETE FROM entities WHERE chunk = ?", deletes)
+        count += len(changes.spawned)
+    for ctype, entities in touched.items():
+        codec = catalog.writer(conn, ctype)
+        if codec.columnar:
+            only = np.unique(chunk_of(np.fromiter(entities, dtype=np.int64)))
+            handles, arrays = codec.gather(world, only)
+            upserts, deletes = chunk_rows(handles, arrays, only=only)
+            conn.executemany(codec.upsert_sql, upserts)
+            conn.executemany(codec.delete_sql, deletes)
+            count += len(entities)
     for ctype, entities in changes.removed.items():
         codec = catalog.writer(conn, ctype)
-        conn.executemany(codec.delete_sql, [(e,) for e in entities])
-        count += len(entities)
-    if changes.spawned:
-        conn.executemany(
-            "INSERT OR REPLACE INTO entities (id) VALUES (?)", [(e,) for e in changes.spawned]
-        )
-        for arch, rows in archetype_rows(world, changes.spawned).items():
-            for ctype in arch.infos:
-                codec = catalog.writer(conn, ctype)
-                conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
-                count += len(rows)
-        count += len(changes.spawned)
+        if not codec.columnar:
+            conn.executemany(codec.delete_sql, [(e,) for e in entities])
+            count += len(entities)
+    for arch, rows in spawned.items():
+        for ctype in arch.objects:
+            codec = catalog.writer(conn, ctype)
+            conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
     for ctype, entities in changes.written.items():
         codec = catalog.writer(conn, ctype)
-        for arch, rows in archetype_rows(world, entities).items():
-            conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
-            count += len(rows)
+        if not codec.columnar:
+            for arch, rows in world.locate_many(entities).items():
+                conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
+                count += len(rows)
     return count

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 from keep_game import GAME, script
 
@@ -61,7 +62,8 @@ def test_verify_compares_the_start_the_stored_digest_and_the_saved_state(
 
 def test_a_tampered_save_does_not_reproduce(save_path: Path) -> None:
     conn = sqlite3.connect(save_path)
-    conn.execute('UPDATE "c:pos" SET x = x + 1 WHERE entity = 0')
+    forged = msgspec.msgpack.encode({"items": ["a golden crown"]})
+    conn.execute('UPDATE "c:bag" SET data = ? WHERE entity = 0', (forged,))
     conn.commit()
     conn.close()
     done = fabula("replay", str(save_path))

@@ -92,6 +92,7 @@ operation = st.one_of(
     st.tuples(st.just("remove"), st.integers(0, 10_000), st.sampled_from(TYPES)),
     st.tuples(st.just("mutate"), st.integers(0, 10_000), floats),
     st.tuples(st.just("random"), st.integers(1, 3)),
+    st.tuples(st.just("bulk"), st.integers(0, 2500), st.integers(0, 2**16)),
 )
 
 
@@ -100,6 +101,22 @@ def apply(world: World, op: tuple[Any, ...]) -> None:
     kind = op[0]
     if kind == "spawn":
         world.spawn(*op[1])
+        return
+    if kind == "bulk":  # enough entities to span several storage chunks
+        n, step = op[1], op[2]
+        handles = world.spawn_batch(
+            {
+                Vec: {"x": np.arange(n, dtype=float), "y": np.full(n, -0.0)},
+                Flags: {"n": np.ones(n, dtype=np.int64), "on": np.ones(n, dtype=bool)},
+            }
+        )
+        for entity in handles[:: max(1, step % 97)].tolist():
+            if step % 3 == 0:
+                world.despawn(entity)
+            elif step % 3 == 1:
+                world.remove(entity, Flags)
+            else:
+                world.get(entity, Vec).y = float(step)
         return
     if kind == "random":
         for _ in range(op[1]):
@@ -233,3 +250,29 @@ def test_bulk_columnar_world_round_trips(tmp_path: Path) -> None:
     loaded = load(tmp_path / "bulk.save")
     assert sum(len(ents) for ents, _ in loaded.query_columns(Vec)) == len(world) == 4295
     assert_same(world, loaded)
+
+
+def test_write_behind_rewrites_only_the_chunks_that_changed(tmp_path: Path) -> None:
+    path = tmp_path / "chunks.save"
+    world = World(2)
+    n = 5000  # five chunks of 1,024 slots
+    world.spawn_batch({Vec: {"x": np.zeros(n), "y": np.zeros(n)}})
+    save_full(path, world)
+    conn = connect(path)
+    catalog = Catalog(path, REGISTRY)
+    catalog.load(conn)
+    log = world.track_changes()
+    world.get(1500, Vec).x = 7.0  # chunk 1
+    world.despawn(4999)  # chunk 4
+    world.insert(10, Label("l", []))  # chunk 0, an object table appears
+    before = dict(conn.execute('SELECT chunk, handles FROM "c:vec"').fetchall())
+    conn.execute("BEGIN IMMEDIATE")
+    write_changes(conn, world, catalog, log.take())
+    write_state(conn, world, 0)
+    conn.execute("COMMIT")
+    after = dict(conn.execute('SELECT chunk, handles FROM "c:vec"').fetchall())
+    conn.close()
+    assert sorted(after) == [0, 1, 2, 3, 4]
+    assert after[2] == before[2]
+    assert len(after[4]) == len(before[4]) - 8  # one handle fewer
+    assert_same(world, load(path))
