@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import os
 import signal
 import sqlite3
@@ -44,6 +45,8 @@ from fabula.persistence.writebehind import FlushPolicy, write_changes
 
 __all__ = ["SaveFile", "load_game"]
 
+_log = logging.getLogger(__name__)
+
 
 class SaveFile:
     """One game's save. Create with :meth:`new`, reopen with :meth:`open`.
@@ -59,6 +62,8 @@ class SaveFile:
         turn: the number of the last accepted turn (0 at the start).
         recovered: turns replayed from the journal when the save was opened
             (non-zero after a crash).
+        flush_error: why the last automatic flush failed, if it did (the
+            turns stay safe in the journal; a UI may warn once).
     """
 
     def __init__(
@@ -96,6 +101,7 @@ class SaveFile:
         self._pending_signal: int | None = None
         self._since_flush = 0
         self._flushed_at = time.monotonic()
+        self.flush_error: PersistenceError | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -230,6 +236,9 @@ class SaveFile:
         Returns:
             One outcome per action tried (the turn stops at the first refusal).
 
+        A failing automatic flush does not fail the turn, which is already
+        durable in the journal: it is logged and kept in :attr:`flush_error`.
+
         Raises:
             SaveWriteError: the journal could not be written; the world is
                 back at the previous turn.
@@ -265,7 +274,15 @@ class SaveFile:
                 self._since_flush >= self.policy.every_turns
                 or time.monotonic() - self._flushed_at >= self.policy.every_seconds
             ):
-                self._flush()
+                try:
+                    self._flush()
+                except PersistenceError as exc:
+                    # The turn is safe in the journal; the snapshot catches up
+                    # at the next flush, which rewrites it whole.
+                    self.flush_error = exc
+                    _log.warning("%s; the turn itself is saved in the journal", exc)
+                else:
+                    self.flush_error = None
         finally:
             self._busy -= 1
         self._handle_pending_signal()

@@ -318,3 +318,20 @@ def test_a_signal_during_a_turn_waits_for_the_turn_to_end(tmp_path: Path) -> Non
 def test_journal_rows_validate_on_the_way_in() -> None:
     with pytest.raises(ValueError, match="greater than or equal to 1"):
         TurnRecord(turn=0)
+
+
+def test_a_failed_automatic_flush_does_not_fail_the_turn(tmp_path: Path) -> None:
+    save = SaveFile.new(tmp_path / "a.save", GAME, seed=3, policy=FlushPolicy(every_turns=1))
+    save.world.get(PLAYER, Bag).items.append(object())  # type: ignore[arg-type]
+    outcomes = save.play(*TURNS[0])
+    assert outcomes
+    assert save.turn == 1
+    assert isinstance(save.flush_error, SaveContentError)
+    assert journal_rows.last_turn(save._db()) == 1
+    save.world.get(PLAYER, Bag).items.remove(
+        next(i for i in save.world.get(PLAYER, Bag).items if not isinstance(i, str))
+    )
+    save.play(*TURNS[1])
+    assert save.flush_error is None
+    assert snapshot_turn(save) == 2
+    save.close()
