@@ -3,7 +3,8 @@
 ``--quick`` is a smoke run (N = 10,000, one timed run per figure, fewer
 events) for checking that everything still runs, not for figures. The ECS
 benchmark is :mod:`benchmarks.ecs`; the event bus benchmark,
-:mod:`benchmarks.events`, runs when it can be imported.
+:mod:`benchmarks.events`, runs when it can be imported; then the scheduler
+(:mod:`benchmarks.systems`) and saving (:mod:`benchmarks.persistence`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", help="ECS world sizes, comma-separated (default 10000,100000)")
     parser.add_argument("--repeats", type=int, help="timed runs per figure (default 3)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and one repeat")
-    parser.add_argument("--only", choices=("ecs", "events", "systems"), help="run one benchmark")
+    parser.add_argument(
+        "--only", choices=("ecs", "events", "systems", "persistence"), help="run one benchmark"
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else "10000,100000")
     repeats = args.repeats or (QUICK_REPEATS if args.quick else 3)
@@ -41,6 +44,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         from benchmarks import systems
 
         systems.main(["--ticks", "2000" if args.quick else "20000"])
+    if args.only in (None, "persistence"):
+        from benchmarks import persistence
+
+        quick = [
+            "--sizes",
+            "1000",
+            "--entities",
+            "10000",
+            "--naive-sample",
+            "200",
+            "--turns",
+            "100",
+        ]
+        persistence.main([*(quick if args.quick else []), "--repeats", str(repeats)])
 
 
 if __name__ == "__main__":
