@@ -233,6 +233,10 @@ def _batches(
 ) -> Iterator[tuple[np.ndarray, dict[type, Any]]]:
     """Group entities by their set of component types, one batch per archetype."""
     n = len(handles)
+    if n and all(np.array_equal(entities, handles) for _, entities, _ in tables):
+        # Every entity has every saved component: one archetype, no grouping.
+        yield handles, {codec.ctype: data for codec, _, data in tables}
+        return
     words = max(1, (len(tables) + 62) // 63)
     signature = np.zeros((n, words), dtype=np.int64)
     lookups = []
