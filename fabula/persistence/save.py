@@ -25,7 +25,7 @@ import os
 import signal
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -226,11 +226,19 @@ class SaveFile:
 
     # ---------------------------------------------------------------- turns
 
-    def play(self, input: str, actions: Iterable[ActionProposal | dict[str, Any]]) -> list[Outcome]:
+    def play(
+        self,
+        input: str,
+        actions: Iterable[ActionProposal | dict[str, Any]],
+        models: Mapping[str, str] | None = None,
+    ) -> list[Outcome]:
         """Play one turn and make it durable before returning.
 
         Args:
             input: what the player typed (journalled as is).
+            models: the prompt ids/versions and models that parsed the input,
+                e.g. ``{"parser": "qwen2.5-3b", "parser_prompt": "parse@3"}``
+                (journalled; replay never uses them).
             actions: the structured actions the parser produced, in order.
 
         Returns:
@@ -254,6 +262,7 @@ class SaveFile:
             "actions": tuple(proposals),
             "tick": self.world.tick,
             "rng": rng_fingerprint(self.world),
+            "models": dict(models or {}),
             "started_at": started,
         }
         self._busy += 1

@@ -276,3 +276,15 @@ def test_write_behind_rewrites_only_the_chunks_that_changed(tmp_path: Path) -> N
     assert after[2] == before[2]
     assert len(after[4]) == len(before[4]) - 8  # one handle fewer
     assert_same(world, load(path))
+
+
+def test_indexes_answer_the_same_after_a_load(tmp_path: Path) -> None:
+    world = World(4)
+    handles = [world.spawn(Flags(on=i % 2 == 0, n=i % 3), Label(str(i), [])) for i in range(50)]
+    before = {n: set(world.index(Flags, "n")[n]) for n in range(3)}
+    save_full(tmp_path / "index.save", world)
+    loaded = load(tmp_path / "index.save")
+    assert {n: set(loaded.index(Flags, "n")[n]) for n in range(3)} == before
+    assert set(loaded.entities_with[Label]) == set(handles)
+    loaded.get(handles[0], Flags).n = 2
+    assert handles[0] in loaded.index(Flags, "n")[2]

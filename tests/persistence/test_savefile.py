@@ -82,6 +82,10 @@ def test_each_turn_is_journalled_before_play_returns(tmp_path: Path) -> None:
         assert [r.tick for r in rows] == [0, 1, 2]
         assert len({r.rng for r in rows}) == 3
         assert all(r.finished_at >= r.started_at > 0 for r in rows)
+        assert rows[0].models == {}
+        save.play(*TURNS[3], models={"parser": "smollm2-135m", "parser_prompt": "parse@1"})
+        (last,) = journal_rows.read(save._db(), after=3)
+        assert last.models == {"parser": "smollm2-135m", "parser_prompt": "parse@1"}
 
 
 def test_write_behind_flushes_every_n_turns(tmp_path: Path) -> None:
