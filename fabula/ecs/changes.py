@@ -26,9 +26,11 @@ check: mutating an object obtained that way is not tracked.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from fabula.ecs.archetype import Archetype
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["ChangeLog", "ChangeSet"]
 
 
-@dataclass(frozen=True, slots=True)
 class ChangeSet:
     """The net changes between two calls to :meth:`ChangeLog.take`.
 
@@ -49,15 +50,73 @@ class ChangeSet:
             component of that type was inserted, replaced or possibly mutated.
         removed: component type -> entities (alive, not newly spawned) that
             lost that component.
+
+    A whole column marked by a query is kept as a copy of the archetype's
+    entity array until :attr:`written` is first read, so a consumer that
+    works on arrays (:meth:`written_arrays`, used by saves) never builds a
+    Python set of every handle in it.
     """
 
-    spawned: frozenset[int] = frozenset()
-    despawned: frozenset[int] = frozenset()
-    written: dict[type, frozenset[int]] = field(default_factory=dict)
-    removed: dict[type, frozenset[int]] = field(default_factory=dict)
+    __slots__ = ("__dict__", "_columns", "_marked", "despawned", "removed", "spawned")
+
+    def __init__(
+        self,
+        spawned: frozenset[int] = frozenset(),
+        despawned: frozenset[int] = frozenset(),
+        written: dict[type, frozenset[int]] | None = None,
+        removed: dict[type, frozenset[int]] | None = None,
+        columns: dict[type, list[np.ndarray]] | None = None,
+    ) -> None:
+        self.spawned = spawned
+        self.despawned = despawned
+        self.removed = removed or {}
+        self._marked = written or {}
+        self._columns = columns or {}
+
+    @functools.cached_property
+    def written(self) -> dict[type, frozenset[int]]:
+        """Component type -> entities written (see the class docstring)."""
+        out: dict[type, frozenset[int]] = {}
+        for ctype in self._marked.keys() | self._columns.keys():
+            handles = set(self._marked.get(ctype, ()))
+            for array in self._columns.get(ctype, ()):
+                handles.update(array.tolist())
+            out[ctype] = frozenset(handles)
+        return out
+
+    def written_types(self) -> set[type]:
+        """The component types with written entities."""
+        return set(self._marked) | set(self._columns)
+
+    def written_arrays(self, ctype: type) -> list[np.ndarray]:
+        """The entities written for ``ctype`` as int64 arrays (their union is
+        :attr:`written` ``[ctype]``; an entity may appear in more than one)."""
+        arrays = list(self._columns.get(ctype, ()))
+        marked = self._marked.get(ctype)
+        if marked:
+            arrays.append(np.fromiter(marked, dtype=np.int64, count=len(marked)))
+        return arrays
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ChangeSet):
+            return NotImplemented
+        return (self.spawned, self.despawned, self.written, self.removed) == (
+            other.spawned,
+            other.despawned,
+            other.written,
+            other.removed,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"ChangeSet(spawned={set(self.spawned)}, despawned={set(self.despawned)}, "
+            f"written={self.written}, removed={self.removed})"
+        )
 
     def __bool__(self) -> bool:
-        return bool(self.spawned or self.despawned or self.written or self.removed)
+        return bool(self.spawned or self.despawned or self._marked or self._columns or self.removed)
 
     def count(self) -> int:
         """Number of entity-level and component-level changes."""
@@ -118,12 +177,14 @@ class ChangeLog:
         for entity, ctype in self.written:
             if entity not in spawned and alive(entity) and world.has(entity, ctype):
                 written.setdefault(ctype, set()).add(entity)
+        columns: dict[type, list[np.ndarray]] = {}
+        fresh = np.fromiter(spawned, dtype=np.int64, count=len(spawned)) if spawned else None
         for archetype, ctype in self.columns:
-            rows = archetype.entities
-            if spawned:
-                rows = [e for e in rows if e not in spawned]
-            if rows:
-                written.setdefault(ctype, set()).update(rows)
+            rows = archetype.entity_array()
+            if fresh is not None:
+                rows = rows[~np.isin(rows, fresh)]
+            if len(rows):
+                columns.setdefault(ctype, []).append(np.array(rows, dtype=np.int64))
         removed: dict[type, set[int]] = {}
         for entity, ctype in self.removed:
             if entity not in spawned and alive(entity) and not world.has(entity, ctype):
@@ -134,4 +195,5 @@ class ChangeLog:
             despawned=despawned,
             written={t: frozenset(s) for t, s in written.items()},
             removed={t: frozenset(s) for t, s in removed.items()},
+            columns=columns,
         )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -66,19 +65,20 @@ def write_changes(
     spawned = world.locate_many(changes.spawned) if changes.spawned else {}
     gone = [(e,) for e in changes.despawned]
     # Columnar types and the entity list: which chunks must be rewritten.
-    touched: dict[type, list[Any]] = {}
-    for ctype in changes.removed:
-        touched.setdefault(ctype, []).extend(changes.removed[ctype])
-    for ctype in changes.written:
-        touched.setdefault(ctype, []).extend(changes.written[ctype])
+    touched: dict[type, list[np.ndarray]] = {}
+    for ctype, entities in changes.removed.items():
+        touched.setdefault(ctype, []).append(_array(entities))
+    for ctype in changes.written_types():
+        touched.setdefault(ctype, []).extend(changes.written_arrays(ctype))
     for arch, rows in spawned.items():
         handles = arch.entity_array()[rows]
         for ctype in arch.types:
-            touched.setdefault(ctype, []).extend(handles.tolist())
+            touched.setdefault(ctype, []).append(handles)
     if gone:
+        despawned = _array(changes.despawned)
         for codec in catalog.codecs():
             if codec.columnar:
-                touched.setdefault(codec.ctype, []).extend(changes.despawned)
+                touched.setdefault(codec.ctype, []).append(despawned)
             else:
                 conn.executemany(codec.delete_sql, gone)
         count += len(gone)
@@ -89,15 +89,15 @@ def write_changes(
         conn.executemany(ENTITY_UPSERT, upserts)
         conn.executemany("DELETE FROM entities WHERE chunk = ?", deletes)
         count += len(changes.spawned)
-    for ctype, entities in touched.items():
+    for ctype, parts in touched.items():
         codec = catalog.writer(conn, ctype)
         if codec.columnar:
-            only = np.unique(chunk_of(np.fromiter(entities, dtype=np.int64)))
+            only = np.unique(chunk_of(np.concatenate(parts)))
             handles, arrays = codec.gather(world, only)
             upserts, deletes = chunk_rows(handles, arrays, only=only)
             conn.executemany(codec.upsert_sql, upserts)
             conn.executemany(codec.delete_sql, deletes)
-            count += len(entities)
+            count += sum(map(len, parts))
     for ctype, entities in changes.removed.items():
         codec = catalog.writer(conn, ctype)
         if not codec.columnar:
@@ -107,10 +107,15 @@ def write_changes(
         for ctype in arch.objects:
             codec = catalog.writer(conn, ctype)
             conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
-    for ctype, entities in changes.written.items():
+    for ctype in changes.written_types():
         codec = catalog.writer(conn, ctype)
         if not codec.columnar:
-            for arch, rows in world.locate_many(entities).items():
+            entities = np.unique(np.concatenate(changes.written_arrays(ctype)))
+            for arch, rows in world.locate_many(entities.tolist()).items():
                 conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
                 count += len(rows)
     return count
+
+
+def _array(handles: frozenset[int]) -> np.ndarray:
+    return np.fromiter(handles, dtype=np.int64, count=len(handles))
