@@ -21,6 +21,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     │   └── StructuralChangeError     a change that is not allowed where it was made
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
+    ├── GameNotFoundError             no game answers to the id or reference given
     ├── EventError                    misuse of the EventBus (see fabula.events)
     │   ├── EventTypeError            a value that is not an Event where one is needed
     │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
@@ -49,6 +50,7 @@ __all__ = [
     "EventError",
     "EventTypeError",
     "FabulaError",
+    "GameNotFoundError",
     "MissingComponentError",
     "NotASaveError",
     "PersistenceError",
@@ -244,6 +246,14 @@ class EventCascadeError(EventError):
             f"e.g. a handler of {name} publishing {name} again; break the cycle, or raise "
             "EventBus(max_cascade=...) if this many events per publish is expected."
         )
+
+
+# --- games --------------------------------------------------------------------
+
+
+class GameNotFoundError(FabulaError, LookupError):
+    """No installed game has the id, or the ``module:attribute`` reference does
+    not import."""
 
 
 # --- persistence --------------------------------------------------------------

@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     replay.add_argument("save", type=Path, help="the save file")
+    replay.add_argument(
+        "--game",
+        help="the game, if it is not installed: package.module:attribute (default: the "
+        "installed game with the id the save records)",
+    )
     return parser
 
 
@@ -69,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "replay":
         from fabula.cli.replay import run_replay
 
-        return run_replay(args.save)
+        return run_replay(args.save, args.game)
     parser.print_help()
     return 0
 

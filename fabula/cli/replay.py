@@ -9,16 +9,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from fabula.errors import FabulaError
+from fabula.game import find_game
 from fabula.persistence.verify import verify
 
 __all__ = ["run_replay"]
 
 
-def run_replay(save: Path, console: Console | None = None) -> int:
+def run_replay(save: Path, game: str | None = None, console: Console | None = None) -> int:
     """Verify ``save`` and print the report; return 0 if it reproduces, 1 if
-    not, 2 if it could not be checked."""
+    not, 2 if it could not be checked.
+
+    Args:
+        save: the save file.
+        game: the game, as an installed id or ``module:attribute`` (default:
+            the installed game with the id the save records).
+    """
     console = console or Console()
     try:
+        found = find_game(game) if game is not None else None
         with Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -29,7 +37,9 @@ def run_replay(save: Path, console: Console | None = None) -> int:
         ) as bar:
             task = bar.add_task("replaying turns", total=None)
             report = verify(
-                save, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                save,
+                found,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except FabulaError as exc:
         console.print(f"[bold red]cannot replay:[/] {exc}")

@@ -71,13 +71,13 @@ class Game(Protocol):
     """What a save needs from the game it belongs to.
 
     Attributes:
-        ref: how to find this game again, stored in each save: an importable
-            ``"package.module:attribute"`` naming this object (or a function
-            returning it).
+        id: the game's stable id, stored in each save (never a Python import
+            path: a game may move or be renamed without breaking its saves).
+            Installed games are found by id (:func:`~fabula.game.find_game`).
         components: the game's component types, by stable name.
     """
 
-    ref: str
+    id: str
     components: ComponentRegistry
 
     def new_world(self, seed: int) -> World:

@@ -9,10 +9,10 @@ in ``docs/persistence.md``.
 
 from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
-from fabula.persistence.save import SaveFile, load_game, replay
+from fabula.persistence.save import SaveFile, replay
 from fabula.persistence.schema import FORMAT_VERSION, MIGRATIONS
 from fabula.persistence.snapshot import read_world, write_world
-from fabula.persistence.writebehind import FlushPolicy
+from fabula.persistence.write_behind import FlushPolicy
 
 __all__ = [
     "FORMAT_VERSION",
@@ -20,7 +20,6 @@ __all__ = [
     "FlushPolicy",
     "SaveFile",
     "TurnRecord",
-    "load_game",
     "read_world",
     "replay",
     "rng_fingerprint",

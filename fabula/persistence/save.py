@@ -8,7 +8,7 @@ action journal. Each turn played through :meth:`SaveFile.play`:
 2. is appended to the journal and committed (fsynced by default) *before*
    :meth:`play` returns, so whatever the caller shows next is on disk;
 3. leaves its changes in the write-behind buffer, flushed every few turns or
-   seconds (:class:`~fabula.persistence.writebehind.FlushPolicy`).
+   seconds (:class:`~fabula.persistence.write_behind.FlushPolicy`).
 
 Opening a save loads the snapshot and replays the journal rows written
 after it: after a crash the world is exactly what the player last saw, and
@@ -19,7 +19,6 @@ same route.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
 import signal
@@ -41,9 +40,9 @@ from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
 from fabula.persistence.schema import Durability, connect, translate
 from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
-from fabula.persistence.writebehind import FlushPolicy, write_changes
+from fabula.persistence.write_behind import FlushPolicy, write_changes
 
-__all__ = ["SaveFile", "load_game"]
+__all__ = ["SaveFile", "replay"]
 
 _log = logging.getLogger(__name__)
 
@@ -86,10 +85,10 @@ class SaveFile:
             saved_game = meta["game"]
         except (KeyError, ValueError) as exc:
             raise NotASaveError(path, "has no valid game record; it may be damaged.") from exc
-        if saved_game != game.ref:
+        if saved_game != game.id:
             raise SaveContentError(
                 path,
-                f"belongs to game {saved_game!r}, not {game.ref!r}. Open it with that game.",
+                f"belongs to game {saved_game!r}, not {game.id!r}. Open it with that game.",
             )
         self.world: World = World()
         self.simulation: Simulation
@@ -142,7 +141,7 @@ class SaveFile:
         world = game.new_world(seed)
         start = state_digest(world, game.components.name_of)
         meta = {
-            "game": game.ref,
+            "game": game.id,
             "seed": str(seed),
             "start_digest": start,
             "created_at": str(time.time()),
@@ -488,28 +487,6 @@ def replay(path: Path, simulation: Simulation, records: Iterable[TurnRecord]) ->
                 "docs/persistence.md, 'Determinism contract').",
             )
         simulation.play(record.actions)
-
-
-def load_game(ref: str) -> Game:
-    """The game a save names: ``"package.module:attribute"``, called if callable.
-
-    Raises:
-        PersistenceError: the reference cannot be imported.
-    """
-    module_name, _, attribute = ref.partition(":")
-    try:
-        target: Any = importlib.import_module(module_name)
-        for part in attribute.split(".") if attribute else ():
-            target = getattr(target, part)
-    except (ImportError, AttributeError) as exc:
-        raise PersistenceError(
-            ref,
-            f"cannot load this game ({exc}). Install it, or run from the folder that holds "
-            "it, then try again.",
-        ) from exc
-    if callable(target) and not hasattr(target, "new_world"):
-        target = target()
-    return target  # type: ignore[no-any-return]
 
 
 def _proposals(

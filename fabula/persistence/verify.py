@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fabula.errors import ReplayError
-from fabula.game import Game
+from fabula.game import Game, find_game
 from fabula.persistence import journal
 from fabula.persistence.digest import state_digest
-from fabula.persistence.save import load_game, replay
+from fabula.persistence.save import replay
 from fabula.persistence.schema import connect, translate
 from fabula.persistence.snapshot import Catalog, read_world
 
@@ -67,12 +67,12 @@ def verify(
 
     Args:
         path: the save.
-        game: the game (default: the one the save names, imported).
+        game: the game (default: the installed game with the id the save records).
         progress: called with ``(turns done, turns total)`` as replay goes.
 
     Raises:
         NotASaveError, SaveLockedError, ...: the save cannot be opened.
-        PersistenceError: the game it names cannot be imported.
+        GameNotFoundError: no installed game has the save's id.
     """
     path = Path(path)
     conn = connect(path)
@@ -92,7 +92,7 @@ def _verify(
 ) -> ReplayReport:
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     report = ReplayReport(path, meta.get("game", "?"))
-    game = game if game is not None else load_game(report.game)
+    game = game if game is not None else find_game(report.game)
     name_of = game.components.name_of
     stored, stored_turn, snapshot_turn = conn.execute(
         "SELECT digest, digest_turn, turn FROM state WHERE id = 1"

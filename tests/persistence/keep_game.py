@@ -16,7 +16,6 @@ from fabula.game import Simulation
 from fabula.systems import TickContext, system
 
 SIZE = 20
-REF = "keep_game:GAME"
 
 
 @component(name="name")
@@ -151,9 +150,9 @@ def regen(ctx: TickContext) -> None:
 
 
 class KeepGame:
-    """The game object a save names by ``REF``."""
+    """The game object; saves record its id, ``keep``."""
 
-    ref = REF
+    id = "keep"
 
     def __init__(self) -> None:
         self.components = ComponentRegistry()

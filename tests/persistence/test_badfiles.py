@@ -168,12 +168,12 @@ def test_a_component_whose_shape_changed_is_named(played: Path) -> None:
 
 def test_a_save_of_another_game_is_refused(played: Path) -> None:
     class Other:
-        ref = "elsewhere:GAME"
+        id = "elsewhere"
         components = GAME.components
         new_world = GAME.new_world
         simulation = GAME.simulation
 
-    with pytest.raises(SaveContentError, match="belongs to game 'keep_game:GAME'"):
+    with pytest.raises(SaveContentError, match="belongs to game 'keep', not 'elsewhere'"):
         SaveFile.open(played, Other())
 
 

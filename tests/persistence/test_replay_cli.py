@@ -40,7 +40,7 @@ def save_path(tmp_path: Path) -> Path:
 
 
 def test_a_faithful_save_reproduces(save_path: Path) -> None:
-    done = fabula("replay", str(save_path))
+    done = fabula("replay", str(save_path), "--game", "keep_game:GAME")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "30 turns replayed" in done.stdout
     assert "reproduces this save exactly" in done.stdout
@@ -50,7 +50,7 @@ def test_a_faithful_save_reproduces(save_path: Path) -> None:
 def test_verify_compares_the_start_the_stored_digest_and_the_saved_state(
     save_path: Path,
 ) -> None:
-    report = verify(save_path)
+    report = verify(save_path, GAME)
     assert report.ok
     assert report.turns == 30
     assert [what.split(" at ")[0] for what, _, _ in report.checks] == [
@@ -66,7 +66,7 @@ def test_a_tampered_save_does_not_reproduce(save_path: Path) -> None:
     conn.execute('UPDATE "c:bag" SET data = ? WHERE entity = 0', (forged,))
     conn.commit()
     conn.close()
-    done = fabula("replay", str(save_path))
+    done = fabula("replay", str(save_path), "--game", "keep_game:GAME")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "DIFFERENT" in done.stdout
     assert "does not reproduce this save" in done.stdout
@@ -80,3 +80,16 @@ def test_a_save_that_cannot_be_read_is_reported_not_crashed_on(tmp_path: Path) -
     assert "cannot replay" in done.stdout
     assert "not a fabula save" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_game_that_is_not_installed_says_how_to_name_it(save_path: Path) -> None:
+    done = fabula("replay", str(save_path))
+    assert done.returncode == 2
+    assert "no installed game has the id 'keep'" in done.stdout
+    assert "--game" in done.stdout
+
+
+def test_a_game_reference_that_does_not_import_is_reported(save_path: Path) -> None:
+    done = fabula("replay", str(save_path), "--game", "no_such_module:GAME")
+    assert done.returncode == 2
+    assert "cannot load game 'no_such_module:GAME'" in done.stdout

@@ -23,7 +23,7 @@ from fabula.ecs import ComponentRegistry, World, component, component_info
 from fabula.persistence import read_world, state_digest, write_world
 from fabula.persistence.schema import connect
 from fabula.persistence.snapshot import Catalog, write_state
-from fabula.persistence.writebehind import write_changes
+from fabula.persistence.write_behind import write_changes
 
 
 @component(name="label")

@@ -203,8 +203,6 @@ class Collapse(Action):
 
 
 class Fragile(KeepGame):
-    ref = "keep_game:GAME"
-
     def __init__(self) -> None:
         super().__init__()
         self.actions.register(Collapse)
@@ -243,8 +241,6 @@ def test_a_malformed_proposal_ends_the_turn_and_replays_the_same(tmp_path: Path)
 
 class Careless(KeepGame):
     """Uses randomness outside world.rng: replay must notice."""
-
-    ref = "keep_game:GAME"
 
     def __init__(self) -> None:
         super().__init__()
