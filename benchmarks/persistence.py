@@ -53,7 +53,7 @@ from fabula.persistence import journal, read_world, write_world
 from fabula.persistence.chunks import chunk_rows
 from fabula.persistence.schema import connect
 from fabula.persistence.snapshot import Catalog, write_state
-from fabula.persistence.writebehind import write_changes
+from fabula.persistence.write_behind import write_changes
 
 __all__ = ["main", "run_decode", "run_flush", "run_journal", "run_snapshot"]
 
