@@ -189,18 +189,36 @@ def _strict_adapter(cls: type) -> Any:
     hints = typing.get_type_hints(cls)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
+        hint = _from_arrays(hints[f.name])
         if f.default is not dataclasses.MISSING:
-            fields[f.name] = (hints[f.name], f.default)
+            fields[f.name] = (hint, f.default)
         elif f.default_factory is not dataclasses.MISSING:
-            fields[f.name] = (hints[f.name], dataclasses.field(default_factory=f.default_factory))
+            fields[f.name] = (hint, dataclasses.field(default_factory=f.default_factory))
         else:
-            fields[f.name] = (hints[f.name], ...)
+            fields[f.name] = (hint, ...)
     model: type[BaseModel] = create_model(  # type: ignore[call-overload]
         cls.__name__,
         __config__=ConfigDict(strict=True, extra="forbid", arbitrary_types_allowed=True),
         **fields,
     )
     return model
+
+
+def _from_arrays(hint: Any) -> Any:
+    """``hint``, accepting a list where it wants a tuple, set or frozenset.
+
+    World files (TOML, JSON) and model output have arrays only, so strict
+    mode would refuse every tuple field; the elements stay strictly checked.
+    """
+    from pydantic import BeforeValidator
+
+    origin = typing.get_origin(hint) or hint
+    target = {tuple: tuple, set: set, frozenset: frozenset}.get(origin)
+    if target is None:
+        return hint
+    return typing.Annotated[
+        hint, BeforeValidator(lambda v: target(v) if isinstance(v, list) else v)
+    ]
 
 
 # --- helpers -----------------------------------------------------------------

@@ -153,3 +153,16 @@ def test_validate_pydantic_models_and_msgspec_structs() -> None:
     assert validate_component(Rune, {"glyph": "x"}) == Rune("x")
     with pytest.raises(msgspec.ValidationError, match="glyph"):
         validate_component(Rune, {"glyph": 3})
+
+
+def test_arrays_from_world_files_fill_tuple_and_set_fields_strictly() -> None:
+    @component
+    class Tagged:
+        pair: tuple[int, int]
+        tags: frozenset[str] = frozenset()
+
+    assert validate_component(Tagged, {"pair": [1, 2], "tags": ["a", "b"]}) == Tagged(
+        (1, 2), frozenset({"a", "b"})
+    )
+    with pytest.raises(pydantic.ValidationError, match="pair"):
+        validate_component(Tagged, {"pair": ["1", 2]})  # elements stay strict

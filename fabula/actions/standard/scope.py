@@ -1,0 +1,174 @@
+"""Scope: what an actor can see, touch and carry, by the standard rules.
+
+Validators use these to refuse (``NOT_HERE``, ``TOO_DARK``...), the parser to
+resolve nouns, the narrator and the model context to say only what the actor
+could perceive. Everything is computed from the world on demand (through the
+``Location.holder`` field index), so it is never stale.
+
+The rules:
+
+* an actor is in the **room** found by following holders up from it;
+* a room is **lit** unless it is dark, and a dark room is lit by a lit light
+  source that is visible without light (carried by the actor, or lying in
+  the room outside any closed opaque container);
+* in a lit room the actor **sees** everything in the room, recursively, except
+  the contents of closed opaque containers; the doors named by the room's
+  exits; and its own inventory. In the dark it sees only what it carries;
+* it **reaches** what it sees, except what is inside a closed container
+  (transparent or not) or carried by another actor;
+* it **holds** what it carries in its hands or wears.
+
+The actor itself is never in its own scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fabula.actions.standard.components import (
+    Actor,
+    Container,
+    Door,
+    Exits,
+    LightSource,
+    Location,
+    Openable,
+    Room,
+)
+from fabula.ecs import World
+
+__all__ = [
+    "contents",
+    "holder_of",
+    "inventory",
+    "is_lit",
+    "reachable",
+    "room_of",
+    "sees_inside",
+    "visible",
+]
+
+_MAX_DEPTH = 64
+
+
+def holder_of(world: World, entity: int) -> int | None:
+    """The entity holding ``entity``, or ``None`` (rooms, doors, limbo)."""
+    location = world.try_get(entity, Location, readonly=True)
+    return None if location is None else location.holder
+
+
+def room_of(world: World, entity: int) -> int | None:
+    """The room ``entity`` is in, following holders up; ``None`` if none."""
+    current: int | None = entity
+    for _ in range(_MAX_DEPTH):
+        if current is None or current not in world:
+            return None
+        if world.has(current, Room):
+            return current
+        current = holder_of(world, current)
+    return None  # a holder cycle: a broken world, treated as nowhere
+
+
+def contents(world: World, holder: int) -> frozenset[int]:
+    """What ``holder`` directly holds (in, on, held or worn)."""
+    return frozenset(world.index(Location, "holder")[holder])
+
+
+def inventory(world: World, actor: int) -> frozenset[int]:
+    """What ``actor`` carries or wears (directly)."""
+    return contents(world, actor)
+
+
+def _is_open(world: World, entity: int) -> bool:
+    openable = world.try_get(entity, Openable, readonly=True)
+    return openable is None or openable.open
+
+
+def sees_inside(world: World, entity: int) -> bool:
+    """Whether the contents of ``entity`` can be seen from outside it."""
+    container = world.try_get(entity, Container, readonly=True)
+    if container is None:
+        return True  # supporters, actors, rooms
+    return container.transparent or _is_open(world, entity)
+
+
+def _reaches_inside(world: World, entity: int, actor: int) -> bool:
+    if world.has(entity, Container):
+        return _is_open(world, entity)
+    return not (entity != actor and world.has(entity, Actor))
+
+
+def _walk(world: World, start: int, actor: int, reach: bool) -> Iterator[int]:
+    stack = [start]
+    seen = {start}
+    while stack:
+        holder = stack.pop()
+        for thing in contents(world, holder):
+            if thing in seen or thing == actor:
+                continue
+            seen.add(thing)
+            yield thing
+            inside = _reaches_inside(world, thing, actor) if reach else sees_inside(world, thing)
+            if inside:
+                stack.append(thing)
+
+
+def _carried(world: World, actor: int, reach: bool) -> set[int]:
+    out = set()
+    stack = [actor]
+    while stack:
+        holder = stack.pop()
+        for thing in contents(world, holder):
+            if thing not in out:
+                out.add(thing)
+                inside = (
+                    _reaches_inside(world, thing, actor) if reach else sees_inside(world, thing)
+                )
+                if inside:
+                    stack.append(thing)
+    return out
+
+
+def is_lit(world: World, room: int, actor: int | None = None) -> bool:
+    """Whether ``room`` has light (for ``actor``, whose carried lights count)."""
+    info = world.try_get(room, Room, readonly=True)
+    if info is None or not info.dark:
+        return True
+    candidates = set(_walk(world, room, -1, reach=False))
+    if actor is not None:
+        candidates |= _carried(world, actor, reach=False)
+    for thing in candidates:
+        light = world.try_get(thing, LightSource, readonly=True)
+        if light is not None and light.lit:
+            return True
+    return False
+
+
+def _doors(world: World, room: int) -> set[int]:
+    exits = world.try_get(room, Exits, readonly=True)
+    if exits is None:
+        return set()
+    return {e for e in exits.ways.values() if e in world and world.has(e, Door)}
+
+
+def visible(world: World, actor: int) -> frozenset[int]:
+    """Everything ``actor`` can see (see the module docstring)."""
+    seen = _carried(world, actor, reach=False)
+    room = room_of(world, actor)
+    if room is not None and is_lit(world, room, actor):
+        seen.update(_walk(world, room, actor, reach=False))
+        seen |= _doors(world, room)
+    seen.discard(actor)
+    return frozenset(seen)
+
+
+def reachable(world: World, actor: int) -> frozenset[int]:
+    """Everything ``actor`` can touch: what it sees, minus what is inside
+    closed containers or carried by another actor."""
+    touch = _carried(world, actor, reach=True)
+    room = room_of(world, actor)
+    if room is not None and is_lit(world, room, actor):
+        touch.update(_walk(world, room, actor, reach=True))
+        touch |= _doors(world, room)
+    touch.discard(actor)
+    return frozenset(touch)
