@@ -157,12 +157,18 @@ class ReadOnlyWorld:
     def __init__(self, world: World) -> None:
         self._world = world
 
-    def get(self, entity: int, component_type: type[Any]) -> Any:
-        """See :meth:`World.get`; never marks changed."""
+    def get(self, entity: int, component_type: type[Any], *, readonly: bool = True) -> Any:
+        """See :meth:`World.get`; never marks changed.
+
+        ``readonly`` is accepted so that code written for a :class:`World`
+        (``readonly=True``) runs on this one too; it cannot be false.
+        """
+        _only_readonly(readonly)
         return self._world.get(entity, component_type, readonly=True)
 
-    def try_get(self, entity: int, component_type: type[Any]) -> Any:
-        """See :meth:`World.try_get`; never marks changed."""
+    def try_get(self, entity: int, component_type: type[Any], *, readonly: bool = True) -> Any:
+        """See :meth:`World.try_get`; never marks changed (``readonly`` as in :meth:`get`)."""
+        _only_readonly(readonly)
         return self._world.try_get(entity, component_type, readonly=True)
 
     def has(self, entity: int, *component_types: type) -> bool:
@@ -192,6 +198,14 @@ class ReadOnlyWorld:
 
     def __len__(self) -> int:
         return len(self._world)
+
+
+def _only_readonly(readonly: bool) -> None:
+    if not readonly:
+        raise TypeError(
+            "a validator's world is read-only: get(..., readonly=False) is not possible here. "
+            "Change the world in the action's execute()."
+        )
 
 
 @dataclass(slots=True)

@@ -146,14 +146,13 @@ def test_a_holder_cycle_is_nowhere_not_a_hang(cellar: Cellar) -> None:
 
 
 def test_the_auto_loader_finds_every_standard_component() -> None:
-    from fabula.actions import standard
+    from fabula.actions.standard import components
     from fabula.ecs import ComponentRegistry
 
     registry = ComponentRegistry()
     found = registry.discover("fabula.actions.standard.components")
-    classes = {
-        getattr(standard, n) for n in standard.__all__ if isinstance(getattr(standard, n), type)
-    }
+    exported = (getattr(components, n) for n in components.__all__)
+    classes = {c for c in exported if isinstance(c, type)}
     assert set(found) == classes
     assert registry.get("location") is Location
     assert registry.validate("named", {"name": "brass lamp", "aliases": ["lamp"]}) == Named(

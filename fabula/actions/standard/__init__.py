@@ -1,5 +1,12 @@
-"""The standard library: the world model of interactive fiction (components)
-and the scope rules over it; the standard actions build on both."""
+"""The standard library: the world model of interactive fiction (components),
+the scope rules over it, and the standard actions with their hard rules.
+
+Register every standard action with
+``ActionRegistry().discover("fabula.actions.standard")`` and every component
+with ``ComponentRegistry().discover("fabula.actions.standard.components")``.
+A game overrides one by registering its own under the same id with
+``replace=True``.
+"""
 
 from fabula.actions.standard.components import (
     DIRECTIONS,
@@ -28,6 +35,9 @@ from fabula.actions.standard.components import (
     Weapon,
     Wearable,
 )
+from fabula.actions.standard.handling import Drop, Take
+from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
+from fabula.actions.standard.movement import Go, Heading, Wait, destination
 from fabula.actions.standard.scope import (
     contents,
     holder_of,
@@ -38,23 +48,33 @@ from fabula.actions.standard.scope import (
     sees_inside,
     visible,
 )
+from fabula.actions.standard.senses import Examine, Inventory, Look, Target
 
 __all__ = [
     "DIRECTIONS",
     "Actor",
     "Armour",
+    "Close",
     "Container",
     "Description",
     "Door",
     "Drinkable",
+    "Drop",
     "Edible",
+    "Examine",
     "Exits",
+    "Go",
+    "Heading",
     "Health",
     "Hostile",
+    "Inventory",
     "LightSource",
     "Location",
+    "Lock",
     "Lockable",
+    "Look",
     "Named",
+    "Open",
     "Openable",
     "Persona",
     "Player",
@@ -62,10 +82,16 @@ __all__ = [
     "Room",
     "Score",
     "Supporter",
+    "Take",
+    "Target",
     "Topics",
+    "Unlock",
+    "Wait",
     "Weapon",
     "Wearable",
+    "WithKey",
     "contents",
+    "destination",
     "holder_of",
     "inventory",
     "is_lit",

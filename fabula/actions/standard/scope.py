@@ -18,13 +18,16 @@ The rules:
   (transparent or not) or carried by another actor;
 * it **holds** what it carries in its hands or wears.
 
-The actor itself is never in its own scope.
+The actor itself is never in its own scope. Every function takes a
+:class:`~fabula.ecs.World` or the :class:`~fabula.actions.ReadOnlyWorld` a
+validator sees, and reads without marking anything changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fabula.actions.action import ReadOnlyWorld
 from fabula.actions.standard.components import (
     Actor,
     Container,
@@ -51,13 +54,13 @@ __all__ = [
 _MAX_DEPTH = 64
 
 
-def holder_of(world: World, entity: int) -> int | None:
+def holder_of(world: World | ReadOnlyWorld, entity: int) -> int | None:
     """The entity holding ``entity``, or ``None`` (rooms, doors, limbo)."""
     location = world.try_get(entity, Location, readonly=True)
     return None if location is None else location.holder
 
 
-def room_of(world: World, entity: int) -> int | None:
+def room_of(world: World | ReadOnlyWorld, entity: int) -> int | None:
     """The room ``entity`` is in, following holders up; ``None`` if none."""
     current: int | None = entity
     for _ in range(_MAX_DEPTH):
@@ -69,22 +72,22 @@ def room_of(world: World, entity: int) -> int | None:
     return None  # a holder cycle: a broken world, treated as nowhere
 
 
-def contents(world: World, holder: int) -> frozenset[int]:
+def contents(world: World | ReadOnlyWorld, holder: int) -> frozenset[int]:
     """What ``holder`` directly holds (in, on, held or worn)."""
     return frozenset(world.index(Location, "holder")[holder])
 
 
-def inventory(world: World, actor: int) -> frozenset[int]:
+def inventory(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
     """What ``actor`` carries or wears (directly)."""
     return contents(world, actor)
 
 
-def _is_open(world: World, entity: int) -> bool:
+def _is_open(world: World | ReadOnlyWorld, entity: int) -> bool:
     openable = world.try_get(entity, Openable, readonly=True)
     return openable is None or openable.open
 
 
-def sees_inside(world: World, entity: int) -> bool:
+def sees_inside(world: World | ReadOnlyWorld, entity: int) -> bool:
     """Whether the contents of ``entity`` can be seen from outside it."""
     container = world.try_get(entity, Container, readonly=True)
     if container is None:
@@ -92,13 +95,13 @@ def sees_inside(world: World, entity: int) -> bool:
     return container.transparent or _is_open(world, entity)
 
 
-def _reaches_inside(world: World, entity: int, actor: int) -> bool:
+def _reaches_inside(world: World | ReadOnlyWorld, entity: int, actor: int) -> bool:
     if world.has(entity, Container):
         return _is_open(world, entity)
     return not (entity != actor and world.has(entity, Actor))
 
 
-def _walk(world: World, start: int, actor: int, reach: bool) -> Iterator[int]:
+def _walk(world: World | ReadOnlyWorld, start: int, actor: int, reach: bool) -> Iterator[int]:
     stack = [start]
     seen = {start}
     while stack:
@@ -113,7 +116,7 @@ def _walk(world: World, start: int, actor: int, reach: bool) -> Iterator[int]:
                 stack.append(thing)
 
 
-def _carried(world: World, actor: int, reach: bool) -> set[int]:
+def _carried(world: World | ReadOnlyWorld, actor: int, reach: bool) -> set[int]:
     out = set()
     stack = [actor]
     while stack:
@@ -129,7 +132,7 @@ def _carried(world: World, actor: int, reach: bool) -> set[int]:
     return out
 
 
-def is_lit(world: World, room: int, actor: int | None = None) -> bool:
+def is_lit(world: World | ReadOnlyWorld, room: int, actor: int | None = None) -> bool:
     """Whether ``room`` has light (for ``actor``, whose carried lights count)."""
     info = world.try_get(room, Room, readonly=True)
     if info is None or not info.dark:
@@ -144,14 +147,14 @@ def is_lit(world: World, room: int, actor: int | None = None) -> bool:
     return False
 
 
-def _doors(world: World, room: int) -> set[int]:
+def _doors(world: World | ReadOnlyWorld, room: int) -> set[int]:
     exits = world.try_get(room, Exits, readonly=True)
     if exits is None:
         return set()
     return {e for e in exits.ways.values() if e in world and world.has(e, Door)}
 
 
-def visible(world: World, actor: int) -> frozenset[int]:
+def visible(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
     """Everything ``actor`` can see (see the module docstring)."""
     seen = _carried(world, actor, reach=False)
     room = room_of(world, actor)
@@ -162,7 +165,7 @@ def visible(world: World, actor: int) -> frozenset[int]:
     return frozenset(seen)
 
 
-def reachable(world: World, actor: int) -> frozenset[int]:
+def reachable(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
     """Everything ``actor`` can touch: what it sees, minus what is inside
     closed containers or carried by another actor."""
     touch = _carried(world, actor, reach=True)

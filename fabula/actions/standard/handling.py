@@ -1,0 +1,66 @@
+"""Picking things up and putting them down: ``take``, ``drop``."""
+
+from __future__ import annotations
+
+from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
+from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.components import Actor, Location, Portable
+from fabula.actions.standard.scope import room_of, visible
+from fabula.actions.standard.senses import Target
+from fabula.events import OnDrop, OnTake
+
+__all__ = ["Drop", "Take"]
+
+
+@action(
+    "take", description="Pick something up and carry it.", verbs=("take", "get", "pick up", "grab")
+)
+class Take(Action):
+    Params = Target
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = alive(ctx) or in_reach(ctx, params.item)
+        if refusal is not None:
+            return refusal
+        if params.item == ctx.actor:
+            return Refusal("NOT_PORTABLE", "you can't take yourself.", {"item": params.item})
+        location = ctx.world.try_get(params.item, Location)
+        if location is not None and location.holder == ctx.actor:
+            return Refusal("ALREADY_HELD", "you already have it.", {"item": params.item})
+        if not ctx.world.has(params.item, Portable) or ctx.world.has(params.item, Actor):
+            return Refusal("NOT_PORTABLE", "it won't budge.", {"item": params.item})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        room = room_of(ctx.world, params.item)
+        ctx.world.insert(params.item, Location(ctx.actor, "held"))
+        ctx.emit(OnTake(actor=ctx.actor, item=params.item, room=room))
+
+
+@action(
+    "drop", description="Put down something you are holding.", verbs=("drop", "discard", "put down")
+)
+class Drop(Action):
+    Params = Target
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = alive(ctx)
+        if refusal is not None:
+            return refusal
+        location = ctx.world.try_get(params.item, Location) if params.item in ctx.world else None
+        if location is None or location.holder != ctx.actor:
+            seen = params.item in visible(ctx.world, ctx.actor)
+            return Refusal(
+                "NOT_HELD", "you aren't holding that.", {"item": params.item} if seen else {}
+            )
+        if location.how == "worn":
+            return Refusal("WORN", "you are wearing it; take it off first.", {"item": params.item})
+        if room_of(ctx.world, ctx.actor) is None:
+            return Refusal("NOWHERE", "there is nowhere to put it.")
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        room = room_of(ctx.world, ctx.actor)
+        assert room is not None
+        ctx.world.insert(params.item, Location(room))
+        ctx.emit(OnDrop(actor=ctx.actor, item=params.item, room=room))
