@@ -8,6 +8,7 @@ A game overrides one by registering its own under the same id with
 ``replace=True``.
 """
 
+from fabula.actions.standard.combat import Attack, Strike, drop_loot, protection
 from fabula.actions.standard.components import (
     DIRECTIONS,
     Actor,
@@ -38,6 +39,7 @@ from fabula.actions.standard.components import (
 from fabula.actions.standard.handling import Drop, Take
 from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
 from fabula.actions.standard.movement import Go, Heading, Wait, destination
+from fabula.actions.standard.putting import Placement, Put
 from fabula.actions.standard.scope import (
     contents,
     holder_of,
@@ -49,17 +51,21 @@ from fabula.actions.standard.scope import (
     visible,
 )
 from fabula.actions.standard.senses import Examine, Inventory, Look, Target
+from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear
 
 __all__ = [
     "DIRECTIONS",
     "Actor",
     "Armour",
+    "Attack",
     "Close",
     "Container",
     "Description",
     "Door",
+    "Drink",
     "Drinkable",
     "Drop",
+    "Eat",
     "Edible",
     "Examine",
     "Exits",
@@ -77,24 +83,31 @@ __all__ = [
     "Open",
     "Openable",
     "Persona",
+    "Placement",
     "Player",
     "Portable",
+    "Put",
     "Room",
     "Score",
+    "Strike",
     "Supporter",
     "Take",
+    "TakeOff",
     "Target",
     "Topics",
     "Unlock",
     "Wait",
     "Weapon",
+    "Wear",
     "Wearable",
     "WithKey",
     "contents",
     "destination",
+    "drop_loot",
     "holder_of",
     "inventory",
     "is_lit",
+    "protection",
     "reachable",
     "room_of",
     "sees_inside",

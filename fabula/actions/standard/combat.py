@@ -1,0 +1,109 @@
+"""Fighting: ``attack X (with Y)``, and what happens when something dies.
+
+Damage is ``weapon.damage + roll(0..weapon.spread)`` (bare hands: 1 + a roll
+of 0..1), less the ``protection`` of every :class:`Armour` the target wears,
+never below zero. The roll comes from ``world.rng`` in the executor, never in
+the validator, so replay reproduces every blow.
+
+When a target's health reaches zero the attack emits ``OnDeath``;
+:func:`drop_loot` is the standard reaction, dropping what the dead carried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
+from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.components import Actor, Armour, Health, Location, Weapon
+from fabula.actions.standard.scope import contents, room_of
+from fabula.ecs import World
+from fabula.events import OnAttack, OnDamage, OnDeath
+
+__all__ = ["Attack", "Strike", "drop_loot", "protection"]
+
+
+class Strike(BaseModel):
+    """Parameters of ``attack``: the target and, optionally, the weapon."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target: int
+    weapon: int | None = None
+
+
+def protection(world: World, entity: int) -> int:
+    """The total protection of the armour ``entity`` wears."""
+    total = 0
+    for item in contents(world, entity):
+        location = world.get(item, Location, readonly=True)
+        armour = world.try_get(item, Armour, readonly=True)
+        if armour is not None and location.how == "worn":
+            total += armour.protection
+    return total
+
+
+@action(
+    "attack",
+    description="Attack someone or something, bare-handed or with a weapon you hold.",
+    verbs=("attack", "hit", "fight", "kill", "strike"),
+)
+class Attack(Action):
+    Params = Strike
+
+    def validate(self, ctx: RuleContext, params: Strike) -> Refusal | None:
+        refusal = alive(ctx) or in_reach(ctx, params.target)
+        if refusal is not None:
+            return refusal
+        health = ctx.world.try_get(params.target, Health)
+        if params.target == ctx.actor or health is None:
+            return Refusal(
+                "NOT_A_TARGET", "violence isn't the answer to that.", {"item": params.target}
+            )
+        if health.hp <= 0:
+            return Refusal("ALREADY_DEAD", "it is already dead.", {"item": params.target})
+        if params.weapon is not None:
+            held = (
+                ctx.world.try_get(params.weapon, Location) if params.weapon in ctx.world else None
+            )
+            if held is None or held.holder != ctx.actor:
+                return Refusal("NOT_HELD", "you aren't holding that.", {})
+            if not ctx.world.has(params.weapon, Weapon):
+                return Refusal("NOT_A_WEAPON", "that is no weapon.", {"item": params.weapon})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Strike) -> None:
+        world = ctx.world
+        ctx.emit(OnAttack(actor=ctx.actor, target=params.target, weapon=params.weapon))
+        if params.weapon is None:
+            damage = 1 + world.rng.randint(0, 1)
+        else:
+            weapon = world.get(params.weapon, Weapon, readonly=True)
+            damage = weapon.damage + world.rng.randint(0, weapon.spread)
+        damage = max(0, damage - protection(world, params.target))
+        health = world.get(params.target, Health)
+        damage = min(damage, health.hp)
+        health.hp -= damage
+        ctx.emit(OnDamage(target=params.target, amount=damage, source=ctx.actor))
+        if health.hp <= 0:
+            ctx.emit(OnDeath(entity=params.target, killer=ctx.actor))
+
+
+def drop_loot(world: World) -> Callable[[OnDeath], None]:
+    """A handler for ``OnDeath``: whatever the dead carried falls where they lie.
+
+    Subscribe it on the simulation's bus: ``bus.subscribe(OnDeath, drop_loot(world))``.
+    """
+
+    def handler(event: OnDeath) -> None:
+        if event.entity not in world or not world.has(event.entity, Actor):
+            return
+        room = room_of(world, event.entity)
+        if room is None:
+            return
+        for item in sorted(contents(world, event.entity)):
+            world.insert(item, Location(room))
+
+    return handler

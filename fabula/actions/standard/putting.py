@@ -1,0 +1,81 @@
+"""Putting things in containers and on supporters: ``put X in Y``, ``put X on Y``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
+from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.components import Container, Location, Openable, Supporter
+from fabula.actions.standard.scope import contents, holder_of, visible
+
+__all__ = ["Placement", "Put"]
+
+
+class Placement(BaseModel):
+    """Parameters of ``put``: what, where, and whether in or on it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: int
+    target: int
+    how: Literal["in", "on"] = "in"
+
+
+@action(
+    "put",
+    description="Put something you hold in a container or on a surface.",
+    verbs=("put", "place", "insert"),
+)
+class Put(Action):
+    Params = Placement
+
+    def validate(self, ctx: RuleContext, params: Placement) -> Refusal | None:
+        refusal = alive(ctx)
+        if refusal is not None:
+            return refusal
+        location = ctx.world.try_get(params.item, Location) if params.item in ctx.world else None
+        if location is None or location.holder != ctx.actor:
+            seen = params.item in visible(ctx.world, ctx.actor)
+            return Refusal(
+                "NOT_HELD", "you aren't holding that.", {"item": params.item} if seen else {}
+            )
+        refusal = in_reach(ctx, params.target)
+        if refusal is not None:
+            return refusal
+        facts = {"item": params.item, "target": params.target}
+        if params.item == params.target or _inside(ctx, params.target, params.item):
+            return Refusal("IMPOSSIBLE", "you can't put something inside itself.", facts)
+        if params.how == "in":
+            container = ctx.world.try_get(params.target, Container)
+            if container is None:
+                return Refusal("NOT_A_CONTAINER", "you can't put things in that.", facts)
+            opening = ctx.world.try_get(params.target, Openable)
+            if opening is not None and not opening.open:
+                return Refusal("CLOSED", "it is closed.", {"item": params.target})
+            capacity = container.capacity
+        else:
+            supporter = ctx.world.try_get(params.target, Supporter)
+            if supporter is None:
+                return Refusal("NOT_A_SUPPORTER", "you can't put things on that.", facts)
+            capacity = supporter.capacity
+        if len(contents(ctx.world, params.target)) >= capacity:
+            return Refusal("FULL", "there is no more room.", facts)
+        return None
+
+    def execute(self, ctx: ActionContext, params: Placement) -> None:
+        ctx.world.insert(params.item, Location(params.target, params.how))
+
+
+def _inside(ctx: RuleContext, entity: int, outer: int) -> bool:
+    """Whether ``entity`` is (recursively) held by ``outer``."""
+    current = holder_of(ctx.world, entity)
+    for _ in range(64):
+        if current is None:
+            return False
+        if current == outer:
+            return True
+        current = holder_of(ctx.world, current)
+    return False

@@ -1,0 +1,94 @@
+"""Clothes and armour: ``wear``, ``take_off``; food and drink: ``eat``, ``drink``."""
+
+from __future__ import annotations
+
+from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
+from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.components import Drinkable, Edible, Health, Location, Wearable
+from fabula.actions.standard.scope import visible
+from fabula.actions.standard.senses import Target
+
+__all__ = ["Drink", "Eat", "TakeOff", "Wear"]
+
+
+def _held(ctx: RuleContext, item: int) -> Refusal | None:
+    location = ctx.world.try_get(item, Location) if item in ctx.world else None
+    if location is None or location.holder != ctx.actor:
+        seen = item in visible(ctx.world, ctx.actor)
+        return Refusal("NOT_HELD", "you aren't holding that.", {"item": item} if seen else {})
+    return None
+
+
+@action("wear", description="Put on something you hold.", verbs=("wear", "put on", "don"))
+class Wear(Action):
+    Params = Target
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = alive(ctx) or _held(ctx, params.item)
+        if refusal is not None:
+            return refusal
+        if not ctx.world.has(params.item, Wearable):
+            return Refusal("NOT_WEARABLE", "you can't wear that.", {"item": params.item})
+        if ctx.world.get(params.item, Location).how == "worn":
+            return Refusal("ALREADY_WORN", "you are already wearing it.", {"item": params.item})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        ctx.world.insert(params.item, Location(ctx.actor, "worn"))
+
+
+@action(
+    "take_off", description="Take off something you wear.", verbs=("take off", "remove", "doff")
+)
+class TakeOff(Action):
+    Params = Target
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = alive(ctx) or _held(ctx, params.item)
+        if refusal is not None:
+            return refusal
+        if ctx.world.get(params.item, Location).how != "worn":
+            return Refusal("NOT_WORN", "you aren't wearing it.", {"item": params.item})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        ctx.world.insert(params.item, Location(ctx.actor, "held"))
+
+
+def _consume(ctx: ActionContext, item: int, heals: int) -> None:
+    health = ctx.world.try_get(ctx.actor, Health)
+    if health is not None and heals:
+        health.hp = min(health.max_hp, health.hp + heals)
+    ctx.world.despawn(item)
+
+
+@action("eat", description="Eat something.", verbs=("eat", "consume"))
+class Eat(Action):
+    Params = Target
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = alive(ctx) or in_reach(ctx, params.item)
+        if refusal is not None:
+            return refusal
+        if not ctx.world.has(params.item, Edible):
+            return Refusal("NOT_EDIBLE", "that's not something you can eat.", {"item": params.item})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        _consume(ctx, params.item, ctx.world.get(params.item, Edible, readonly=True).heals)
+
+
+@action("drink", description="Drink something.", verbs=("drink", "sip", "quaff"))
+class Drink(Action):
+    Params = Target
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = alive(ctx) or in_reach(ctx, params.item)
+        if refusal is not None:
+            return refusal
+        if not ctx.world.has(params.item, Drinkable):
+            return Refusal("NOT_DRINKABLE", "you can't drink that.", {"item": params.item})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        _consume(ctx, params.item, ctx.world.get(params.item, Drinkable, readonly=True).heals)
