@@ -20,6 +20,7 @@ from fabula.events.event import (
     OnMove,
     OnNarration,
     OnTake,
+    OnTalk,
     OnTick,
 )
 from fabula.events.handlers import (
@@ -47,6 +48,7 @@ __all__ = [
     "OnMove",
     "OnNarration",
     "OnTake",
+    "OnTalk",
     "OnTick",
     "handler_info",
     "on",

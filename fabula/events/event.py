@@ -240,6 +240,23 @@ class OnDeath(Event):
     killer: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OnTalk(Event):
+    """An actor spoke to another, and got an answer from its dialogue topics.
+
+    Attributes:
+        actor: who spoke.
+        target: who answered.
+        topic: what was asked about (``None`` for a greeting).
+        reply: the answer, as the game wrote it.
+    """
+
+    actor: int
+    target: int
+    topic: str | None
+    reply: str
+
+
 # --- time and telling --------------------------------------------------------
 
 

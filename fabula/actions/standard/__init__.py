@@ -36,9 +36,11 @@ from fabula.actions.standard.components import (
     Weapon,
     Wearable,
 )
+from fabula.actions.standard.devices import Application, SwitchOff, SwitchOn, Use
 from fabula.actions.standard.handling import Drop, Take
 from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
 from fabula.actions.standard.movement import Go, Heading, Wait, destination
+from fabula.actions.standard.people import Give, Handover, Speech, Talk, reply_to
 from fabula.actions.standard.putting import Placement, Put
 from fabula.actions.standard.scope import (
     contents,
@@ -56,6 +58,7 @@ from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear
 __all__ = [
     "DIRECTIONS",
     "Actor",
+    "Application",
     "Armour",
     "Attack",
     "Close",
@@ -69,7 +72,9 @@ __all__ = [
     "Edible",
     "Examine",
     "Exits",
+    "Give",
     "Go",
+    "Handover",
     "Heading",
     "Health",
     "Hostile",
@@ -89,13 +94,18 @@ __all__ = [
     "Put",
     "Room",
     "Score",
+    "Speech",
     "Strike",
     "Supporter",
+    "SwitchOff",
+    "SwitchOn",
     "Take",
     "TakeOff",
+    "Talk",
     "Target",
     "Topics",
     "Unlock",
+    "Use",
     "Wait",
     "Weapon",
     "Wear",
@@ -109,6 +119,7 @@ __all__ = [
     "is_lit",
     "protection",
     "reachable",
+    "reply_to",
     "room_of",
     "sees_inside",
     "visible",

@@ -8,10 +8,10 @@ are empty, so no narrator can leak a hidden entity.
 from __future__ import annotations
 
 from fabula.actions.action import Refusal, RuleContext
-from fabula.actions.standard.components import Health
+from fabula.actions.standard.components import Health, Location
 from fabula.actions.standard.scope import is_lit, reachable, room_of, visible
 
-__all__ = ["alive", "in_reach", "in_sight"]
+__all__ = ["alive", "held", "in_reach", "in_sight"]
 
 
 def alive(ctx: RuleContext) -> Refusal | None:
@@ -45,3 +45,15 @@ def in_reach(ctx: RuleContext, entity: int) -> Refusal | None:
     if entity == ctx.actor or entity in reachable(ctx.world, ctx.actor):
         return None
     return Refusal("OUT_OF_REACH", "you can't reach it.", {"item": entity})
+
+
+def held(ctx: RuleContext, entity: int) -> Refusal | None:
+    """``NOT_HELD`` unless the actor carries (or wears) ``entity`` itself.
+
+    The refusal names the thing only if the actor can see it.
+    """
+    location = ctx.world.try_get(entity, Location) if entity in ctx.world else None
+    if location is not None and location.holder == ctx.actor:
+        return None
+    seen = entity in visible(ctx.world, ctx.actor)
+    return Refusal("NOT_HELD", "you aren't holding that.", {"item": entity} if seen else {})

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Actor, Armour, Health, Location, Weapon
 from fabula.actions.standard.scope import contents, room_of
 from fabula.ecs import World
@@ -65,11 +65,9 @@ class Attack(Action):
         if health.hp <= 0:
             return Refusal("ALREADY_DEAD", "it is already dead.", {"item": params.target})
         if params.weapon is not None:
-            held = (
-                ctx.world.try_get(params.weapon, Location) if params.weapon in ctx.world else None
-            )
-            if held is None or held.holder != ctx.actor:
-                return Refusal("NOT_HELD", "you aren't holding that.", {})
+            refusal = held(ctx, params.weapon)
+            if refusal is not None:
+                return refusal
             if not ctx.world.has(params.weapon, Weapon):
                 return Refusal("NOT_A_WEAPON", "that is no weapon.", {"item": params.weapon})
         return None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Actor, Location, Portable
-from fabula.actions.standard.scope import room_of, visible
+from fabula.actions.standard.scope import room_of
 from fabula.actions.standard.senses import Target
 from fabula.events import OnDrop, OnTake
 
@@ -47,13 +47,10 @@ class Drop(Action):
         refusal = alive(ctx)
         if refusal is not None:
             return refusal
-        location = ctx.world.try_get(params.item, Location) if params.item in ctx.world else None
-        if location is None or location.holder != ctx.actor:
-            seen = params.item in visible(ctx.world, ctx.actor)
-            return Refusal(
-                "NOT_HELD", "you aren't holding that.", {"item": params.item} if seen else {}
-            )
-        if location.how == "worn":
+        refusal = held(ctx, params.item)
+        if refusal is not None:
+            return refusal
+        if ctx.world.get(params.item, Location).how == "worn":
             return Refusal("WORN", "you are wearing it; take it off first.", {"item": params.item})
         if room_of(ctx.world, ctx.actor) is None:
             return Refusal("NOWHERE", "there is nowhere to put it.")

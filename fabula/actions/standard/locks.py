@@ -5,9 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
-from fabula.actions.standard.components import Location, Lockable, Openable
-from fabula.actions.standard.scope import visible
+from fabula.actions.standard.checks import alive, held, in_reach
+from fabula.actions.standard.components import Lockable, Openable
 from fabula.actions.standard.senses import Target
 
 __all__ = ["Close", "Lock", "Open", "Unlock", "WithKey"]
@@ -67,10 +66,9 @@ def _key_checks(ctx: RuleContext, params: WithKey) -> Refusal | None:
     refusal = alive(ctx) or in_reach(ctx, params.item)
     if refusal is not None:
         return refusal
-    key_at = ctx.world.try_get(params.key, Location) if params.key in ctx.world else None
-    if key_at is None or key_at.holder != ctx.actor:
-        seen = params.key in visible(ctx.world, ctx.actor)
-        return Refusal("NOT_HELD", "you aren't holding that.", {"item": params.key} if seen else {})
+    refusal = held(ctx, params.key)
+    if refusal is not None:
+        return refusal
     lock = ctx.world.try_get(params.item, Lockable)
     if lock is None:
         return Refusal("NOT_LOCKABLE", "it has no lock.", {"item": params.item})

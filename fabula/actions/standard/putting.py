@@ -7,9 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Container, Location, Openable, Supporter
-from fabula.actions.standard.scope import contents, holder_of, visible
+from fabula.actions.standard.scope import contents, holder_of
 
 __all__ = ["Placement", "Put"]
 
@@ -36,13 +36,7 @@ class Put(Action):
         refusal = alive(ctx)
         if refusal is not None:
             return refusal
-        location = ctx.world.try_get(params.item, Location) if params.item in ctx.world else None
-        if location is None or location.holder != ctx.actor:
-            seen = params.item in visible(ctx.world, ctx.actor)
-            return Refusal(
-                "NOT_HELD", "you aren't holding that.", {"item": params.item} if seen else {}
-            )
-        refusal = in_reach(ctx, params.target)
+        refusal = held(ctx, params.item) or in_reach(ctx, params.target)
         if refusal is not None:
             return refusal
         facts = {"item": params.item, "target": params.target}

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
+from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Drinkable, Edible, Health, Location, Wearable
-from fabula.actions.standard.scope import visible
 from fabula.actions.standard.senses import Target
 
 __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
-
-
-def _held(ctx: RuleContext, item: int) -> Refusal | None:
-    location = ctx.world.try_get(item, Location) if item in ctx.world else None
-    if location is None or location.holder != ctx.actor:
-        seen = item in visible(ctx.world, ctx.actor)
-        return Refusal("NOT_HELD", "you aren't holding that.", {"item": item} if seen else {})
-    return None
 
 
 @action("wear", description="Put on something you hold.", verbs=("wear", "put on", "don"))
@@ -24,7 +15,7 @@ class Wear(Action):
     Params = Target
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or _held(ctx, params.item)
+        refusal = alive(ctx) or held(ctx, params.item)
         if refusal is not None:
             return refusal
         if not ctx.world.has(params.item, Wearable):
@@ -44,7 +35,7 @@ class TakeOff(Action):
     Params = Target
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or _held(ctx, params.item)
+        refusal = alive(ctx) or held(ctx, params.item)
         if refusal is not None:
             return refusal
         if ctx.world.get(params.item, Location).how != "worn":
