@@ -74,11 +74,23 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class ActionInfo:
-    """A registered action's id, description and parser verbs."""
+    """A registered action's id, description and how players phrase it.
+
+    Attributes:
+        name: the stable id.
+        description: one line for help texts and the model parser's schema.
+        verbs: the words that name it ("take", "get", "pick up").
+        syntax: phrasing patterns for the symbolic parser, e.g.
+            ``"{verb} {item} in|into {target}"`` or
+            ``"{verb} {item} on {target} -> how=on"`` (see
+            :mod:`fabula.parsing.grammar`); when empty the parser derives
+            ``"{verb}"`` or ``"{verb} {field}"`` from the parameters.
+    """
 
     name: str
     description: str
     verbs: tuple[str, ...] = ()
+    syntax: tuple[str, ...] = ()
 
 
 class Action:
@@ -100,7 +112,11 @@ class Action:
 
 
 def action(
-    name: str, *, description: str, verbs: tuple[str, ...] | list[str] = ()
+    name: str,
+    *,
+    description: str,
+    verbs: tuple[str, ...] | list[str] = (),
+    syntax: tuple[str, ...] | list[str] = (),
 ) -> Callable[[A], A]:
     """Mark an :class:`Action` subclass with its stable id and description.
 
@@ -116,7 +132,10 @@ def action(
     def mark(cls: A) -> A:
         if not (isinstance(cls, type) and issubclass(cls, Action)):
             raise TypeError(f"@action decorates Action subclasses, not {cls!r}.")
-        setattr(cls, MARKER, ActionInfo(name=name, description=description, verbs=tuple(verbs)))
+        info = ActionInfo(
+            name=name, description=description, verbs=tuple(verbs), syntax=tuple(syntax)
+        )
+        setattr(cls, MARKER, info)
         return cls
 
     return mark

@@ -49,6 +49,7 @@ def protection(world: World, entity: int) -> int:
     "attack",
     description="Attack someone or something, bare-handed or with a weapon you hold.",
     verbs=("attack", "hit", "fight", "kill", "strike"),
+    syntax=("{verb} {target}", "{verb} {target} with {weapon}"),
 )
 class Attack(Action):
     Params = Strike

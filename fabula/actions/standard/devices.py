@@ -30,6 +30,7 @@ class Application(BaseModel):
     "switch_on",
     description="Light a lamp or switch something on.",
     verbs=("light", "switch on", "turn on"),
+    syntax=("light {item}", "switch|turn on {item}", "switch|turn {item} on"),
 )
 class SwitchOn(Action):
     Params = Target
@@ -53,6 +54,11 @@ class SwitchOn(Action):
     "switch_off",
     description="Put out a light or switch something off.",
     verbs=("extinguish", "switch off", "turn off", "put out", "douse"),
+    syntax=(
+        "extinguish|douse {item}",
+        "switch|turn|put off|out {item}",
+        "switch|turn|put {item} off|out",
+    ),
 )
 class SwitchOff(Action):
     Params = Target
@@ -72,7 +78,12 @@ class SwitchOff(Action):
         ctx.world.get(params.item, LightSource).lit = False
 
 
-@action("use", description="Use something (on something else).", verbs=("use", "apply"))
+@action(
+    "use",
+    description="Use something (on something else).",
+    verbs=("use", "apply"),
+    syntax=("{verb} {item}", "{verb} {item} on|with {target}"),
+)
 class Use(Action):
     Params = Application
 

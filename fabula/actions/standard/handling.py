@@ -13,7 +13,10 @@ __all__ = ["Drop", "Take"]
 
 
 @action(
-    "take", description="Pick something up and carry it.", verbs=("take", "get", "pick up", "grab")
+    "take",
+    description="Pick something up and carry it.",
+    verbs=("take", "get", "pick up", "grab", "carry"),
+    syntax=("{verb} {item}", "pick {item} up"),
 )
 class Take(Action):
     Params = Target
@@ -38,7 +41,10 @@ class Take(Action):
 
 
 @action(
-    "drop", description="Put down something you are holding.", verbs=("drop", "discard", "put down")
+    "drop",
+    description="Put down something you are holding.",
+    verbs=("drop", "discard", "put down"),
+    syntax=("{verb} {item}", "put {item} down"),
 )
 class Drop(Action):
     Params = Target

@@ -79,7 +79,12 @@ def _key_checks(ctx: RuleContext, params: WithKey) -> Refusal | None:
     return None
 
 
-@action("lock", description="Lock something with a key you hold.", verbs=("lock",))
+@action(
+    "lock",
+    description="Lock something with a key you hold.",
+    verbs=("lock",),
+    syntax=("lock {item} with {key}",),
+)
 class Lock(Action):
     Params = WithKey
 
@@ -98,7 +103,12 @@ class Lock(Action):
         ctx.world.get(params.item, Lockable).locked = True
 
 
-@action("unlock", description="Unlock something with a key you hold.", verbs=("unlock",))
+@action(
+    "unlock",
+    description="Unlock something with a key you hold.",
+    verbs=("unlock",),
+    syntax=("unlock {item} with {key}",),
+)
 class Unlock(Action):
     Params = WithKey
 

@@ -69,6 +69,7 @@ def destination(
     "go",
     description="Walk through an exit: north, south, east, west, the diagonals, up, down, in, out.",
     verbs=("go", "walk", "run", "head"),
+    syntax=("{verb} {direction}", "{direction}"),
 )
 class Go(Action):
     Params = Heading

@@ -62,7 +62,13 @@ def _dead(ctx: RuleContext, target: int) -> bool:
 @action(
     "talk",
     description="Talk to someone, or ask them about a topic.",
-    verbs=("talk to", "talk", "ask", "speak to", "greet", "tell"),
+    verbs=("talk", "ask", "speak", "greet", "tell"),
+    syntax=(
+        "talk|speak to|with {target}",
+        "talk|speak to|with {target} about {topic}",
+        "ask|tell {target} about {topic}",
+        "greet {target}",
+    ),
 )
 class Talk(Action):
     Params = Speech
@@ -80,7 +86,12 @@ class Talk(Action):
         ctx.emit(OnTalk(actor=ctx.actor, target=params.target, topic=params.topic, reply=reply))
 
 
-@action("give", description="Give something you hold to someone.", verbs=("give", "offer", "hand"))
+@action(
+    "give",
+    description="Give something you hold to someone.",
+    verbs=("give", "offer", "hand"),
+    syntax=("{verb} {item} to {target}", "{verb} {target} {item}"),
+)
 class Give(Action):
     Params = Handover
 

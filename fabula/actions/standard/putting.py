@@ -28,6 +28,7 @@ class Placement(BaseModel):
     "put",
     description="Put something you hold in a container or on a surface.",
     verbs=("put", "place", "insert"),
+    syntax=("{verb} {item} in|into|inside {target}", "{verb} {item} on|onto {target} -> how=on"),
 )
 class Put(Action):
     Params = Placement

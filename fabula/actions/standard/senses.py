@@ -43,6 +43,7 @@ class Look(Action):
     "examine",
     description="Look closely at something you can see.",
     verbs=("examine", "x", "inspect", "look at", "read"),
+    syntax=("{verb} {item}",),
 )
 class Examine(Action):
     Params = Target

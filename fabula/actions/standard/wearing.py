@@ -10,7 +10,12 @@ from fabula.actions.standard.senses import Target
 __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
 
 
-@action("wear", description="Put on something you hold.", verbs=("wear", "put on", "don"))
+@action(
+    "wear",
+    description="Put on something you hold.",
+    verbs=("wear", "put on", "don"),
+    syntax=("{verb} {item}", "put {item} on"),
+)
 class Wear(Action):
     Params = Target
 
@@ -29,7 +34,10 @@ class Wear(Action):
 
 
 @action(
-    "take_off", description="Take off something you wear.", verbs=("take off", "remove", "doff")
+    "take_off",
+    description="Take off something you wear.",
+    verbs=("take off", "remove", "doff"),
+    syntax=("{verb} {item}", "take {item} off"),
 )
 class TakeOff(Action):
     Params = Target

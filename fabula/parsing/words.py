@@ -1,0 +1,77 @@
+"""The words the parser knows without asking any game: directions, articles,
+pronouns, command separators, and the meta commands.
+
+Also the tokenizer: lower-cased words, with the punctuation that separates
+commands (``.``, ``;``, ``,``) kept as tokens of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ARTICLES",
+    "DIRECTIONS",
+    "META",
+    "PRONOUNS",
+    "split_commands",
+    "tokenize",
+]
+
+DIRECTIONS: dict[str, str] = {
+    "north": "north", "n": "north",
+    "northeast": "northeast", "ne": "northeast",
+    "east": "east", "e": "east",
+    "southeast": "southeast", "se": "southeast",
+    "south": "south", "s": "south",
+    "southwest": "southwest", "sw": "southwest",
+    "west": "west", "w": "west",
+    "northwest": "northwest", "nw": "northwest",
+    "up": "up", "u": "up",
+    "down": "down", "d": "down",
+    "in": "in", "inside": "in",
+    "out": "out", "outside": "out",
+}  # fmt: skip
+"""Every word for a direction -> the direction."""
+
+ARTICLES = frozenset({"a", "an", "the", "some", "my", "this", "that", "these", "those"})
+"""Words skipped in noun phrases."""
+
+PRONOUNS = frozenset({"it", "them", "him", "her"})
+"""Words that refer back to the last things named."""
+
+META: dict[str, str] = {
+    "save": "save", "restore": "restore", "load": "restore",
+    "undo": "undo", "again": "again", "g": "again",
+    "help": "help", "?": "help", "score": "score",
+    "quit": "quit", "q": "quit", "exit": "quit",
+    "oops": "oops", "o": "oops",
+}  # fmt: skip
+"""Commands about the game rather than in it -> their name."""
+
+_TOKEN = re.compile(r"[a-z0-9']+|[.;,?]")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words and separating punctuation; everything else is dropped.
+
+    Example:
+        >>> tokenize("Take the LAMP, then go N.")
+        ['take', 'the', 'lamp', ',', 'then', 'go', 'n', '.']
+    """
+    return _TOKEN.findall(text.lower()[:2000])
+
+
+def split_commands(tokens: list[str]) -> list[list[str]]:
+    """Split at ``.``, ``;`` and ``then`` into one token list per command.
+
+    Commas are left alone here: inside a command they separate nouns
+    ("take lamp, key"); the parser decides when one ends a command.
+    """
+    commands: list[list[str]] = [[]]
+    for token in tokens:
+        if token in {".", ";", "then"}:
+            commands.append([])
+        else:
+            commands[-1].append(token)
+    return [c for c in commands if c]
