@@ -70,7 +70,10 @@ def describe(world: World | ReadOnlyWorld, entity: int, *, definite: bool = True
         return "that"
     if named.proper:
         return named.name
-    return f"{'the' if definite else named.article} {named.name}".strip()
+    if definite:
+        return f"the {named.name}"
+    article = named.article or ("an" if named.name[:1].lower() in "aeiou" else "a")
+    return f"{article} {named.name}"
 
 
 def _clean(words: Iterable[str]) -> list[str]:

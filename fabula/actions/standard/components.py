@@ -75,14 +75,15 @@ class Named:
     Attributes:
         name: the full name, adjectives first ("brass lamp").
         aliases: other nouns the player may use ("lantern").
-        article: "a", "an", "some", "the"; ignored when ``proper``.
+        article: "a", "an", "some", "the"; empty (the default) picks "a" or
+            "an" from the first letter; ignored when ``proper``.
         proper: a proper name ("Mira"), never preceded by an article.
         plural: grammatically plural ("coins").
     """
 
     name: str
     aliases: tuple[str, ...] = ()
-    article: str = "a"
+    article: str = ""
     proper: bool = False
     plural: bool = False
 

@@ -1,0 +1,174 @@
+"""The template narrator: deterministic prose from Jinja2 templates.
+
+It is the offline narrator and the fallback when a model narrator fails. One
+template per action (``actions/<id>.j2``) tells a success, one per refusal
+code (``refusals/<CODE>.j2``) tells a refusal; ``default.j2`` in each folder
+covers the rest. A game overrides any of them by placing a file with the same
+path in its own ``templates/`` folder.
+
+Templates see: ``actor``, ``params`` (the action's parameters), ``facts``
+(a refusal's facts), ``reason``, ``events`` (the outcome's events as
+dictionaries with a ``kind``), ``room`` (the room description, for actions
+that change what the actor sees), and helpers: ``the(e)``, ``a(e)``,
+``name(e)``, ``list_of(words)``, ``description(e)``, ``carrying()``,
+``revealed(e)``, and the ``cap`` filter (capitalise the first letter only).
+Templates run in Jinja2's sandbox with strict undefined variables: a typo in
+a game's template is an error, not a silent blank.
+
+Names of things used up by the turn (eaten, destroyed) are remembered before
+the turn: call :meth:`TemplateNarrator.prepare` with the proposals first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateNotFound
+from jinja2.sandbox import SandboxedEnvironment
+
+from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
+from fabula.actions.standard import Location, Named, contents, sees_inside
+from fabula.ecs import World
+from fabula.narration import prose
+
+__all__ = ["TemplateNarrator"]
+
+_SHOWS_ROOM = frozenset({"look", "go", "switch_on", "switch_off"})
+"""Actions after which the room is described (when it is lit)."""
+
+
+class TemplateNarrator:
+    """Tells outcomes in plain, deterministic English.
+
+    Args:
+        overrides: a game's ``templates/`` folder, searched before the
+            built-in templates.
+    """
+
+    def __init__(self, overrides: Path | None = None) -> None:
+        loaders: list[Any] = []
+        if overrides is not None and overrides.is_dir():
+            loaders.append(FileSystemLoader(str(overrides)))
+        loaders.append(PackageLoader("fabula.narration", "templates"))
+        self.env = SandboxedEnvironment(
+            loader=ChoiceLoader(loaders),
+            autoescape=False,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["cap"] = _cap
+        self._names: dict[int, Named] = {}
+
+    def prepare(self, world: World | ReadOnlyWorld, proposals: Sequence[ActionProposal]) -> None:
+        """Remember the names of the things ``proposals`` mention, before the
+        turn may destroy them."""
+        self._names = {}
+        for proposal in proposals:
+            for value in proposal.params.values():
+                if isinstance(value, int) and value in world:
+                    named = world.try_get(value, Named, readonly=True)
+                    if named is not None:
+                        self._names[value] = named
+
+    def narrate(self, world: World | ReadOnlyWorld, actor: int, outcomes: Sequence[Outcome]) -> str:
+        """The text for one turn's outcomes, in order."""
+        counts = Counter(o.proposal.action for o in outcomes if o.proposal is not None)
+        paragraphs = []
+        for outcome in outcomes:
+            text = self._one(world, actor, outcome).strip()
+            proposal = outcome.proposal
+            if proposal is not None and counts[proposal.action] > 1 and text:
+                item = proposal.params.get("item")
+                if isinstance(item, int):
+                    text = f"{_cap(self._name(world, item))}: {text}"
+            if text:
+                paragraphs.append(text)
+        return (
+            "\n".join(paragraphs)
+            if all(len(p) < 60 for p in paragraphs)
+            else "\n\n".join(paragraphs)
+        )
+
+    def describe_room(self, world: World | ReadOnlyWorld, actor: int) -> str:
+        """The actor's surroundings (what ``look`` shows)."""
+        return prose.describe_room(world, actor)
+
+    # ----------------------------------------------------------- internals
+
+    def _name(self, world: World | ReadOnlyWorld, entity: int) -> str:
+        if entity in world and world.has(entity, Named):
+            return prose.name(world, entity)
+        named = self._names.get(entity)
+        return named.name if named is not None else "something"
+
+    def _the(self, world: World | ReadOnlyWorld, entity: int | None) -> str:
+        if entity is not None and entity not in world and entity in self._names:
+            named = self._names[entity]
+            return named.name if named.proper else f"the {named.name}"
+        return prose.the(world, entity)
+
+    def _one(self, world: World | ReadOnlyWorld, actor: int, outcome: Outcome) -> str:
+        proposal = outcome.proposal
+        params = dict(proposal.params) if proposal is not None else {}
+        if outcome.params is not None:
+            params.update(outcome.params.model_dump())
+        context: dict[str, Any] = {
+            "actor": actor,
+            "params": params,
+            "facts": {},
+            "reason": "",
+            "events": [_event(e) for e in outcome.events],
+            "room": "",
+            "the": lambda e: self._the(world, e),
+            "a": lambda e: prose.a(world, e),
+            "name": lambda e: self._name(world, e),
+            "list_of": prose.list_of,
+            "description": lambda e: prose.description(world, e),
+            "carrying": lambda: _carrying(world, actor),
+            "revealed": lambda e: _revealed(world, e),
+        }
+        if outcome.refusal is not None:
+            context["facts"] = dict(outcome.refusal.facts)
+            context["reason"] = outcome.refusal.reason
+            return self._render("refusals", outcome.refusal.code, context)
+        action = proposal.action if proposal is not None else "default"
+        if action in _SHOWS_ROOM:
+            context["room"] = prose.describe_room(world, actor)
+        return self._render("actions", action, context)
+
+    def _render(self, folder: str, name: str, context: dict[str, Any]) -> str:
+        try:
+            template = self.env.get_template(f"{folder}/{name}.j2")
+        except TemplateNotFound:
+            template = self.env.get_template(f"{folder}/default.j2")
+        return template.render(context)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _event(event: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(event) if dataclasses.is_dataclass(event) else {}
+    data["kind"] = type(event).__name__
+    return data
+
+
+def _carrying(world: World | ReadOnlyWorld, actor: int) -> list[str]:
+    out = []
+    for item in sorted(contents(world, actor)):
+        worn = world.get(item, Location, readonly=True).how == "worn"
+        out.append(prose.a(world, item) + (" (worn)" if worn else ""))
+    return out
+
+
+def _revealed(world: World | ReadOnlyWorld, entity: int) -> str:
+    if not sees_inside(world, entity):
+        return ""
+    inside = sorted(contents(world, entity))
+    return prose.list_of(prose.a(world, e) for e in inside) if inside else ""
