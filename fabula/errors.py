@@ -22,6 +22,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     ├── GameNotFoundError             no game answers to the id or reference given
+    ├── ContentError                  a game's files have problems (lists them all)
     ├── EventError                    misuse of the EventBus (see fabula.events)
     │   ├── EventTypeError            a value that is not an Event where one is needed
     │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
@@ -41,6 +42,7 @@ from typing import Any
 
 __all__ = [
     "ComponentDeclarationError",
+    "ContentError",
     "DespawnedEntityError",
     "DiscoveryError",
     "DuplicateNameError",
@@ -254,6 +256,23 @@ class EventCascadeError(EventError):
 class GameNotFoundError(FabulaError, LookupError):
     """No installed game has the id, or the ``module:attribute`` reference does
     not import."""
+
+
+class ContentError(FabulaError):
+    """A game's files have problems; all of them are listed at once.
+
+    Attributes:
+        problems: ``(file, field path, message)`` for each problem found.
+    """
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        self.problems = problems
+        lines = [
+            f"  {file}: {path}: {message}" if path else f"  {file}: {message}"
+            for file, path, message in problems
+        ]
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"the game has {count}; fix them and load it again:\n" + "\n".join(lines))
 
 
 # --- persistence --------------------------------------------------------------

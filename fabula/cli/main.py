@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
 
+    validate = commands.add_parser(
+        "validate",
+        help="check a game's files and report every problem at once",
+        description="Load a game folder, check every file and reference, and list all problems.",
+    )
+    validate.add_argument("game", type=Path, help="the game folder (with game.toml)")
+
     replay = commands.add_parser(
         "replay",
         help="check that a save's journal reproduces its state",
@@ -71,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.tour import run_tour
 
         return run_tour(seed=args.seed)
+    if args.command == "validate":
+        from fabula.cli.validate import run_validate
+
+        return run_validate(args.game)
     if args.command == "replay":
         from fabula.cli.replay import run_replay
 

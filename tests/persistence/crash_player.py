@@ -1,45 +1,107 @@
-"""A player for the crash tests: plays the keep game's script into a save and
-prints ``shown N`` after each turn, the moment its result would be on screen.
+"""A player for the crash and two-process tests.
 
     python crash_player.py SAVE --seed S --turns N --every K [--hold]
+        [--kill-at-commit C --kill-when before|after --kill-with SIGNAL]
 
 It creates the save if it is missing and otherwise continues it (recovering
-first, as any player would). ``--hold`` opens the save, prints ``ready`` and
-waits for a line on stdin before closing: the other process in the
-two-process tests.
+first, as any player would), with write-behind every ``K`` turns. It then
+plays the keep game's ``script(N)`` from turn ``save.turn + 1`` on. Output,
+one line each, flushed at once:
+
+* ``ready TURN RECOVERED`` once the save is open and SIGINT/SIGTERM close it
+  cleanly, before the first turn;
+* ``shown TURN`` after each ``play`` returns: the output the player saw;
+* ``done`` after the save is closed at the end of the script.
+
+``--hold`` waits for a line on stdin after ``ready`` before playing (the
+process holding the save in the two-process tests; ``--turns`` defaults to
+the save's turn then, so it plays nothing unless asked).
+
+``--kill-at-commit C`` makes the process send itself SIGKILL (or
+``--kill-with`` another signal) just before or just after the ``C``-th
+``COMMIT`` on the save's connection since it was opened (``SaveFile.open``
+included; the file ``SaveFile.new`` writes aside is not counted): a crash or
+a signal at an exact point of a turn, a flush or a recovery.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from keep_game import GAME, script
 
+import fabula.persistence.save as save_module
 from fabula.persistence import FlushPolicy, SaveFile
 
 
+class CommitKiller:
+    """A connection that signals its own process around its ``at``-th COMMIT."""
+
+    def __init__(self, conn: sqlite3.Connection, at: int, when: str, signum: int) -> None:
+        self._conn = conn
+        self._at = at
+        self._when = when
+        self._signum = signum
+        self._commits = 0
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.strip().upper() != "COMMIT":
+            return self._conn.execute(sql, *args)
+        self._commits += 1
+        if self._commits == self._at and self._when == "before":
+            os.kill(os.getpid(), self._signum)
+        cursor = self._conn.execute(sql, *args)
+        if self._commits == self._at and self._when == "after":
+            os.kill(os.getpid(), self._signum)
+        return cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def kill_at_commit(path: Path, at: int, when: str, signum: int) -> None:
+    """Wrap the connections ``SaveFile`` opens on ``path`` in a :class:`CommitKiller`."""
+    connect = save_module.connect
+
+    def killing_connect(target: Path, **kwargs: Any) -> Any:
+        conn = connect(target, **kwargs)
+        if Path(target).resolve() == path.resolve():
+            return CommitKiller(conn, at, when, signum)
+        return conn
+
+    save_module.connect = killing_connect  # type: ignore[assignment]
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("save", type=Path)
     parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument("--turns", type=int, default=2000)
+    parser.add_argument("--turns", type=int, default=None)
     parser.add_argument("--every", type=int, default=5)
     parser.add_argument("--hold", action="store_true")
+    parser.add_argument("--kill-at-commit", type=int, default=0)
+    parser.add_argument("--kill-when", choices=["before", "after"], default="before")
+    parser.add_argument("--kill-with", type=lambda name: signal.Signals[name], default="SIGKILL")
     args = parser.parse_args()
     policy = FlushPolicy(every_turns=args.every, every_seconds=3600)
+    if args.kill_at_commit:
+        kill_at_commit(args.save, args.kill_at_commit, args.kill_when, args.kill_with)
     if args.save.exists():
         save = SaveFile.open(args.save, GAME, policy=policy)
     else:
         save = SaveFile.new(args.save, GAME, seed=args.seed, policy=policy)
-    print(f"ready {save.turn} {save.recovered}", flush=True)
-    if args.hold:
-        sys.stdin.readline()
-        save.close()
-        return 0
+    turns = args.turns if args.turns is not None else (save.turn if args.hold else 2000)
     with save.flush_on_signals():
-        for text, actions in script(args.turns)[save.turn :]:
+        print(f"ready {save.turn} {save.recovered}", flush=True)
+        if args.hold:
+            sys.stdin.readline()
+        for text, actions in script(turns)[save.turn :]:
             save.play(text, actions)
             print(f"shown {save.turn}", flush=True)
         save.close()

@@ -1,9 +1,11 @@
 """Fighting: ``attack X (with Y)``, and what happens when something dies.
 
-Damage is ``weapon.damage + roll(0..weapon.spread)`` (bare hands: 1 + a roll
-of 0..1), less the ``protection`` of every :class:`Armour` the target wears,
-never below zero. The roll comes from ``world.rng`` in the executor, never in
-the validator, so replay reproduces every blow.
+Damage is ``weapon.damage + roll(0..weapon.spread)``, where the weapon is
+the one named, else the attacker's own :class:`Weapon` (claws, fists of a
+brawler), else bare hands (1 + a roll of 0..1); less the ``protection`` of
+every :class:`Armour` the target wears, never below zero. The roll comes
+from ``world.rng`` in the executor, never in the validator, so replay
+reproduces every blow.
 
 When a target's health reaches zero the attack emits ``OnDeath``;
 :func:`drop_loot` is the standard reaction, dropping what the dead carried.
@@ -76,10 +78,11 @@ class Attack(Action):
     def execute(self, ctx: ActionContext, params: Strike) -> None:
         world = ctx.world
         ctx.emit(OnAttack(actor=ctx.actor, target=params.target, weapon=params.weapon))
-        if params.weapon is None:
+        source = params.weapon if params.weapon is not None else ctx.actor
+        weapon = world.try_get(source, Weapon, readonly=True)  # a blade, or claws
+        if weapon is None:
             damage = 1 + world.rng.randint(0, 1)
         else:
-            weapon = world.get(params.weapon, Weapon, readonly=True)
             damage = weapon.damage + world.rng.randint(0, weapon.spread)
         damage = max(0, damage - protection(world, params.target))
         health = world.get(params.target, Health)

@@ -1,0 +1,281 @@
+"""A game built from its files: the world at turn 0, the rules, the systems.
+
+:class:`ContentGame` is what a save, the session and ``fabula replay`` need
+(the :class:`~fabula.game.Game` protocol). Building is deterministic: the
+same files and seed give the same world, handle for handle, because entities
+are spawned in a fixed order (rooms, doors, items, people, then the player,
+each sorted by id) and every reference is filled in a second pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from fabula.actions import ActionRegistry, Rules
+from fabula.actions.standard import (
+    Actor,
+    Armour,
+    Container,
+    Description,
+    Door,
+    Drinkable,
+    Edible,
+    Exits,
+    Health,
+    Hostile,
+    LightSource,
+    Location,
+    Lockable,
+    Named,
+    Openable,
+    Persona,
+    Player,
+    Portable,
+    Room,
+    Score,
+    Supporter,
+    Topics,
+    Weapon,
+    Wearable,
+    drop_loot,
+    inventory,
+    room_of,
+)
+from fabula.content.components import Ident, Points
+from fabula.content.loader import GameFiles, load
+from fabula.content.schema import Condition, ExitSpec
+from fabula.ecs import ComponentRegistry, World
+from fabula.events import OnDeath, OnTake
+from fabula.game import Simulation
+from fabula.systems import TickContext, system
+
+__all__ = ["ContentGame", "hostiles_attack"]
+
+Ending = Literal["won", "lost"]
+
+
+class ContentGame:
+    """A game loaded from a directory.
+
+    Attributes:
+        id: the game's stable id (``[game] id``), recorded in saves.
+        files: the checked files.
+        components: the standard components, the content ones, and the game's own.
+        actions: the standard actions and the game's own (which may replace them).
+    """
+
+    def __init__(self, files: GameFiles) -> None:
+        self.files = files
+        self.id = files.game.id
+        self.components = ComponentRegistry()
+        self.components.discover("fabula.actions.standard.components")
+        self.components.discover("fabula.content.components")
+        self.actions = ActionRegistry()
+        self.actions.discover("fabula.actions.standard")
+        if (files.root / "components").is_dir():
+            self.components.discover(files.root / "components")
+        if (files.root / "actions").is_dir():
+            self.actions.discover(files.root / "actions", replace=True)
+
+    @classmethod
+    def load(cls, root: str | Path) -> ContentGame:
+        """Load and check the game in ``root``.
+
+        Raises:
+            ContentError: every problem in the game's files.
+        """
+        return cls(load(root))
+
+    @property
+    def title(self) -> str:
+        return self.files.game.title
+
+    # ------------------------------------------------------------- building
+
+    def new_world(self, seed: int) -> World:
+        """The world at turn 0 (a pure function of the files and ``seed``)."""
+        f = self.files
+        world = World(seed)
+        ids: dict[str, int] = {}
+        for ident in sorted(f.rooms):
+            spec = f.rooms[ident]
+            ids[ident] = world.spawn(
+                Ident(ident), Named(spec.name), Room(dark=spec.dark), Description(spec.description)
+            )
+        for ident in sorted(f.doors):
+            door = f.doors[ident]
+            ids[ident] = world.spawn(
+                Ident(ident),
+                Named(door.name, tuple(door.aliases)),
+                Description(door.description or f"An ordinary {door.name}."),
+                Openable(door.open),
+            )
+        for ident in sorted(f.items):
+            ids[ident] = world.spawn(*_item_components(ident, f.items[ident]))
+        for ident in sorted(f.npcs):
+            npc = f.npcs[ident]
+            parts: list[object] = [
+                Ident(ident),
+                Named(npc.name, tuple(npc.aliases), npc.article, npc.proper),
+                Description(npc.description or f"You see nothing special about {npc.name}.",
+                            npc.listing),
+                Actor(),
+                Health(npc.health, npc.health),
+                Weapon(npc.damage, npc.spread),
+                Armour(npc.protection),
+            ]  # fmt: skip
+            if npc.greeting or npc.default_reply or npc.topics:
+                parts.append(Persona(npc.greeting, npc.default_reply or "There is no reply."))
+                parts.append(Topics(dict(npc.topics)))
+            if npc.hostile:
+                parts.append(Hostile())
+            ids[ident] = world.spawn(*parts)
+        player = f.player
+        ids["player"] = world.spawn(
+            Ident("player"),
+            Named(player.name, ("me", "myself"), proper=True),
+            Description(player.description),
+            Player(),
+            Actor(),
+            Health(player.health, player.health),
+            Score(0, player.max_score),
+            Location(ids[f.game.start]),
+        )
+        # Second pass: references between things.
+        for ident in sorted(f.rooms):
+            ways = {}
+            for direction, exit_ in f.rooms[ident].exits.items():
+                if isinstance(exit_, ExitSpec):
+                    ways[direction] = ids[exit_.door] if exit_.door else ids[exit_.to]
+                else:
+                    ways[direction] = ids[exit_]
+            world.insert(ids[ident], Exits(ways))
+        for ident in sorted(f.doors):
+            door = f.doors[ident]
+            world.insert(ids[ident], Door((ids[door.between[0]], ids[door.between[1]])))
+            if door.locked or door.key is not None:
+                world.insert(ids[ident], Lockable(door.locked, ids.get(door.key or "")))
+        for ident in sorted(f.items):
+            item = f.items[ident]
+            how, _, holder = item.location.partition(":")
+            where = Location(ids[holder], how) if holder else Location(ids[item.location])  # type: ignore[arg-type]
+            world.insert(ids[ident], where)
+            if item.locked or item.key is not None:
+                world.insert(ids[ident], Lockable(item.locked, ids.get(item.key or "")))
+        for ident in sorted(f.npcs):
+            world.insert(ids[ident], Location(ids[f.npcs[ident].location]))
+        return world
+
+    def simulation(self, world: World) -> Simulation:
+        """Rules and systems over ``world``, with the standard reactions."""
+        simulation = Simulation(world, self.actions)
+        simulation.scheduler.add(hostiles_attack(simulation.rules))
+        simulation.bus.subscribe(OnDeath, drop_loot(world))
+        simulation.bus.subscribe(OnTake, _award_points(world))
+        return simulation
+
+    # ------------------------------------------------------------- queries
+
+    @staticmethod
+    def player(world: World) -> int:
+        """The player's entity."""
+        return next(iter(sorted(world.entities_with[Player])))
+
+    @staticmethod
+    def ids(world: World) -> dict[str, int]:
+        """Every entity's file id -> its handle."""
+        return {ident.id: e for e, (ident,) in world.query(Ident, readonly=True)}
+
+    def ending(self, world: World) -> Ending | None:
+        """``"won"``, ``"lost"`` or ``None``, by the game's conditions (lose first)."""
+        if self.files.lose is not None and self._holds(world, self.files.lose):
+            return "lost"
+        if self.files.win is not None and self._holds(world, self.files.win):
+            return "won"
+        return None
+
+    def _holds(self, world: World, condition: Condition) -> bool:
+        ids = self.ids(world)
+        player = self.player(world)
+        health = world.get(player, Health, readonly=True)
+        if condition.dead is not None and (health.hp <= 0) != condition.dead:
+            return False
+        if condition.in_room is not None and room_of(world, player) != ids.get(condition.in_room):
+            return False
+        carried = inventory(world, player)
+        if any(ids.get(i) not in carried for i in condition.holding):
+            return False
+        if any(i in ids for i in condition.gone):
+            return False
+        score = world.get(player, Score, readonly=True)
+        return condition.score_at_least is None or score.points >= condition.score_at_least
+
+
+def _item_components(ident: str, item: object) -> list[object]:
+    from fabula.content.schema import ItemSpec
+
+    assert isinstance(item, ItemSpec)
+    parts: list[object] = [
+        Ident(ident),
+        Named(item.name, tuple(item.aliases), item.article, plural=item.plural),
+        Description(item.description or f"You see nothing special about the {item.name}.",
+                    item.listing),
+    ]  # fmt: skip
+    if item.portable:
+        parts.append(Portable())
+    if item.container:
+        parts.append(Container(item.capacity, item.transparent))
+    if item.supporter:
+        parts.append(Supporter(item.capacity))
+    if item.openable:
+        parts.append(Openable(item.open))
+    if item.light:
+        parts.append(LightSource(item.lit))
+    if item.wearable:
+        parts.append(Wearable())
+    if item.protection:
+        parts.append(Armour(item.protection))
+    if item.damage:
+        parts.append(Weapon(item.damage, item.spread))
+    if item.edible:
+        parts.append(Edible(item.heals))
+    if item.drinkable:
+        parts.append(Drinkable(item.heals))
+    if item.points:
+        parts.append(Points(item.points))
+    return parts
+
+
+def hostiles_attack(rules: Rules) -> object:
+    """A system: each hostile creature sharing a room with the player attacks
+    them once per tick, through the same rules as the player's attacks."""
+
+    @system(name="hostiles_attack")
+    def attack(ctx: TickContext) -> None:
+        world = ctx.world
+        players = sorted(world.entities_with[Player])
+        for creature in sorted(world.entities_with[Hostile]):
+            if world.get(creature, Health, readonly=True).hp <= 0:
+                continue
+            for player in players:
+                if world.get(player, Health, readonly=True).hp <= 0:
+                    continue
+                if room_of(world, creature) == room_of(world, player):
+                    rules.attempt(
+                        {"action": "attack", "actor": creature, "params": {"target": player},
+                         "source": "npc"}
+                    )  # fmt: skip
+
+    return attack
+
+
+def _award_points(world: World) -> object:
+    def handler(event: OnTake) -> None:
+        points = world.try_get(event.item, Points)
+        if points is None or not world.has(event.actor, Score):
+            return
+        world.get(event.actor, Score).points += points.points
+        world.remove(event.item, Points)  # once only
+
+    return handler

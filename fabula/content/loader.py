@@ -1,0 +1,275 @@
+"""Loading a game directory, and reporting every problem in it at once.
+
+A game is a directory::
+
+    game.toml          [game] id, title, start, intro, seed; [player]; [win]; [lose]
+    world/*.toml       [rooms.<id>], [doors.<id>], [items.<id>], [npcs.<id>]
+    templates/         optional: narration templates overriding the built-in ones
+    actions/           optional: the game's own actions (.py)
+    components/        optional: the game's own components (.py)
+    lore/              optional: text for the memory layer
+
+:func:`load` validates each file with the models of
+:mod:`fabula.content.schema`, then checks what no single file can: ids unique
+across files, every exit, location, key and door pointing at something that
+exists and fits (an item cannot be *in* something that is not a container),
+the start room. All problems are collected and raised together as one
+:class:`~fabula.errors.ContentError`, each with its file and field path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from fabula.content.schema import (
+    Condition,
+    DoorSpec,
+    ExitSpec,
+    GameSpec,
+    ItemSpec,
+    NpcSpec,
+    PlayerSpec,
+    RoomSpec,
+)
+from fabula.errors import ContentError
+
+__all__ = ["GameFiles", "load"]
+
+_KINDS = ("rooms", "doors", "items", "npcs")
+_SPECS: dict[str, type[BaseModel]] = {
+    "rooms": RoomSpec,
+    "doors": DoorSpec,
+    "items": ItemSpec,
+    "npcs": NpcSpec,
+}
+
+
+@dataclass(slots=True)
+class GameFiles:
+    """A game directory, loaded and checked.
+
+    Attributes:
+        root: the directory.
+        game, player: ``[game]`` and ``[player]``.
+        win, lose: the conditions (``None`` if the game has none).
+        rooms, doors, items, npcs: every spec by id.
+        origin: id -> the file that defines it (for later messages).
+    """
+
+    root: Path
+    game: GameSpec
+    player: PlayerSpec
+    win: Condition | None
+    lose: Condition | None
+    rooms: dict[str, RoomSpec] = field(default_factory=dict)
+    doors: dict[str, DoorSpec] = field(default_factory=dict)
+    items: dict[str, ItemSpec] = field(default_factory=dict)
+    npcs: dict[str, NpcSpec] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def templates(self) -> Path | None:
+        """The game's template folder, if it has one."""
+        folder = self.root / "templates"
+        return folder if folder.is_dir() else None
+
+
+class _Problems:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[tuple[str, str, str]] = []
+
+    def add(self, file: Path | str, path: str, message: str) -> None:
+        shown = file if isinstance(file, str) else str(_relative(file, self.root))
+        self.items.append((shown, path, message))
+
+    def from_validation(self, file: Path, prefix: str, exc: ValidationError) -> None:
+        for error in exc.errors(include_url=False):
+            where = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
+            self.add(file, where, error["msg"])
+
+
+def _relative(file: Path, root: Path) -> Path:
+    try:
+        return file.relative_to(root.parent)
+    except ValueError:
+        return file
+
+
+def load(root: str | Path) -> GameFiles:
+    """Load and check the game in ``root``.
+
+    Raises:
+        ContentError: every problem found, each with its file and field path.
+    """
+    root = Path(root)
+    problems = _Problems(root)
+    manifest = root / "game.toml"
+    if not root.is_dir():
+        raise ContentError([(str(root), "", "no such game folder; check the path.")])
+    data = _read(manifest, problems) or {}
+    game = _model(GameSpec, data.pop("game", None), manifest, "game", problems)
+    player = _model(PlayerSpec, data.pop("player", {}), manifest, "player", problems)
+    win = _model(Condition, data.pop("win", None), manifest, "win", problems, optional=True)
+    lose = _model(Condition, data.pop("lose", None), manifest, "lose", problems, optional=True)
+    for key in data:
+        problems.add(manifest, key, "unknown section (expected game, player, win, lose)")
+    worlds = sorted((root / "world").glob("*.toml")) if (root / "world").is_dir() else []
+    if not worlds:
+        problems.add(root / "world", "", "no world files: add world/*.toml with rooms and items")
+    specs: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
+    origin: dict[str, str] = {}
+    seen: dict[str, Path] = {}
+    for path in worlds:
+        raw = _read(path, problems)
+        for kind, entries in (raw or {}).items():
+            if kind not in _KINDS:
+                problems.add(path, kind, "unknown section (expected rooms, doors, items, npcs)")
+                continue
+            if not isinstance(entries, dict):
+                problems.add(path, kind, "must be a table of entries: [" + kind + ".<id>]")
+                continue
+            for ident, entry in entries.items():
+                where = f"{kind}.{ident}"
+                if ident in seen:
+                    problems.add(
+                        path,
+                        where,
+                        f"id {ident!r} is already used in {_relative(seen[ident], root)}; "
+                        "ids must be unique across the game",
+                    )
+                    continue
+                seen[ident] = path
+                if not ident or not all(c.isalnum() or c in "-_" for c in ident):
+                    problems.add(path, where, "ids are letters, digits, '-' and '_' only")
+                    continue
+                spec = _model(_SPECS[kind], entry, path, where, problems)
+                if spec is not None:
+                    specs[kind][ident] = spec
+                    origin[ident] = str(_relative(path, root))
+    if game is None or player is None:
+        raise ContentError(problems.items)
+    files = GameFiles(root, game, player, win, lose, origin=origin, **specs)
+    _check_references(files, problems, manifest)
+    if problems.items:
+        raise ContentError(problems.items)
+    return files
+
+
+def _read(path: Path, problems: _Problems) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        problems.add(path, "", "missing; every game needs one")
+    except tomllib.TOMLDecodeError as exc:
+        problems.add(path, "", f"not valid TOML ({exc})")
+    except OSError as exc:
+        problems.add(path, "", f"cannot be read ({exc.strerror})")
+    return None
+
+
+def _model(
+    model: type[BaseModel],
+    data: Any,
+    file: Path,
+    section: str,
+    problems: _Problems,
+    *,
+    optional: bool = False,
+) -> Any:
+    if data is None:
+        if not optional:
+            problems.add(file, section, "missing section")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.from_validation(file, section, exc)
+        return None
+
+
+def _check_references(files: GameFiles, problems: _Problems, manifest: Path) -> None:
+    def where(ident: str) -> str:
+        return files.origin.get(ident, "?")
+
+    people = set(files.npcs) | {"player"}
+    if files.game.start not in files.rooms:
+        problems.add(manifest, "game.start", f"{files.game.start!r} is not a room")
+    for ident, room in files.rooms.items():
+        for direction, exit_ in room.exits.items():
+            target = exit_.to if isinstance(exit_, ExitSpec) else exit_
+            door = exit_.door if isinstance(exit_, ExitSpec) else None
+            path = f"rooms.{ident}.exits.{direction}"
+            if target not in files.rooms:
+                problems.add(where(ident), path, f"leads to {target!r}, which is not a room")
+            if door is not None:
+                spec = files.doors.get(door)
+                if spec is None:
+                    problems.add(where(ident), path, f"door {door!r} is not a door")
+                elif set(spec.between) != {ident, target}:
+                    problems.add(
+                        where(ident), path,
+                        f"door {door!r} is between {spec.between[0]!r} and {spec.between[1]!r}, "
+                        f"not {ident!r} and {target!r}",
+                    )  # fmt: skip
+    for ident, door in files.doors.items():
+        for side in door.between:
+            if side not in files.rooms:
+                problems.add(where(ident), f"doors.{ident}.between", f"{side!r} is not a room")
+        if door.key is not None and door.key not in files.items:
+            problems.add(where(ident), f"doors.{ident}.key", f"{door.key!r} is not an item")
+        if door.locked and door.key is None:
+            problems.add(where(ident), f"doors.{ident}.key", "a locked door needs a key")
+    for ident, item in files.items.items():
+        _check_location(files, problems, "items", ident, item.location, people)
+        if item.key is not None and item.key not in files.items:
+            problems.add(where(ident), f"items.{ident}.key", f"{item.key!r} is not an item")
+        if item.locked and not item.openable:
+            problems.add(where(ident), f"items.{ident}.locked", "only openable things can lock")
+    for ident, npc in files.npcs.items():
+        if npc.location not in files.rooms:
+            problems.add(where(ident), f"npcs.{ident}.location", f"{npc.location!r} is not a room")
+    for name, condition in (("win", files.win), ("lose", files.lose)):
+        if condition is None:
+            continue
+        if condition.in_room is not None and condition.in_room not in files.rooms:
+            problems.add(manifest, f"{name}.in_room", f"{condition.in_room!r} is not a room")
+        for field_name in ("holding", "gone"):
+            for ident in getattr(condition, field_name):
+                if ident not in files.items and ident not in files.npcs:
+                    problems.add(manifest, f"{name}.{field_name}", f"{ident!r} is not a thing")
+
+
+def _check_location(
+    files: GameFiles, problems: _Problems, kind: str, ident: str, location: str, people: set[str]
+) -> None:
+    path = f"{kind}.{ident}.location"
+    how, _, holder = location.partition(":")
+    if not holder:
+        if location not in files.rooms:
+            problems.add(files.origin[ident], path, f"{location!r} is not a room")
+        return
+    if how not in {"in", "on", "held", "worn"}:
+        problems.add(
+            files.origin[ident], path, f"{location!r}: use in:, on:, held: or worn: before the id"
+        )
+        return
+    if how in {"held", "worn"}:
+        if holder not in people:
+            problems.add(files.origin[ident], path, f"{holder!r} is not a person (or 'player')")
+        return
+    container = files.items.get(holder)
+    if container is None:
+        problems.add(files.origin[ident], path, f"{holder!r} is not an item")
+    elif how == "in" and not container.container:
+        problems.add(files.origin[ident], path, f"{holder!r} is not a container")
+    elif how == "on" and not container.supporter:
+        problems.add(files.origin[ident], path, f"{holder!r} is not a supporter")
+    elif holder == ident:
+        problems.add(files.origin[ident], path, "a thing cannot hold itself")
