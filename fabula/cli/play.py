@@ -1,0 +1,74 @@
+"""``fabula play GAME``: the game in a terminal.
+
+Interactive at a terminal (line editing and history through readline);
+reading commands from a pipe or ``--script FILE`` otherwise, echoing each
+one, so games can be demonstrated and tested non-interactively. The game
+autosaves after every turn; Ctrl-C or Ctrl-D saves and leaves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from fabula.content import ContentGame
+from fabula.errors import ContentError, PersistenceError
+from fabula.session import Session
+
+__all__ = ["run_play"]
+
+
+def run_play(
+    game_dir: Path,
+    *,
+    save: Path | None = None,
+    new: bool = False,
+    seed: int | None = None,
+    script: Path | None = None,
+    console: Console | None = None,
+) -> int:
+    """Play the game in ``game_dir``; return the exit status."""
+    console = console or Console(highlight=False)
+    try:
+        game = ContentGame.load(game_dir)
+        session = Session.start(game, save, new=new, seed=seed)
+    except (ContentError, PersistenceError) as exc:
+        console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
+        return 2
+    interactive = script is None and sys.stdin.isatty()
+    console.print(escape(session.opening()))
+    try:
+        with session.save.flush_on_signals():
+            for line in _lines(script, interactive, console):
+                if not interactive:
+                    console.print(f"\n[bold]> {escape(line)}[/]")
+                reply = session.turn(line)
+                console.print(escape(reply.text))
+                if reply.quit:
+                    break
+    except (KeyboardInterrupt, EOFError):
+        console.print("\nGoodbye. Your game is saved.")
+    finally:
+        if not session.save.closed:
+            session.close()
+    return 0
+
+
+def _lines(script: Path | None, interactive: bool, console: Console) -> Iterator[str]:
+    if script is not None:
+        yield from (line.strip() for line in script.read_text().splitlines() if line.strip())
+        return
+    if not interactive:
+        yield from (line.strip() for line in sys.stdin if line.strip())
+        return
+    with contextlib.suppress(ImportError):  # not on every platform
+        import readline  # noqa: F401  (line editing and history for input())
+    while True:
+        line = console.input("\n[bold]> [/]").strip()
+        if line:
+            yield line
