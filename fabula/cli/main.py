@@ -36,14 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     play = commands.add_parser(
         "play",
-        help="play a game (without GAME: a guided tour of the engine)",
+        help="play a game (without GAME: the demo, The Light at Gull's End)",
         description="Play a game folder in the terminal. It autosaves after every turn.",
     )
-    play.add_argument("game", type=Path, nargs="?", help="the game folder (with game.toml)")
+    play.add_argument(
+        "game", type=Path, nargs="?", help="the game folder (with game.toml); default: the demo"
+    )
     play.add_argument("--save", type=Path, help="the save file (default: one per game)")
     play.add_argument("--new", action="store_true", help="start over, replacing the save")
     play.add_argument("--seed", type=int, help="seed of a new game's randomness")
     play.add_argument("--script", type=Path, help="read commands from FILE, one per line")
+
+    tour = commands.add_parser(
+        "tour",
+        help="a guided tour of the world engine (ECS, indexes, a big simulation)",
+        description="Show what the world engine does, step by step.",
+    )
+    tour.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
 
     validate = commands.add_parser(
         "validate",
@@ -79,13 +88,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_simulation(entities=args.entities, ticks=args.ticks, seed=args.seed)
     if args.command == "play":
-        if args.game is None:
-            from fabula.cli.tour import run_tour
-
-            return run_tour(seed=args.seed if args.seed is not None else 7)
         from fabula.cli.play import run_play
+        from fabula.games import DEMO
 
-        return run_play(args.game, save=args.save, new=args.new, seed=args.seed, script=args.script)
+        return run_play(
+            args.game or DEMO, save=args.save, new=args.new, seed=args.seed, script=args.script
+        )
+    if args.command == "tour":
+        from fabula.cli.tour import run_tour
+
+        return run_tour(seed=args.seed)
     if args.command == "validate":
         from fabula.cli.validate import run_validate
 

@@ -1,9 +1,8 @@
-"""``fabula play`` until the demo game lands: a guided tour of the world engine.
+"""``fabula tour``: a guided tour of the world engine.
 
-The playable demo adventure arrives with the actions, parser and narrator. Until
-then ``fabula play`` shows, honestly, what the engine already does: a small
-world of rooms and things held in the ECS, the field index answering "what is
-here" as things move, stale handles caught, and a simulation of many bodies.
+It shows what the engine does underneath a game: a small world of rooms and
+things held in the ECS, the field index answering "what is here" as things
+move, stale handles caught, and a simulation of many bodies.
 """
 
 from __future__ import annotations

@@ -101,14 +101,17 @@ class ContentGame:
         for ident in sorted(f.rooms):
             spec = f.rooms[ident]
             ids[ident] = world.spawn(
-                Ident(ident), Named(spec.name), Room(dark=spec.dark), Description(spec.description)
+                Ident(ident),
+                Named(spec.name),
+                Room(dark=spec.dark),
+                Description(prose(spec.description)),
             )
         for ident in sorted(f.doors):
             door = f.doors[ident]
             ids[ident] = world.spawn(
                 Ident(ident),
                 Named(door.name, tuple(door.aliases)),
-                Description(door.description or f"An ordinary {door.name}."),
+                Description(prose(door.description) or f"An ordinary {door.name}."),
                 Openable(door.open),
             )
         for ident in sorted(f.items):
@@ -118,8 +121,8 @@ class ContentGame:
             parts: list[object] = [
                 Ident(ident),
                 Named(npc.name, tuple(npc.aliases), npc.article, npc.proper),
-                Description(npc.description or f"You see nothing special about {npc.name}.",
-                            npc.listing),
+                Description(prose(npc.description) or f"You see nothing special about {npc.name}.",
+                            prose(npc.listing)),
                 Actor(),
                 Health(npc.health, npc.health),
                 Weapon(npc.damage, npc.spread),
@@ -135,7 +138,7 @@ class ContentGame:
         ids["player"] = world.spawn(
             Ident("player"),
             Named(player.name, ("me", "myself"), proper=True),
-            Description(player.description),
+            Description(prose(player.description)),
             Player(),
             Actor(),
             Health(player.health, player.health),
@@ -208,8 +211,19 @@ class ContentGame:
             return False
         if any(i in ids for i in condition.gone):
             return False
+        for ident in condition.lit:
+            light = world.try_get(ids[ident], LightSource, readonly=True) if ident in ids else None
+            if light is None or not light.lit:
+                return False
         score = world.get(player, Score, readonly=True)
         return condition.score_at_least is None or score.points >= condition.score_at_least
+
+
+def prose(text: str) -> str:
+    """Authored text with line breaks inside paragraphs joined, so the UI wraps
+    it to the reader's width; blank lines still separate paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _item_components(ident: str, item: object) -> list[object]:
@@ -219,8 +233,8 @@ def _item_components(ident: str, item: object) -> list[object]:
     parts: list[object] = [
         Ident(ident),
         Named(item.name, tuple(item.aliases), item.article, plural=item.plural),
-        Description(item.description or f"You see nothing special about the {item.name}.",
-                    item.listing),
+        Description(prose(item.description) or f"You see nothing special about the {item.name}.",
+                    prose(item.listing)),
     ]  # fmt: skip
     if item.portable:
         parts.append(Portable())

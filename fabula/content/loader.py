@@ -240,7 +240,7 @@ def _check_references(files: GameFiles, problems: _Problems, manifest: Path) -> 
             continue
         if condition.in_room is not None and condition.in_room not in files.rooms:
             problems.add(manifest, f"{name}.in_room", f"{condition.in_room!r} is not a room")
-        for field_name in ("holding", "gone"):
+        for field_name in ("holding", "gone", "lit"):
             for ident in getattr(condition, field_name):
                 if ident not in files.items and ident not in files.npcs:
                     problems.add(manifest, f"{name}.{field_name}", f"{ident!r} is not a thing")

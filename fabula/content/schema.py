@@ -43,6 +43,7 @@ class Condition(_Strict):
         holding: the player carries all of these items.
         dead: the player is dead (``true``) or alive (``false``).
         gone: all of these things no longer exist (eaten, killed and removed).
+        lit: all of these lights are lit.
         score_at_least: the score has reached this.
         message: what the narrator says when it happens.
     """
@@ -51,6 +52,7 @@ class Condition(_Strict):
     holding: list[Id] = []
     dead: bool | None = None
     gone: list[Id] = []
+    lit: list[Id] = []
     score_at_least: int | None = None
     message: str = ""
 

@@ -68,7 +68,9 @@ def a(world: AnyWorld, entity: int | None) -> str:
         return "something"
     if named.proper:
         return named.name
-    article = named.article or ("an" if named.name[:1].lower() in "aeiou" else "a")
+    article = named.article or (
+        "some" if named.plural else "an" if named.name[:1].lower() in "aeiou" else "a"
+    )
     return f"{article} {named.name}".strip()
 
 

@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fabula.actions import ActionProposal, ActionRegistry, ReadOnlyWorld
-from fabula.actions.standard import Location, Named, Portable, inventory, reachable, visible
+from fabula.actions.standard import (
+    Location,
+    Named,
+    Portable,
+    inventory,
+    is_lit,
+    reachable,
+    room_of,
+    visible,
+)
 from fabula.ecs import World
 from fabula.parsing.grammar import Grammar, Pattern
 from fabula.parsing.nouns import NounError, Resolved, describe, resolve, vocabulary
@@ -78,6 +87,7 @@ class SymbolicParser:
         self._last: list[str] | None = None
         self._pending: _Pending | None = None
         self._failed: tuple[list[str], str] | None = None
+        self._actor: int | None = None
 
     def reset(self) -> None:
         """Forget the conversation (after undo or restore, say)."""
@@ -87,6 +97,7 @@ class SymbolicParser:
 
     def parse(self, text: str, world: World | ReadOnlyWorld, actor: int) -> ParseResult:
         """Parse ``text`` typed by ``actor``'s player (see the module docstring)."""
+        self._actor = actor
         tokens = tokenize(text)
         if not tokens:
             return ParseError("EMPTY", "I beg your pardon?")
@@ -277,6 +288,9 @@ class SymbolicParser:
             return ParseError("NOTHING_TO_DO", "There is nothing to do that with.")
         if problem.code == "EMPTY":
             return ParseError("NOT_UNDERSTOOD", "Say what you want to do it to.")
+        room = room_of(world, self._actor) if self._actor is not None else None
+        if room is not None and not is_lit(world, room, self._actor):
+            return ParseError("TOO_DARK", "It is too dark to see.")  # true of anything named
         known = any(w in _all_words(world) for w in problem.words)
         word = next((w for w in problem.words if w not in _all_words(world)), problem.words[-1])
         code = "NOT_IN_SCOPE" if known else "UNKNOWN_NOUN"

@@ -16,7 +16,7 @@ class ParseError:
 
     Attributes:
         code: ``EMPTY``, ``UNKNOWN_VERB``, ``NOT_UNDERSTOOD``, ``MISSING_NOUN``,
-            ``NOT_IN_SCOPE``, ``UNKNOWN_NOUN``, ``PRONOUN_GONE``,
+            ``NOT_IN_SCOPE``, ``UNKNOWN_NOUN``, ``TOO_DARK``, ``PRONOUN_GONE``,
             ``NOTHING_TO_DO``, ``NOTHING_TO_REPEAT``, ``NOTHING_TO_CORRECT``,
             ``TOO_MANY``.
         message: what to tell the player; never names a thing they cannot

@@ -196,16 +196,19 @@ class SaveFile:
         conn = self._conn
         if conn is None:
             return
+        self._busy += 1  # a signal now waits until the file is released
         try:
             self.flush(digest=True)
         finally:
             with contextlib.suppress(sqlite3.Error):
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             conn.close()
             self._conn = None
             if self._log is not None:
                 self.world.untrack_changes(self._log)
                 self._log = None
+            self._busy -= 1
+        self._handle_pending_signal()
 
     def __enter__(self) -> SaveFile:
         return self
@@ -459,9 +462,9 @@ class SaveFile:
                 signal.signal(s, old)
 
     def _handle_pending_signal(self) -> None:
+        if self._busy or self._pending_signal is None:
+            return  # the outermost turn, flush or close handles it when it ends
         signum, self._pending_signal = self._pending_signal, None
-        if signum is None:
-            return
         self.close()
         if signum == signal.SIGINT:
             raise KeyboardInterrupt

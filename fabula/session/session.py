@@ -24,6 +24,7 @@ from typing import Protocol
 from fabula.actions import Outcome, ReadOnlyWorld, action_info
 from fabula.actions.standard import Health, Score
 from fabula.content import ContentGame
+from fabula.content.game import prose
 from fabula.ecs import World
 from fabula.errors import PersistenceError
 from fabula.events import Event, OnDamage, OnDeath
@@ -142,7 +143,8 @@ class Session:
         room = self.narrator.describe_room(self.world, self.player)
         if self.save.turn == 0:
             f = self.game.files.game
-            return "\n\n".join(p for p in (f.title.upper(), f.intro, room) if p)
+            intro = prose(f.intro)
+            return "\n\n".join(p for p in (f.title.upper(), intro, room) if p)
         recovered = (
             f" ({self.save.recovered} turns recovered from the journal)"
             if self.save.recovered

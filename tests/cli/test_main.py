@@ -24,8 +24,8 @@ def test_version() -> None:
     assert result.stdout.startswith("fabula ")
 
 
-def test_play_tours_the_world_engine() -> None:
-    result = run("play", "--seed", "3")
+def test_tour_shows_the_world_engine() -> None:
+    result = run("tour", "--seed", "3")
     assert result.returncode == 0, result.stderr
     assert "The Cellar: barrel, brass lamp" in result.stdout
     assert "was despawned; this handle is stale" in result.stdout

@@ -1,0 +1,45 @@
+"""Gull's End: nothing burns without the tinderbox, and the great lamp only
+takes a flame once it holds oil and a fresh wick.
+
+This replaces the standard ``switch_on`` action (same id): it keeps every
+standard rule and adds the game's own.
+"""
+
+from __future__ import annotations
+
+from fabula.actions import ActionContext, Refusal, RuleContext, action
+from fabula.actions.standard import SwitchOn, Target, contents, inventory
+from fabula.content import Ident
+
+
+def _ids(ctx: RuleContext, entities: frozenset[int]) -> set[str]:
+    return {ident.id for e in entities if (ident := ctx.world.try_get(e, Ident)) is not None}
+
+
+@action(
+    "switch_on",
+    description="Light a lamp or a lantern (you will need a flame).",
+    verbs=("light", "kindle", "ignite"),
+    syntax=("{verb} {item}", "{verb} {item} with tinderbox|flint|box", "switch|turn on {item}"),
+)
+class Kindle(SwitchOn):
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        refusal = super().validate(ctx, params)
+        if refusal is not None:
+            return refusal
+        if "tinderbox" not in _ids(ctx, inventory(ctx.world, ctx.actor)):
+            return Refusal("NO_FLAME", "you have nothing to light it with.", {"item": params.item})
+        ident = ctx.world.try_get(params.item, Ident)
+        if ident is not None and ident.id == "great-lamp":
+            inside = _ids(ctx, contents(ctx.world, params.item))
+            missing = [need for need in ("oil", "wick") if need not in inside]
+            if missing:
+                return Refusal(
+                    "LAMP_NOT_READY",
+                    f"the great lamp has no {' and no '.join(missing)}.",
+                    {"item": params.item, "missing": missing},
+                )
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        super().execute(ctx, params)
