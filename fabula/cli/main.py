@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tour.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
 
+    new = commands.add_parser(
+        "new",
+        help="create a small playable game to start from",
+        description="Write a new game folder: game.toml, world files, and empty folders for "
+        "actions, components, templates and lore.",
+    )
+    new.add_argument("name", type=Path, help="the new game's folder")
+
     validate = commands.add_parser(
         "validate",
         help="check a game's files and report every problem at once",
@@ -98,6 +106,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.tour import run_tour
 
         return run_tour(seed=args.seed)
+    if args.command == "new":
+        from fabula.content.scaffold import scaffold
+
+        try:
+            folder = scaffold(args.name)
+        except FileExistsError as exc:
+            print(f"fabula new: {exc}", file=sys.stderr)
+            return 1
+        print(f"Created {folder}. Play it with: fabula play {folder}")
+        print(f"Check it after each change with: fabula validate {folder}")
+        return 0
     if args.command == "validate":
         from fabula.cli.validate import run_validate
 

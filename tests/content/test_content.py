@@ -157,3 +157,28 @@ def test_fabula_validate_reports_a_sound_game_and_a_broken_one(tmp_path: Path) -
     assert bad.returncode == 1
     assert "'moon' is not a room" in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_fabula_new_scaffolds_a_game_that_can_be_won(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "my-first-game"
+    done = subprocess.run(
+        [sys.executable, "-m", "fabula", "new", str(target)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"fabula play {target}" in done.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "fabula", "new", str(target)], capture_output=True, text=True
+    )
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    from fabula.session import Session
+
+    session = Session.start(ContentGame.load(target), tmp_path / "s.save", new=True)
+    assert session.game.id == "my-first-game"
+    for command in ["open drawer", "take key", "take medal", "unlock door with key",
+                    "open door", "n"]:  # fmt: skip
+        session.turn(command)
+    assert session.ended == "won"

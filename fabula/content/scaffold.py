@@ -1,0 +1,99 @@
+"""``fabula new NAME``: a small, playable game to start from.
+
+The scaffold is a complete game (two rooms, a door, a key, a prize, a win)
+so an author can play it at once, then change it file by file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+__all__ = ["scaffold"]
+
+_GAME = '''[game]
+id = "{id}"
+title = "{title}"
+author = ""
+start = "study"
+intro = """
+Write your game's opening here. It is shown once, when a new game begins."""
+
+[player]
+health = 10
+max_score = 5
+
+[win]
+holding = ["medal"]
+in_room = "garden"
+message = "You step into the garden with the medal. You have won"
+
+[lose]
+dead = true
+'''
+
+_WORLD = '''# Rooms, doors, items and people. Ids (the part after "rooms.", "items."...)
+# are how the files refer to each other; names are what the player types.
+
+[rooms.study]
+name = "study"
+description = """
+A small study lined with books. A door leads north into the garden."""
+exits = {{ north = {{ to = "garden", door = "garden-door" }} }}
+
+[rooms.garden]
+name = "garden"
+description = "Roses, and a sundial. The study is south."
+exits = {{ south = {{ to = "study", door = "garden-door" }} }}
+
+[doors.garden-door]
+name = "garden door"
+aliases = ["door"]
+between = ["study", "garden"]
+locked = true
+key = "key"
+
+[items.desk]
+name = "desk"
+description = "An old writing desk with one drawer."
+location = "study"
+supporter = true
+
+[items.drawer]
+name = "drawer"
+location = "study"
+container = true
+openable = true
+
+[items.key]
+name = "small key"
+aliases = ["key"]
+location = "in:drawer"
+portable = true
+
+[items.medal]
+name = "silver medal"
+aliases = ["medal"]
+listing = "A silver medal lies on the desk."
+location = "on:desk"
+portable = true
+points = 5
+'''
+
+
+def scaffold(target: Path, title: str | None = None) -> Path:
+    """Write a new game into ``target`` (which must not exist yet).
+
+    Raises:
+        FileExistsError: ``target`` exists; nothing is overwritten.
+    """
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; choose a new folder name.")
+    ident = re.sub(r"[^a-z0-9_-]+", "-", target.name.lower()).strip("-") or "my-game"
+    name = title or target.name.replace("-", " ").replace("_", " ").title()
+    (target / "world").mkdir(parents=True)
+    for folder in ("actions", "components", "templates", "lore"):
+        (target / folder).mkdir()
+    (target / "game.toml").write_text(_GAME.format(id=ident, title=name.replace('"', "'")))
+    (target / "world" / "world.toml").write_text(_WORLD.format())
+    return target
