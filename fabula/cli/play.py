@@ -1,14 +1,14 @@
 """``fabula play GAME``: the game in a terminal.
 
-Interactive at a terminal (line editing and history through readline);
-reading commands from a pipe or ``--script FILE`` otherwise, echoing each
-one, so games can be demonstrated and tested non-interactively. The game
-autosaves after every turn; Ctrl-C or Ctrl-D saves and leaves.
+At a terminal it reads commands with prompt_toolkit: line editing, history
+kept beside the save, and tab completion of command words and of the things
+in view. From a pipe or ``--script FILE`` it reads one command per line and
+echoes each, so games can be demonstrated and tested non-interactively. The
+game autosaves after every turn; Ctrl-C or Ctrl-D saves and leaves.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,7 +44,7 @@ def run_play(
     console.print(escape(session.opening()))
     try:
         with session.save.flush_on_signals():
-            for line in _lines(script, interactive, console):
+            for line in _lines(script, interactive, session):
                 if not interactive:
                     console.print(f"\n[bold]> {escape(line)}[/]")
                 reply = session.turn(line)
@@ -59,16 +59,25 @@ def run_play(
     return 0
 
 
-def _lines(script: Path | None, interactive: bool, console: Console) -> Iterator[str]:
+def _lines(script: Path | None, interactive: bool, session: Session) -> Iterator[str]:
     if script is not None:
         yield from (line.strip() for line in script.read_text().splitlines() if line.strip())
         return
     if not interactive:
         yield from (line.strip() for line in sys.stdin if line.strip())
         return
-    with contextlib.suppress(ImportError):  # not on every platform
-        import readline  # noqa: F401  (line editing and history for input())
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    from fabula.cli.completion import GameCompleter
+
+    history = session.save.path.with_suffix(".history")
+    prompt: PromptSession[str] = PromptSession(
+        history=FileHistory(str(history)),
+        completer=GameCompleter(session),
+        complete_while_typing=False,
+    )
     while True:
-        line = console.input("\n[bold]> [/]").strip()
+        line = prompt.prompt("\n> ").strip()
         if line:
             yield line
