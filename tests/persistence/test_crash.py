@@ -73,12 +73,14 @@ def play_and_signal(path: Path, every: int, delay: float, signum: int) -> tuple[
     assert process.stdout is not None
     first = process.stdout.readline()
     assert first.startswith("ready"), first + process.stderr.read()  # type: ignore[union-attr]
+    # Count the delay from the first turn shown, so that a slow start (a busy
+    # machine) does not turn the kill into one before play began.
+    seen = process.stdout.readline()
     time.sleep(delay)
     process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    shown = [
-        int(line.split()[1]) for line in (first + out).splitlines() if line.startswith("shown")
-    ]
+    lines = (first + seen + out).splitlines()
+    shown = [int(line.split()[1]) for line in lines if line.startswith("shown")]
     return (shown[-1] if shown else 0), out, err
 
 
