@@ -140,9 +140,11 @@ def test_sigterm_and_sigint_close_the_save_cleanly(
     process = start(path, 50)
     assert process.stdout is not None
     assert process.stdout.readline().startswith("ready")
-    time.sleep(0.3)
+    first = process.stdout.readline()  # play has begun
+    time.sleep(0.2)
     process.send_signal(signum)
     out, err = process.communicate(timeout=60)
+    out = first + out
     assert process.returncode == status, err
     shown = [int(line.split()[1]) for line in out.splitlines() if line.startswith("shown")]
     assert shown, "no turn was played before the signal"
