@@ -49,6 +49,7 @@ def run_play(
                     console.print(f"\n[bold]> {escape(line)}[/]")
                 reply = session.turn(line)
                 console.print(escape(reply.text))
+                console.file.flush()  # a program driving us through a pipe sees each reply
                 if reply.quit:
                     break
     except (KeyboardInterrupt, EOFError):
