@@ -26,6 +26,7 @@ from fabula.actions.standard import (
 )
 from fabula.ecs import World
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, SymbolicParser
+from fabula.parsing.words import DIRECTIONS
 from fabula.persistence import state_digest
 
 ACTIONS = ActionRegistry()
@@ -260,3 +261,47 @@ def test_no_input_crashes_the_parser_or_changes_the_world(text: str) -> None:
 def test_very_long_input_is_handled(scene: Scene) -> None:
     result = scene.parse("take " + "lamp and " * 5000 + "lamp")
     assert isinstance(result, Parsed | ParseError)
+
+
+def _single_object_verbs() -> list[tuple[str, str]]:
+    """(verb phrase, action) for every standard action taking one thing."""
+    from fabula.actions import action_info
+
+    out = []
+    for name, action_cls in ACTIONS.items():
+        fields = action_cls.Params.model_fields
+        if list(fields) == ["item"]:
+            info = action_info(action_cls)
+            out.extend((verb, name) for verb in info.verbs)
+    return out
+
+
+PHRASES = ["lamp", "the lamp", "brass lamp", "the brass lamp", "lantern", "a lantern"]
+GENERATED = [
+    (f"{verb} {phrase}", action) for verb, action in _single_object_verbs() for phrase in PHRASES
+]
+
+
+@pytest.mark.parametrize(("text", "action"), GENERATED, ids=[g[0] for g in GENERATED])
+def test_every_verb_of_every_one_thing_action_with_every_kind_of_noun(
+    scene: Scene, text: str, action: str
+) -> None:
+    assert scene.actions(text) == [(action, {"item": scene.ids["lamp"]})]
+
+
+DIRECTION_WORDS = [
+    (word, direction, form.format(word))
+    for word, direction in DIRECTIONS.items()
+    for form in ("{}", "go {}", "walk {}")
+]
+
+
+@pytest.mark.parametrize(
+    ("word", "direction", "text"), DIRECTION_WORDS, ids=[d[2] for d in DIRECTION_WORDS]
+)
+def test_every_direction_word(scene: Scene, word: str, direction: str, text: str) -> None:
+    assert scene.actions(text) == [("go", {"direction": direction})]
+
+
+def test_the_generated_tables_are_large() -> None:
+    assert len(GENERATED) + len(DIRECTION_WORDS) + len(CASES) > 200
