@@ -9,6 +9,7 @@ each sorted by id) and every reference is filled in a second pass.
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
 
@@ -50,7 +51,13 @@ from fabula.events import OnDeath, OnTake
 from fabula.game import Simulation
 from fabula.systems import TickContext, system
 
-__all__ = ["ContentGame", "hostiles_attack"]
+__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "hostiles_attack"]
+
+PLUGIN_ACTIONS = "fabula.actions"
+"""Entry point group of installed plugins' action packages (value: a module path)."""
+
+PLUGIN_COMPONENTS = "fabula.components"
+"""Entry point group of installed plugins' component packages (value: a module path)."""
 
 Ending = Literal["won", "lost"]
 
@@ -61,8 +68,10 @@ class ContentGame:
     Attributes:
         id: the game's stable id (``[game] id``), recorded in saves.
         files: the checked files.
-        components: the standard components, the content ones, and the game's own.
-        actions: the standard actions and the game's own (which may replace them).
+        components: the standard components, the content ones, installed
+            plugins' (entry point group ``fabula.components``) and the game's own.
+        actions: the standard actions, installed plugins' (``fabula.actions``)
+            and the game's own; each later source may replace an earlier one's.
     """
 
     def __init__(self, files: GameFiles) -> None:
@@ -73,6 +82,12 @@ class ContentGame:
         self.components.discover("fabula.content.components")
         self.actions = ActionRegistry()
         self.actions.discover("fabula.actions.standard")
+        for group, registry in (
+            (PLUGIN_COMPONENTS, self.components),
+            (PLUGIN_ACTIONS, self.actions),
+        ):
+            for entry in sorted(entry_points(group=group), key=lambda e: e.name):
+                registry.discover(entry.value, replace=True)
         if (files.root / "components").is_dir():
             self.components.discover(files.root / "components")
         if (files.root / "actions").is_dir():

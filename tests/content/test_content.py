@@ -182,3 +182,21 @@ def test_fabula_new_scaffolds_a_game_that_can_be_won(tmp_path: Path) -> None:
                     "open door", "n"]:  # fmt: skip
         session.turn(command)
     assert session.ended == "won"
+
+
+def test_installed_plugins_add_actions_through_entry_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist = tmp_path / "fabula_dance-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fabula-dance\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[fabula.actions]\ndance = fabula_dance\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "plugin_src"))
+    game = ContentGame.load(LITTLE)
+    assert "dance" in game.actions
+    from fabula.session import Session
+
+    session = Session.start(game, tmp_path / "s.save", new=True)
+    assert session.turn("jig").text == "Done."
+    assert session.save.turn == 1
