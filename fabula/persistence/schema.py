@@ -64,7 +64,7 @@ CREATE TABLE state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     turn INTEGER NOT NULL,
     tick INTEGER NOT NULL,
-    rng TEXT NOT NULL,
+    rng BLOB NOT NULL,
     slot_count INTEGER NOT NULL,
     free BLOB NOT NULL,
     free_generations BLOB NOT NULL,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fabula.ecs import ChangeSet, World
-from fabula.persistence.chunks import chunk_of, chunk_rows
+from fabula.persistence.chunks import chunk_rows, chunks_of, unique
 from fabula.persistence.snapshot import ENTITY_UPSERT, Catalog, live_handles
 
 __all__ = ["FlushPolicy", "write_changes"]
@@ -84,7 +84,7 @@ def write_changes(
         count += len(gone)
     if changes.spawned or gone:
         moved = np.fromiter([*changes.spawned, *changes.despawned], dtype=np.int64)
-        only = np.unique(chunk_of(moved))
+        only = chunks_of(moved)
         upserts, deletes = chunk_rows(live_handles(world, only), [], only=only)
         conn.executemany(ENTITY_UPSERT, upserts)
         conn.executemany("DELETE FROM entities WHERE chunk = ?", deletes)
@@ -92,7 +92,7 @@ def write_changes(
     for ctype, parts in touched.items():
         codec = catalog.writer(conn, ctype)
         if codec.columnar:
-            only = np.unique(chunk_of(np.concatenate(parts)))
+            only = chunks_of(np.concatenate(parts))
             handles, arrays = codec.gather(world, only)
             upserts, deletes = chunk_rows(handles, arrays, only=only)
             conn.executemany(codec.upsert_sql, upserts)
@@ -110,7 +110,7 @@ def write_changes(
     for ctype in changes.written_types():
         codec = catalog.writer(conn, ctype)
         if not codec.columnar:
-            entities = np.unique(np.concatenate(changes.written_arrays(ctype)))
+            entities = unique(np.concatenate(changes.written_arrays(ctype)))
             for arch, rows in world.locate_many(entities.tolist()).items():
                 conn.executemany(codec.upsert_sql, codec.rows(arch, rows))
                 count += len(rows)

@@ -288,3 +288,12 @@ def test_indexes_answer_the_same_after_a_load(tmp_path: Path) -> None:
     assert set(loaded.entities_with[Label]) == set(handles)
     loaded.get(handles[0], Flags).n = 2
     assert handles[0] in loaded.index(Flags, "n")[2]
+
+
+@given(st.lists(st.integers(0, 2**40), max_size=200))
+def test_chunk_helpers_agree_with_numpy(values: list[int]) -> None:
+    from fabula.persistence.chunks import chunk_of, chunks_of, unique
+
+    array = np.array(values, dtype=np.int64)
+    assert unique(array).tolist() == np.unique(array).tolist()
+    assert chunks_of(array).tolist() == np.unique(chunk_of(array)).tolist()
