@@ -1,7 +1,7 @@
 """A player for the crash and two-process tests.
 
     python crash_player.py SAVE --seed S --turns N --every K [--hold]
-        [--kill-at-commit C --kill-when before|after --kill-with SIGNAL]
+        [--kill-at C [--kill-sql SQL] [--kill-when before|after] [--kill-with SIG]]
 
 It creates the save if it is missing and otherwise continues it (recovering
 first, as any player would), with write-behind every ``K`` turns. It then
@@ -17,11 +17,12 @@ one line each, flushed at once:
 process holding the save in the two-process tests; ``--turns`` defaults to
 the save's turn then, so it plays nothing unless asked).
 
-``--kill-at-commit C`` makes the process send itself SIGKILL (or
-``--kill-with`` another signal) just before or just after the ``C``-th
-``COMMIT`` on the save's connection since it was opened (``SaveFile.open``
-included; the file ``SaveFile.new`` writes aside is not counted): a crash or
-a signal at an exact point of a turn, a flush or a recovery.
+``--kill-at C`` makes the process send itself SIGKILL (or ``--kill-with``
+another signal) just before or just after (``--kill-when``) the ``C``-th
+``COMMIT`` (or other statement starting with ``--kill-sql``) on the save's
+connection since it was opened (``SaveFile.open`` included; the file that
+``SaveFile.new`` writes aside is not counted): a crash, or a signal, at an
+exact point of a turn, a flush, a recovery or a close.
 """
 
 from __future__ import annotations
@@ -40,24 +41,26 @@ import fabula.persistence.save as save_module
 from fabula.persistence import FlushPolicy, SaveFile
 
 
-class CommitKiller:
-    """A connection that signals its own process around its ``at``-th COMMIT."""
+class Killer:
+    """A connection that signals its own process around its ``at``-th
+    statement starting with ``sql``."""
 
-    def __init__(self, conn: sqlite3.Connection, at: int, when: str, signum: int) -> None:
+    def __init__(self, conn: sqlite3.Connection, sql: str, at: int, when: str, signum: int) -> None:
         self._conn = conn
+        self._sql = sql.upper()
         self._at = at
         self._when = when
         self._signum = signum
-        self._commits = 0
+        self._seen = 0
 
     def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
-        if sql.strip().upper() != "COMMIT":
+        if not sql.strip().upper().startswith(self._sql):
             return self._conn.execute(sql, *args)
-        self._commits += 1
-        if self._commits == self._at and self._when == "before":
+        self._seen += 1
+        if self._seen == self._at and self._when == "before":
             os.kill(os.getpid(), self._signum)
         cursor = self._conn.execute(sql, *args)
-        if self._commits == self._at and self._when == "after":
+        if self._seen == self._at and self._when == "after":
             os.kill(os.getpid(), self._signum)
         return cursor
 
@@ -65,14 +68,14 @@ class CommitKiller:
         return getattr(self._conn, name)
 
 
-def kill_at_commit(path: Path, at: int, when: str, signum: int) -> None:
-    """Wrap the connections ``SaveFile`` opens on ``path`` in a :class:`CommitKiller`."""
+def install_killer(path: Path, sql: str, at: int, when: str, signum: int) -> None:
+    """Make ``SaveFile`` wrap the connections it opens on ``path`` in a :class:`Killer`."""
     connect = save_module.connect
 
     def killing_connect(target: Path, **kwargs: Any) -> Any:
         conn = connect(target, **kwargs)
         if Path(target).resolve() == path.resolve():
-            return CommitKiller(conn, at, when, signum)
+            return Killer(conn, sql, at, when, signum)
         return conn
 
     save_module.connect = killing_connect  # type: ignore[assignment]
@@ -85,23 +88,25 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=None)
     parser.add_argument("--every", type=int, default=5)
     parser.add_argument("--hold", action="store_true")
-    parser.add_argument("--kill-at-commit", type=int, default=0)
+    parser.add_argument("--kill-at", type=int, default=0)
+    parser.add_argument("--kill-sql", default="COMMIT")
     parser.add_argument("--kill-when", choices=["before", "after"], default="before")
     parser.add_argument("--kill-with", type=lambda name: signal.Signals[name], default="SIGKILL")
     args = parser.parse_args()
     policy = FlushPolicy(every_turns=args.every, every_seconds=3600)
-    if args.kill_at_commit:
-        kill_at_commit(args.save, args.kill_at_commit, args.kill_when, args.kill_with)
+    if args.kill_at:
+        install_killer(args.save, args.kill_sql, args.kill_at, args.kill_when, args.kill_with)
     if args.save.exists():
         save = SaveFile.open(args.save, GAME, policy=policy)
     else:
         save = SaveFile.new(args.save, GAME, seed=args.seed, policy=policy)
     turns = args.turns if args.turns is not None else (save.turn if args.hold else 2000)
+    to_play = script(turns)[save.turn :]  # before "ready": it takes a few ms
     with save.flush_on_signals():
         print(f"ready {save.turn} {save.recovered}", flush=True)
         if args.hold:
             sys.stdin.readline()
-        for text, actions in script(turns)[save.turn :]:
+        for text, actions in to_play:
             save.play(text, actions)
             print(f"shown {save.turn}", flush=True)
         save.close()
