@@ -101,7 +101,7 @@ def translate(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
     """A fabula error for a SQLite error raised while ``doing`` something to ``path``."""
     name = getattr(exc, "sqlite_errorname", "")
     text = str(exc)
-    if name.startswith("SQLITE_BUSY") or "locked" in text:
+    if "locked" in text:
         return SaveLockedError(
             path,
             "is open in another fabula process. Close that game first, or copy the save "
@@ -161,6 +161,9 @@ def connect(
             _configure(conn, durability)
             create_schema(conn)
         else:
+            # EXCLUSIVE before the first read, or SQLite sets up a -shm file.
+            # The pragma writes nothing, so a foreign file is still untouched.
+            conn.execute("PRAGMA locking_mode=EXCLUSIVE")
             version = _identify(conn, path)
             _configure(conn, durability)
             if version < FORMAT_VERSION:
