@@ -3,7 +3,8 @@
 See :mod:`fabula.ecs.world` for the World, :mod:`fabula.ecs.component` for
 declaring components, :mod:`fabula.ecs.archetype` for storage,
 :mod:`fabula.ecs.changes` for change tracking and :mod:`fabula.ecs.index` for
-the entity and field indexes.
+the entity and field indexes, and :mod:`fabula.ecs.storage` for what a save
+uses to rebuild a world exactly.
 """
 
 from fabula.ecs.archetype import Archetype

@@ -16,6 +16,10 @@ Structural changes during iteration: while any ``query``, ``query_columns`` or
 in call order, as soon as the outermost iteration ends (or is closed).
 ``spawn`` still returns the new handle at once; the entity exists when the
 iteration ends. ``spawn_batch`` during iteration is an error.
+
+The interface a save uses to rebuild a world exactly (``slots``,
+``location``, ``locate_many``, ``restore``) lives in
+:mod:`fabula.ecs.storage`, mixed into :class:`World`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from fabula.ecs.changes import ChangeLog
 from fabula.ecs.component import component_info
 from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query
+from fabula.ecs.storage import StorageAccess
 from fabula.ecs.view import VIEW_OF, Columns, row_view_class
 from fabula.errors import (
     DespawnedEntityError,
@@ -88,7 +93,7 @@ class Tickable(Protocol):
     def tick(self, world: World, /) -> Any: ...
 
 
-class World:
+class World(StorageAccess):
     """All entities and components of one game or simulation.
 
     Args:
@@ -895,142 +900,6 @@ class World:
         for ctype in types:
             for log in self._logs_for(ctype):
                 log.columns.add((arch, ctype))
-
-    # ------------------------------------------------------- storage interface
-    # What a storage layer (fabula.persistence) needs to write a world out and
-    # rebuild it exactly, handles and future handles included.
-
-    def slots(self) -> tuple[int, list[int], list[int]]:
-        """The handle allocator's state: ``(slot_count, free, free_generations)``.
-
-        ``free`` lists the free slot indexes in reuse order (the last is
-        reused first) and ``free_generations`` the generation each will hand
-        out next. Together with the live handles this fixes every future
-        handle, which replaying a journal relies on.
-        """
-        free = list(self._free)
-        return len(self._gen), free, [self._gen[i] for i in free]
-
-    def location(self, entity: int) -> tuple[Archetype, int]:
-        """The archetype table holding ``entity`` and its row there (read-only use).
-
-        Raises:
-            EntityError: the entity does not exist.
-        """
-        return self._locate(entity)
-
-    def locate_many(self, entities: Iterable[int]) -> dict[Archetype, np.ndarray]:
-        """Group live ``entities`` by the archetype table holding them.
-
-        Returns:
-            archetype -> int64 array of the rows the entities occupy there.
-            Vectorised: a storage layer flushing 100k changed components
-            spends milliseconds here, not a Python call per entity.
-
-        Raises:
-            EntityError: one of the entities does not exist.
-        """
-        handles = np.fromiter(entities, dtype=np.int64)
-        if not len(handles):
-            return {}
-        idx = handles & _INDEX_MASK
-        gens = np.frombuffer(self._gen, dtype=np.int64)
-        if int(idx.max()) >= len(gens) or not np.array_equal(gens[idx], handles >> _INDEX_BITS):
-            bad = next(e for e in handles.tolist() if e not in self)
-            raise self._no_entity(bad)
-        rows = np.frombuffer(self._row_of, dtype=np.int64)[idx]
-        del gens
-        arch_of = self._arch_of
-        archs = [arch_of[i] for i in idx.tolist()]
-        if any(a is None for a in archs):
-            raise self._no_entity(next(e for e, a in zip(handles.tolist(), archs) if a is None))
-        first = archs[0]
-        if all(a is first for a in archs):
-            return {first: rows}  # type: ignore[dict-item]
-        ids = np.fromiter((a.id for a in archs), dtype=np.int64, count=len(archs))  # type: ignore[union-attr]
-        order = np.argsort(ids, kind="stable")
-        ids_sorted = ids[order]
-        starts = np.flatnonzero(np.r_[True, ids_sorted[1:] != ids_sorted[:-1]])
-        ends = np.r_[starts[1:], len(order)]
-        return {
-            archs[order[s]]: rows[order[s:e]]  # type: ignore[misc]
-            for s, e in zip(starts.tolist(), ends.tolist())
-        }
-
-    def restore(
-        self,
-        slot_count: int,
-        free: Sequence[int],
-        free_generations: Sequence[int],
-        batches: Iterable[tuple[np.ndarray, Mapping[type, Mapping[str, Any] | Sequence[Any]]]],
-    ) -> None:
-        """Rebuild a saved world into this new, empty one, keeping every handle.
-
-        Args:
-            slot_count, free, free_generations: as returned by :meth:`slots`.
-            batches: ``(handles, columns)`` pairs; each places the entities
-                ``handles`` (int64 array) with the components in ``columns``
-                (as for :meth:`spawn_batch`; ``{}`` for entities without
-                components). Every slot must be either free or in exactly one
-                batch.
-
-        Raises:
-            EcsError: the world is not empty, or the slots do not add up (the
-                world is then unusable: discard it).
-        """
-        if len(self._gen) or self._iterating:
-            raise EcsError("restore() rebuilds into a new World; create one with World(seed).")
-        free_idx = np.asarray(free, dtype=np.int64)
-        used = [free_idx]
-        self._check_slots(free_idx, slot_count)
-        gens = np.zeros(slot_count, dtype=np.int64)
-        gens[free_idx] = np.asarray(free_generations, dtype=np.int64)
-        rows = np.zeros(slot_count, dtype=np.int64)
-        arch_of: list[Archetype | None] = [None] * slot_count
-        alive = 0
-        placed: list[tuple[np.ndarray, Archetype]] = []
-        for handles_, columns in batches:
-            handles = np.asarray(handles_, dtype=np.int64)
-            count = len(handles)
-            if columns and self._batch_length(columns) != count:
-                raise EcsError("restore(): a batch has columns and handles of different lengths.")
-            idx = handles & _INDEX_MASK
-            self._check_slots(idx, slot_count)
-            used.append(idx)
-            arch = self._archetype(frozenset(columns))
-            start = self._fill_batch(arch, columns, count)
-            if isinstance(arch.entities, EntityColumn):
-                arch.entities.extend_array(handles)
-            else:
-                arch.entities.extend(handles.tolist())
-            arch.version += 1
-            gens[idx] = handles >> _INDEX_BITS
-            rows[idx] = np.arange(start, start + count, dtype=np.int64)
-            if count and int(idx[-1]) - int(idx[0]) + 1 == count and (np.diff(idx) == 1).all():
-                arch_of[int(idx[0]) : int(idx[-1]) + 1] = [arch] * count  # contiguous slots
-            else:
-                for i in idx.tolist():
-                    arch_of[i] = arch
-            alive += count
-            placed.append((handles, arch))
-        uses = np.bincount(np.concatenate(used), minlength=slot_count)
-        if (uses != 1).any():
-            wrong = np.flatnonzero(uses != 1)[:5].tolist()
-            raise EcsError(f"restore(): slots {wrong} are not exactly once either free or live.")
-        self._gen = array("q", gens.tobytes())
-        self._row_of = array("q", rows.tobytes())
-        self._arch_of = arch_of
-        self._free = [int(i) for i in free_idx]
-        self._alive = alive
-        for handles, arch in placed:
-            for log in self._logs:
-                if log.types is None or not log.types.isdisjoint(arch.types):
-                    log.spawned.update(handles.tolist())
-
-    @staticmethod
-    def _check_slots(idx: np.ndarray, slot_count: int) -> None:
-        if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= slot_count):
-            raise EcsError(f"restore(): handles name slots outside 0..{slot_count - 1}.")
 
     # ----------------------------------------------------------------- indexes
 
