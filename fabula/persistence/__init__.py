@@ -9,7 +9,8 @@ in ``docs/persistence.md``.
 
 from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
-from fabula.persistence.save import SaveFile, replay
+from fabula.persistence.replay import replay
+from fabula.persistence.save import SaveFile
 from fabula.persistence.schema import FORMAT_VERSION, MIGRATIONS
 from fabula.persistence.snapshot import read_world, write_world
 from fabula.persistence.write_behind import FlushPolicy

@@ -37,12 +37,14 @@ from fabula.game import Game, Simulation
 from fabula.persistence import journal
 from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
+from fabula.persistence.files import aside
 from fabula.persistence.journal import TurnRecord
+from fabula.persistence.replay import replay
 from fabula.persistence.schema import Durability, connect, translate
 from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
 from fabula.persistence.write_behind import FlushPolicy, write_changes
 
-__all__ = ["SaveFile", "replay"]
+__all__ = ["SaveFile"]
 
 _log = logging.getLogger(__name__)
 
@@ -146,7 +148,7 @@ class SaveFile:
             "start_digest": start,
             "created_at": str(time.time()),
         }
-        with _aside(path) as tmp:
+        with aside(path) as tmp:
             conn = connect(tmp, create=True, durability=durability)
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -394,7 +396,7 @@ class SaveFile:
         if target.exists():
             connect(target).close()  # only ever replace an idle fabula save
         self.flush(digest=True)
-        with _aside(target) as tmp:
+        with aside(target) as tmp:
             try:
                 self._db().execute("VACUUM INTO ?", (str(tmp),))
             except sqlite3.Error as exc:
@@ -471,27 +473,6 @@ class SaveFile:
         raise SystemExit(128 + signum)
 
 
-def replay(path: Path, simulation: Simulation, records: Iterable[TurnRecord]) -> None:
-    """Play journalled turns again on ``simulation``'s world, checking as it goes.
-
-    Raises:
-        ReplayError: the world's tick or RNG before a turn differ from what
-            the journal recorded: something in the game is not deterministic.
-    """
-    world = simulation.world
-    for record in records:
-        if world.tick != record.tick or rng_fingerprint(world) != record.rng:
-            what = "tick" if world.tick != record.tick else "random generator state"
-            raise ReplayError(
-                path,
-                f"replaying turn {record.turn} ({record.input!r}): the world's {what} differs "
-                "from when it was played, so the game is not deterministic. Make all "
-                "randomness use world.rng and sort wherever iteration order matters (see "
-                "docs/persistence.md, 'Determinism contract').",
-            )
-        simulation.play(record.actions)
-
-
 def _proposals(
     actions: Iterable[ActionProposal | dict[str, Any]],
 ) -> tuple[list[ActionProposal], list[Any]]:
@@ -507,36 +488,3 @@ def _proposals(
         except ValidationError:
             return good, items[i : i + 1]
     return good, []
-
-
-@contextlib.contextmanager
-def _aside(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, moved onto it if the block succeeds."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    _remove(tmp)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-        _sync_dir(path.parent)
-    finally:
-        _remove(tmp)
-
-
-def _remove(tmp: Path) -> None:
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
-
-
-def _sync_dir(directory: Path) -> None:
-    """Make a rename durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

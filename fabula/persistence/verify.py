@@ -27,7 +27,7 @@ from fabula.errors import ReplayError
 from fabula.game import Game, find_game
 from fabula.persistence import journal
 from fabula.persistence.digest import state_digest
-from fabula.persistence.save import replay
+from fabula.persistence.replay import replay
 from fabula.persistence.schema import connect, translate
 from fabula.persistence.snapshot import Catalog, read_world
 
