@@ -81,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("save", type=Path, help="the save file")
     replay.add_argument(
         "--game",
-        help="the game, if it is not installed: package.module:attribute (default: the "
-        "installed game with the id the save records)",
+        help="the game, if it is not installed: a game folder or package.module:attribute "
+        "(default: the installed game with the id the save records)",
     )
     return parser
 

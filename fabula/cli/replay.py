@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from fabula.content import ContentGame
 from fabula.errors import FabulaError
 from fabula.game import find_game
 from fabula.persistence.verify import verify
@@ -21,12 +23,16 @@ def run_replay(save: Path, game: str | None = None, console: Console | None = No
 
     Args:
         save: the save file.
-        game: the game, as an installed id or ``module:attribute`` (default:
-            the installed game with the id the save records).
+        game: the game, as a game folder, an installed id or
+            ``module:attribute`` (default: the installed game with the id the
+            save records).
     """
     console = console or Console()
     try:
-        found = find_game(game) if game is not None else None
+        if game is not None and (Path(game) / "game.toml").is_file():
+            found: Any = ContentGame.load(game)  # a game folder
+        else:
+            found = find_game(game) if game is not None else None
         with Progress(
             "[progress.description]{task.description}",
             BarColumn(),

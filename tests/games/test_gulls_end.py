@@ -101,3 +101,20 @@ def test_the_dark_cave_needs_the_lantern(session: Session) -> None:
 def test_the_door_is_locked_until_the_key_turns(session: Session) -> None:
     out = play(session, "n; e; n; n")
     assert out[-1].endswith("The lighthouse door is locked.")
+
+
+def test_fabula_replay_finds_the_installed_demo_by_its_id(session: Session) -> None:
+    import subprocess
+    import sys
+
+    play(session, "w; take lantern; take tinderbox; light lantern")
+    path = session.save.path
+    session.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "fabula", "replay", str(path)],
+        capture_output=True, text=True, timeout=120,
+        env={"COLUMNS": "160", "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "game gulls-end, 4 turns replayed" in done.stdout
+    assert "reproduces this save exactly" in done.stdout
