@@ -23,6 +23,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     ├── GameNotFoundError             no game answers to the id or reference given
     ├── ContentError                  a game's files have problems (lists them all)
+    ├── ConfigError                   model settings that do not fit (lists them all)
     ├── EventError                    misuse of the EventBus (see fabula.events)
     │   ├── EventTypeError            a value that is not an Event where one is needed
     │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
@@ -42,6 +43,7 @@ from typing import Any
 
 __all__ = [
     "ComponentDeclarationError",
+    "ConfigError",
     "ContentError",
     "DespawnedEntityError",
     "DiscoveryError",
@@ -273,6 +275,25 @@ class ContentError(FabulaError):
         ]
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(f"the game has {count}; fix them and load it again:\n" + "\n".join(lines))
+
+
+class ConfigError(FabulaError):
+    """Model settings (config file, environment, flags) that do not fit.
+
+    Attributes:
+        problems: ``(source, setting, message)`` for each problem found.
+    """
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        self.problems = problems
+        lines = [
+            f"  {source}: {setting}: {message}" if setting else f"  {source}: {message}"
+            for source, setting, message in problems
+        ]
+        super().__init__(
+            "the model settings have problems; fix them (or unset them to play offline):\n"
+            + "\n".join(lines)
+        )
 
 
 # --- persistence --------------------------------------------------------------

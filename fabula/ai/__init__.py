@@ -4,6 +4,17 @@ Model code never touches the world except by proposing actions, which go
 through :class:`fabula.actions.Rules` like a player's.
 """
 
+from fabula.ai.breaker import CircuitBreaker
+from fabula.ai.config import ROLES, ModelConfig, RoleConfig, load_config
 from fabula.ai.npc import ActionModel, Mind, NpcMinds
 
-__all__ = ["ActionModel", "Mind", "NpcMinds"]
+__all__ = [
+    "ROLES",
+    "ActionModel",
+    "CircuitBreaker",
+    "Mind",
+    "ModelConfig",
+    "NpcMinds",
+    "RoleConfig",
+    "load_config",
+]
