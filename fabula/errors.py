@@ -24,6 +24,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     ├── GameNotFoundError             no game answers to the id or reference given
     ├── ContentError                  a game's files have problems (lists them all)
     ├── ConfigError                   model settings that do not fit (lists them all)
+    ├── ModelError                    a model did not answer usefully (after retries)
     ├── EventError                    misuse of the EventBus (see fabula.events)
     │   ├── EventTypeError            a value that is not an Event where one is needed
     │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
@@ -56,6 +57,7 @@ __all__ = [
     "FabulaError",
     "GameNotFoundError",
     "MissingComponentError",
+    "ModelError",
     "NotASaveError",
     "PersistenceError",
     "RegistryError",
@@ -294,6 +296,28 @@ class ConfigError(FabulaError):
             "the model settings have problems; fix them (or unset them to play offline):\n"
             + "\n".join(lines)
         )
+
+
+class ModelError(FabulaError):
+    """A model did not answer usefully, after its retries.
+
+    Attributes:
+        role: "parser" or "narrator".
+        reason: what went wrong, briefly ("timeout", "HTTP 503", ...).
+        retryable: whether trying again later may help (a down server) or not
+            (a rejected request).
+    """
+
+    def __init__(self, role: str, reason: str, *, retryable: bool = True) -> None:
+        self.role = role
+        self.reason = reason
+        self.retryable = retryable
+        hint = (
+            "check that the server is running and reachable"
+            if retryable
+            else "check the model name and settings for this role"
+        )
+        super().__init__(f"the {role} model failed: {reason}; {hint}.")
 
 
 # --- persistence --------------------------------------------------------------

@@ -5,13 +5,16 @@ through :class:`fabula.actions.Rules` like a player's.
 """
 
 from fabula.ai.breaker import CircuitBreaker
+from fabula.ai.client import ChatClient, Completion
 from fabula.ai.config import ROLES, ModelConfig, RoleConfig, load_config
 from fabula.ai.npc import ActionModel, Mind, NpcMinds
 
 __all__ = [
     "ROLES",
     "ActionModel",
+    "ChatClient",
     "CircuitBreaker",
+    "Completion",
     "Mind",
     "ModelConfig",
     "NpcMinds",

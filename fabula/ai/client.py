@@ -1,0 +1,167 @@
+"""One client for any OpenAI-compatible chat API, with our own retry policy.
+
+Ollama, vLLM, llama.cpp's server, LM Studio, OpenAI and the cloud providers
+that copy its API all speak ``/v1/chat/completions``; the official ``openai``
+SDK talks to any of them given a ``base_url``. The SDK's own retries are
+turned off: this client retries what may pass (connection errors, timeouts,
+rate limits, 5xx) with exponential backoff and full jitter, never what will
+not (4xx), and reports every outcome with its tokens and latency, which the
+turn's journal row and the debug view record.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from fabula.ai.config import RoleConfig
+from fabula.errors import ModelError
+
+__all__ = ["ChatClient", "Completion", "Message"]
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """One answer, and what it cost.
+
+    Attributes:
+        text: the answer.
+        prompt_tokens, completion_tokens: as the server counted them (0 if it
+            did not say).
+        latency: seconds from the first attempt to the answer.
+        attempts: requests made (1 when nothing was retried).
+    """
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency: float = 0.0
+    attempts: int = 1
+
+
+_RETRYABLE = (
+    openai.APIConnectionError,  # includes APITimeoutError
+    openai.RateLimitError,
+    openai.InternalServerError,
+)
+
+
+class ChatClient:
+    """Talks to one role's model.
+
+    Args:
+        role: "parser" or "narrator" (for errors and accounting).
+        config: the role's settings.
+        sleep: how to wait between attempts (tests pass a recorder).
+        rng: the jitter's randomness (never the world's: this is I/O, not game).
+    """
+
+    def __init__(
+        self,
+        role: str,
+        config: RoleConfig,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.role = role
+        self.config = config
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._client = openai.OpenAI(
+            base_url=config.base_url,
+            api_key=config.api_key(),
+            timeout=config.timeout,
+            max_retries=0,
+        )
+        self.last_usage: tuple[int, int] = (0, 0)
+
+    def complete(
+        self, messages: Sequence[Message], *, json_schema: dict[str, Any] | None = None
+    ) -> Completion:
+        """Ask for one answer; with ``json_schema``, the server is asked to
+        constrain the answer to it (structured output).
+
+        Raises:
+            ModelError: every attempt failed, or the request was rejected.
+        """
+        extra: dict[str, Any] = {}
+        if json_schema is not None:
+            extra["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": json_schema, "strict": True},
+            }
+        start = time.perf_counter()
+        response, attempts = self._with_retries(
+            lambda: self._client.chat.completions.create(
+                model=self.config.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
+                **extra,
+            )
+        )
+        choice = response.choices[0] if response.choices else None
+        text = (choice.message.content if choice is not None else None) or ""
+        usage = response.usage
+        tokens = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
+        self.last_usage = tokens
+        return Completion(text, *tokens, time.perf_counter() - start, attempts)
+
+    def stream(self, messages: Sequence[Message]) -> Iterator[str]:
+        """Yield the answer as it is generated, piece by piece.
+
+        Connection failures before the first piece are retried like
+        :meth:`complete`; once text has been shown, a failure ends the stream
+        with :class:`ModelError` (the caller keeps what it showed).
+        """
+        stream, _ = self._with_retries(
+            lambda: self._client.chat.completions.create(
+                model=self.config.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+        )
+        try:
+            for chunk in stream:
+                if chunk.usage is not None:
+                    self.last_usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                for choice in chunk.choices:
+                    if choice.delta.content:
+                        yield choice.delta.content
+        except openai.OpenAIError as exc:
+            raise ModelError(self.role, f"the stream broke ({type(exc).__name__})") from exc
+
+    def _with_retries(self, call: Callable[[], Any]) -> tuple[Any, int]:
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return call(), attempts
+            except _RETRYABLE as exc:
+                if attempts > self.config.retries:
+                    raise ModelError(self.role, _reason(exc)) from exc
+                ceiling = self.config.backoff * 2 ** (attempts - 1)
+                self._sleep(self._rng.uniform(0, ceiling))  # full jitter
+            except openai.APIStatusError as exc:
+                raise ModelError(self.role, _reason(exc), retryable=False) from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, openai.APITimeoutError):
+        return "timed out"
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, openai.APIConnectionError):
+        return "cannot connect"
+    return type(exc).__name__

@@ -1,0 +1,171 @@
+"""The chat client against a real HTTP server on loopback with scripted
+answers: completions, structured output requests, streaming, retries with
+backoff for what may pass, none for what will not, and timeouts."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from fabula.ai.client import ChatClient
+from fabula.ai.config import RoleConfig
+from fabula.errors import ModelError
+
+
+class Script:
+    """What the server answers, request by request."""
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[int, Any]] = []
+        self.requests: list[dict[str, Any]] = []
+        self.delay = 0.0
+
+
+def completion(text: str) -> dict[str, Any]:
+    return {
+        "id": "c1", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
+    }  # fmt: skip
+
+
+def chunks(pieces: list[str]) -> list[dict[str, Any]]:
+    out = [
+        {"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "m",
+         "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]}
+        for p in pieces
+    ]  # fmt: skip
+    out.append({"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": len(pieces),
+                                         "total_tokens": 9 + len(pieces)}})  # fmt: skip
+    return out
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    script = Script()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            script.requests.append(body)
+            time.sleep(script.delay)
+            status, payload = script.answers.pop(0) if script.answers else (500, {})
+            if body.get("stream") and status == 200:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for chunk in payload:
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.write(b"data: [DONE]\n\n")
+                return
+            data = json.dumps(payload or {"error": {"message": "scripted"}}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def client(url: str, **settings: Any) -> tuple[ChatClient, list[float]]:
+    waits: list[float] = []
+    config = RoleConfig(model="tiny", base_url=url, **settings)
+    return ChatClient("narrator", config, sleep=waits.append), waits
+
+
+def test_a_completion_reports_text_tokens_and_attempts(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, completion("You light the lamp."))]
+    chat, _ = client(url, temperature=0.3, max_tokens=40)
+    answer = chat.complete([{"role": "user", "content": "light lamp"}])
+    assert answer.text == "You light the lamp."
+    assert (answer.prompt_tokens, answer.completion_tokens, answer.attempts) == (11, 3, 1)
+    sent = script.requests[0]
+    assert sent["model"] == "tiny"
+    assert sent["temperature"] == 0.3
+    assert sent["max_tokens"] == 40
+
+
+def test_structured_output_sends_the_schema(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, completion('{"action": "look"}'))]
+    chat, _ = client(url)
+    schema = {"type": "object", "properties": {"action": {"enum": ["look"]}}}
+    assert chat.complete([{"role": "user", "content": "l"}], json_schema=schema).text
+    assert script.requests[0]["response_format"]["json_schema"]["schema"] == schema
+
+
+def test_server_errors_are_retried_with_growing_jittered_waits(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(503, None), (503, None), (200, completion("ok"))]
+    chat, waits = client(url, retries=2, backoff=0.5)
+    answer = chat.complete([{"role": "user", "content": "hi"}])
+    assert answer.text == "ok"
+    assert answer.attempts == 3
+    assert len(waits) == 2
+    assert 0 <= waits[0] <= 0.5
+    assert 0 <= waits[1] <= 1.0
+
+
+def test_giving_up_after_the_retries_is_a_model_error(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(503, None)] * 3
+    chat, waits = client(url, retries=1)
+    with pytest.raises(ModelError, match="the narrator model failed: HTTP 503") as info:
+        chat.complete([{"role": "user", "content": "hi"}])
+    assert info.value.retryable
+    assert len(script.requests) == 2
+    assert len(waits) == 1
+
+
+def test_a_rejected_request_is_not_retried(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(404, {"error": {"message": "model 'tiny' not found"}})]
+    chat, waits = client(url, retries=3)
+    with pytest.raises(ModelError, match=r"HTTP 404.*check the model name") as info:
+        chat.complete([{"role": "user", "content": "hi"}])
+    assert not info.value.retryable
+    assert len(script.requests) == 1
+    assert waits == []
+
+
+def test_a_slow_server_times_out(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.delay = 1.0
+    script.answers = [(200, completion("late"))]
+    chat, _ = client(url, timeout=0.2, retries=0)
+    with pytest.raises(ModelError, match="timed out"):
+        chat.complete([{"role": "user", "content": "hi"}])
+
+
+def test_nobody_listening_is_a_clear_error() -> None:
+    chat, _ = client("http://127.0.0.1:9/v1", retries=0, timeout=1)
+    with pytest.raises(ModelError, match=r"cannot connect.*server is running"):
+        chat.complete([{"role": "user", "content": "hi"}])
+
+
+def test_narration_streams_piece_by_piece(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, chunks(["The ", "lamp ", "glows."]))]
+    chat, _ = client(url)
+    pieces = list(chat.stream([{"role": "user", "content": "light lamp"}]))
+    assert pieces == ["The ", "lamp ", "glows."]
+    assert chat.last_usage == (9, 3)
+    assert script.requests[0]["stream"] is True
