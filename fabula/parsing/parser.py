@@ -291,7 +291,7 @@ class SymbolicParser:
         room = room_of(world, self._actor) if self._actor is not None else None
         if room is not None and not is_lit(world, room, self._actor):
             return ParseError("TOO_DARK", "It is too dark to see.")  # true of anything named
-        known = any(w in _all_words(world) for w in problem.words)
+        known = all(w in _all_words(world) for w in problem.words)
         word = next((w for w in problem.words if w not in _all_words(world)), problem.words[-1])
         code = "NOT_IN_SCOPE" if known else "UNKNOWN_NOUN"
         return ParseError(code, _UNSEEN, word)
