@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--new", action="store_true", help="start over, replacing the save")
     play.add_argument("--seed", type=int, help="seed of a new game's randomness")
     play.add_argument("--script", type=Path, help="read commands from FILE, one per line")
+    play.add_argument(
+        "--config", type=Path, help="model settings (TOML with [parser] and [narrator])"
+    )
+    play.add_argument("--parser-model", help="the parser model's name (enables the model tier)")
+    play.add_argument("--parser-url", help="the parser model's OpenAI-compatible endpoint")
 
     tour = commands.add_parser(
         "tour",
@@ -99,8 +104,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.play import run_play
         from fabula.games import DEMO
 
+        flags = {"parser": {"model": args.parser_model, "base_url": args.parser_url}}
         return run_play(
-            args.game or DEMO, save=args.save, new=args.new, seed=args.seed, script=args.script
+            args.game or DEMO,
+            save=args.save,
+            new=args.new,
+            seed=args.seed,
+            script=args.script,
+            config=args.config,
+            flags=flags,
         )
     if args.command == "tour":
         from fabula.cli.tour import run_tour

@@ -16,8 +16,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from fabula.ai import ChatClient, CircuitBreaker, TieredParser, load_config
 from fabula.content import ContentGame
-from fabula.errors import ContentError, PersistenceError
+from fabula.errors import ConfigError, ContentError, PersistenceError
 from fabula.session import Session
 
 __all__ = ["run_play"]
@@ -30,14 +31,30 @@ def run_play(
     new: bool = False,
     seed: int | None = None,
     script: Path | None = None,
+    config: Path | None = None,
+    flags: dict[str, dict[str, object]] | None = None,
     console: Console | None = None,
 ) -> int:
-    """Play the game in ``game_dir``; return the exit status."""
+    """Play the game in ``game_dir``; return the exit status.
+
+    Model settings come from ``config`` (or ``fabula.toml`` in the game
+    folder), the environment and ``flags``; with a parser model configured,
+    input the symbolic parser cannot read goes to it.
+    """
     console = console or Console(highlight=False)
     try:
         game = ContentGame.load(game_dir)
-        session = Session.start(game, save, new=new, seed=seed)
-    except (ContentError, PersistenceError) as exc:
+        default = Path(game_dir) / "fabula.toml"
+        models = load_config(config or (default if default.is_file() else None), None, flags)
+        parser = None
+        if models.parser.enabled:
+            parser = TieredParser(
+                game.actions,
+                ChatClient("parser", models.parser),
+                CircuitBreaker("parser", models.parser.failures_to_open, models.parser.cooldown),
+            )
+        session = Session.start(game, save, new=new, seed=seed, parser=parser)
+    except (ContentError, PersistenceError, ConfigError) as exc:
         console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
         return 2
     interactive = script is None and sys.stdin.isatty()

@@ -106,8 +106,12 @@ class Session:
         new: bool = False,
         seed: int | None = None,
         policy: FlushPolicy | None = None,
+        parser: Parser | None = None,
     ) -> Session:
         """Continue the game's save, or start a new one (``new`` or no save yet).
+
+        ``parser`` replaces the symbolic parser (e.g. a
+        :class:`~fabula.ai.TieredParser` with a model behind it).
 
         Raises:
             PersistenceError: the save cannot be used (the message says why).
@@ -121,7 +125,7 @@ class Session:
             )  # fmt: skip
         else:
             save = SaveFile.open(path, game, policy=policy)
-        return cls(game, save)
+        return cls(game, save, parser=parser)
 
     # ----------------------------------------------------------------- state
 
@@ -162,6 +166,13 @@ class Session:
         """Handle one line the player typed."""
         world = self.world
         result = self.parser.parse(text, ReadOnlyWorld(world), self.player)
+        reply = self._answer(text, result)
+        notice = self._notice()
+        if notice:  # the parser model went away or came back: say so, once
+            return Reply(f"[{notice}]\n\n{reply.text}", reply.turn, reply.ended, reply.quit)
+        return reply
+
+    def _answer(self, text: str, result: ParseResult) -> Reply:
         if isinstance(result, Meta):
             return self._meta(result)
         if isinstance(result, ParseError):
@@ -172,10 +183,27 @@ class Session:
             return self._reply('The game is over. You can "undo", "restore" a save, or "quit".')
         return self._play(text, result)
 
+    def _notice(self) -> str | None:
+        take = getattr(self.parser, "take_notice", None)
+        return take() if callable(take) else None
+
+    def _models(self) -> dict[str, str]:
+        """What model work the turn used, for its journal row."""
+        use = getattr(self.parser, "last_model_use", None)
+        client = getattr(self.parser, "client", None)
+        if not use or client is None:
+            return {}
+        tokens = use.get("tokens", [0, 0])
+        return {
+            "parser": client.config.model,
+            "parser_tokens": f"{tokens[0]}+{tokens[1]}",
+            "parser_answers": str(len(use.get("answers", []))),
+        }
+
     def _play(self, text: str, parsed: Parsed) -> Reply:
         self.narrator.prepare(self.world, parsed.proposals)
         with self.save.simulation.bus.record() as events:
-            outcomes = self.save.play(text, parsed.proposals)
+            outcomes = self.save.play(text, parsed.proposals, models=self._models())
         world = self.world
         parts = [self.narrator.narrate(world, self.player, outcomes)]
         parts.extend(self._others(world, events))
