@@ -9,9 +9,9 @@ file at once.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from fabula.actions.standard.components import Direction
 
 __all__ = [
     "Condition",
@@ -25,10 +25,6 @@ __all__ = [
 ]
 
 Id = str
-Direction = Literal[
-    "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest",
-    "up", "down", "in", "out",
-]  # fmt: skip
 
 
 class _Strict(BaseModel):

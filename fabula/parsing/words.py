@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from fabula.actions.standard.components import DIRECTIONS as STANDARD_DIRECTIONS
+
 __all__ = [
     "ARTICLES",
     "DIRECTIONS",
@@ -18,20 +20,13 @@ __all__ = [
     "tokenize",
 ]
 
-DIRECTIONS: dict[str, str] = {
-    "north": "north", "n": "north",
-    "northeast": "northeast", "ne": "northeast",
-    "east": "east", "e": "east",
-    "southeast": "southeast", "se": "southeast",
-    "south": "south", "s": "south",
-    "southwest": "southwest", "sw": "southwest",
-    "west": "west", "w": "west",
-    "northwest": "northwest", "nw": "northwest",
-    "up": "up", "u": "up",
-    "down": "down", "d": "down",
-    "in": "in", "inside": "in",
-    "out": "out", "outside": "out",
+_ABBREVIATIONS = {
+    "n": "north", "ne": "northeast", "e": "east", "se": "southeast",
+    "s": "south", "sw": "southwest", "w": "west", "nw": "northwest",
+    "u": "up", "d": "down", "inside": "in", "outside": "out",
 }  # fmt: skip
+
+DIRECTIONS: dict[str, str] = {d: d for d in STANDARD_DIRECTIONS} | _ABBREVIATIONS
 """Every word for a direction -> the direction."""
 
 ARTICLES = frozenset({"a", "an", "the", "some", "my", "this", "that", "these", "those"})

@@ -16,6 +16,7 @@ Location. The containment tree is read through the field index
 
 from __future__ import annotations
 
+import typing
 from dataclasses import field
 from typing import Literal
 
@@ -27,6 +28,7 @@ __all__ = [
     "Armour",
     "Container",
     "Description",
+    "Direction",
     "Door",
     "Drinkable",
     "Edible",
@@ -49,20 +51,13 @@ __all__ = [
     "Wearable",
 ]
 
-DIRECTIONS: tuple[str, ...] = (
-    "north",
-    "northeast",
-    "east",
-    "southeast",
-    "south",
-    "southwest",
-    "west",
-    "northwest",
-    "up",
-    "down",
-    "in",
-    "out",
-)
+Direction = Literal[
+    "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest",
+    "up", "down", "in", "out",
+]  # fmt: skip
+"""A direction an exit may take (actions and world files validate against it)."""
+
+DIRECTIONS: tuple[str, ...] = typing.get_args(Direction)
 """The directions exits may use, in the order room descriptions list them."""
 
 How = Literal["in", "on", "held", "worn"]

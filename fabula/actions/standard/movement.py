@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import (
@@ -16,27 +14,19 @@ from fabula.actions.action import (
     action,
 )
 from fabula.actions.standard.checks import alive
-from fabula.actions.standard.components import Door, Exits, Location, Lockable, Openable
+from fabula.actions.standard.components import (
+    Direction,
+    Door,
+    Exits,
+    Location,
+    Lockable,
+    Openable,
+)
 from fabula.actions.standard.scope import room_of
 from fabula.ecs import World
 from fabula.events import OnMove
 
 __all__ = ["Go", "Heading", "Wait", "destination"]
-
-Direction = Literal[
-    "north",
-    "northeast",
-    "east",
-    "southeast",
-    "south",
-    "southwest",
-    "west",
-    "northwest",
-    "up",
-    "down",
-    "in",
-    "out",
-]
 
 
 class Heading(BaseModel):
