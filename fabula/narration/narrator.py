@@ -108,8 +108,7 @@ class TemplateNarrator:
 
     def _the(self, world: World | ReadOnlyWorld, entity: int | None) -> str:
         if entity is not None and entity not in world and entity in self._names:
-            named = self._names[entity]
-            return named.name if named.proper else f"the {named.name}"
+            return self._names[entity].definite()
         return prose.the(world, entity)
 
     def _one(self, world: World | ReadOnlyWorld, actor: int, outcome: Outcome) -> str:

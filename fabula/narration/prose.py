@@ -37,41 +37,28 @@ __all__ = [
 AnyWorld = World | ReadOnlyWorld
 
 
+def _named(world: AnyWorld, entity: int | None) -> Named | None:
+    if entity is None or entity not in world:
+        return None
+    return world.try_get(entity, Named, readonly=True)  # type: ignore[no-any-return]
+
+
 def name(world: AnyWorld, entity: int | None) -> str:
     """The bare name: "brass lamp"."""
-    if entity is None or entity not in world:
-        return "something"
-    named = world.try_get(entity, Named, readonly=True)
+    named = _named(world, entity)
     return named.name if named is not None else "something"
 
 
 def the(world: AnyWorld, entity: int | None) -> str:
-    """ "the brass lamp", or a proper name as it is."""
-    named = (
-        None
-        if entity is None or entity not in world
-        else world.try_get(entity, Named, readonly=True)
-    )
-    if named is None:
-        return "it"
-    return named.name if named.proper else f"the {named.name}"
+    """ "the brass lamp", or a proper name as it is (:meth:`Named.definite`)."""
+    named = _named(world, entity)
+    return named.definite() if named is not None else "it"
 
 
 def a(world: AnyWorld, entity: int | None) -> str:
-    """ "a brass lamp", "an apple", "some coins", or a proper name."""
-    named = (
-        None
-        if entity is None or entity not in world
-        else world.try_get(entity, Named, readonly=True)
-    )
-    if named is None:
-        return "something"
-    if named.proper:
-        return named.name
-    article = named.article or (
-        "some" if named.plural else "an" if named.name[:1].lower() in "aeiou" else "a"
-    )
-    return f"{article} {named.name}".strip()
+    """ "a brass lamp", "an apple", "some coins" (:meth:`Named.indefinite`)."""
+    named = _named(world, entity)
+    return named.indefinite() if named is not None else "something"
 
 
 def list_of(words: Iterable[str]) -> str:

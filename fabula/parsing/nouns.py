@@ -63,17 +63,10 @@ def vocabulary(world: World | ReadOnlyWorld, entity: int) -> tuple[frozenset[str
     return frozenset(words), frozenset(names)
 
 
-def describe(world: World | ReadOnlyWorld, entity: int, *, definite: bool = True) -> str:
-    """ "the brass lamp" / "a brass lamp" / "Mira": how to mention an entity."""
+def describe(world: World | ReadOnlyWorld, entity: int) -> str:
+    """ "the brass lamp" / "Mira": how a question mentions an entity."""
     named = world.try_get(entity, Named, readonly=True)
-    if named is None:
-        return "that"
-    if named.proper:
-        return named.name
-    if definite:
-        return f"the {named.name}"
-    article = named.article or ("an" if named.name[:1].lower() in "aeiou" else "a")
-    return f"{article} {named.name}"
+    return "that" if named is None else named.definite()
 
 
 def _clean(words: Iterable[str]) -> list[str]:

@@ -82,6 +82,19 @@ class Named:
     proper: bool = False
     plural: bool = False
 
+    def definite(self) -> str:
+        """ "the brass lamp", or a proper name as it is."""
+        return self.name if self.proper else f"the {self.name}"
+
+    def indefinite(self) -> str:
+        """ "a brass lamp", "an apple", "some coins", or a proper name."""
+        if self.proper:
+            return self.name
+        article = self.article or (
+            "some" if self.plural else "an" if self.name[:1].lower() in "aeiou" else "a"
+        )
+        return f"{article} {self.name}"
+
 
 @component(name="description")
 class Description:
