@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from fabula.ecs import ComponentRegistry, World
-from fabula.ecs.archetype import Archetype
 from fabula.ecs.component import component_info
 from fabula.errors import EcsError, SaveContentError
 from fabula.persistence.chunks import chunk_rows, gather, read_chunks
@@ -34,7 +33,6 @@ from fabula.persistence.codec import ComponentCodec, quote
 
 __all__ = [
     "Catalog",
-    "archetype_rows",
     "live_handles",
     "read_world",
     "rng_from_bytes",
@@ -284,8 +282,3 @@ def _batches(
             else:
                 columns[codec.ctype] = [data[r] for r in rows.tolist()]
         yield handles[members], columns
-
-
-def archetype_rows(world: World, entities: Any) -> dict[Archetype, np.ndarray]:
-    """Group live ``entities`` by the archetype holding them: archetype -> rows."""
-    return world.locate_many(entities)

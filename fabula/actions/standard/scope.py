@@ -116,22 +116,6 @@ def _walk(world: World | ReadOnlyWorld, start: int, actor: int, reach: bool) -> 
                 stack.append(thing)
 
 
-def _carried(world: World | ReadOnlyWorld, actor: int, reach: bool) -> set[int]:
-    out = set()
-    stack = [actor]
-    while stack:
-        holder = stack.pop()
-        for thing in contents(world, holder):
-            if thing not in out:
-                out.add(thing)
-                inside = (
-                    _reaches_inside(world, thing, actor) if reach else sees_inside(world, thing)
-                )
-                if inside:
-                    stack.append(thing)
-    return out
-
-
 def is_lit(world: World | ReadOnlyWorld, room: int, actor: int | None = None) -> bool:
     """Whether ``room`` has light (for ``actor``, whose carried lights count)."""
     info = world.try_get(room, Room, readonly=True)
@@ -139,7 +123,7 @@ def is_lit(world: World | ReadOnlyWorld, room: int, actor: int | None = None) ->
         return True
     candidates = set(_walk(world, room, -1, reach=False))
     if actor is not None:
-        candidates |= _carried(world, actor, reach=False)
+        candidates.update(_walk(world, actor, actor, reach=False))
     for thing in candidates:
         light = world.try_get(thing, LightSource, readonly=True)
         if light is not None and light.lit:
@@ -154,24 +138,22 @@ def _doors(world: World | ReadOnlyWorld, room: int) -> set[int]:
     return {e for e in exits.ways.values() if e in world and world.has(e, Door)}
 
 
-def visible(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
-    """Everything ``actor`` can see (see the module docstring)."""
-    seen = _carried(world, actor, reach=False)
+def _scope(world: World | ReadOnlyWorld, actor: int, reach: bool) -> frozenset[int]:
+    found = set(_walk(world, actor, actor, reach))  # what it carries
     room = room_of(world, actor)
     if room is not None and is_lit(world, room, actor):
-        seen.update(_walk(world, room, actor, reach=False))
-        seen |= _doors(world, room)
-    seen.discard(actor)
-    return frozenset(seen)
+        found.update(_walk(world, room, actor, reach))
+        found |= _doors(world, room)
+    found.discard(actor)
+    return frozenset(found)
+
+
+def visible(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+    """Everything ``actor`` can see (see the module docstring)."""
+    return _scope(world, actor, reach=False)
 
 
 def reachable(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
     """Everything ``actor`` can touch: what it sees, minus what is inside
     closed containers or carried by another actor."""
-    touch = _carried(world, actor, reach=True)
-    room = room_of(world, actor)
-    if room is not None and is_lit(world, room, actor):
-        touch.update(_walk(world, room, actor, reach=True))
-        touch |= _doors(world, room)
-    touch.discard(actor)
-    return frozenset(touch)
+    return _scope(world, actor, reach=True)
