@@ -13,7 +13,7 @@ A phrase may also be ``all`` / ``everything`` (optionally ``except X``),
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fabula.actions import ReadOnlyWorld
@@ -108,7 +108,7 @@ def resolve(
     words: list[str],
     candidates: frozenset[int],
     *,
-    everything: frozenset[int] = frozenset(),
+    everything: Callable[[], frozenset[int]] = frozenset,
     referents: tuple[int, ...] = (),
 ) -> Resolved | NounError:
     """Resolve a noun phrase among ``candidates``.
@@ -117,7 +117,8 @@ def resolve(
         world: the world (read only).
         words: the phrase, as tokens.
         candidates: the entities in scope.
-        everything: what ``all`` means for this action (within scope).
+        everything: what ``all`` means for this action (within scope); called
+            only when the phrase says ``all``.
         referents: what pronouns refer to.
     """
     words = _clean(words)
@@ -139,7 +140,7 @@ def resolve(
                 return found
             chosen = found.options if isinstance(found, NounError) else found.entities
             return Resolved(tuple(sorted(chosen)), plural=True)
-        chosen = sorted(set(everything) - excluded)
+        chosen = sorted(everything() - excluded)
         if not chosen:
             return NounError("NOTHING_TO_DO", tuple(words))
         return Resolved(tuple(chosen), plural=True)

@@ -87,7 +87,6 @@ class SymbolicParser:
         self._last: list[str] | None = None
         self._pending: _Pending | None = None
         self._failed: tuple[list[str], str] | None = None
-        self._actor: int | None = None
 
     def reset(self) -> None:
         """Forget the conversation (after undo or restore, say)."""
@@ -97,7 +96,6 @@ class SymbolicParser:
 
     def parse(self, text: str, world: World | ReadOnlyWorld, actor: int) -> ParseResult:
         """Parse ``text`` typed by ``actor``'s player (see the module docstring)."""
-        self._actor = actor
         tokens = tokenize(text)
         if not tokens:
             return ParseError("EMPTY", "I beg your pardon?")
@@ -164,9 +162,12 @@ class SymbolicParser:
         self, tokens: list[str], world: World | ReadOnlyWorld, actor: int
     ) -> list[ActionProposal] | ParseError | Clarification:
         first_problem: ParseError | Clarification | None = None
+        scope: frozenset[int] | None = None  # computed once, when a pattern fits
         for pattern in self.grammar.patterns:
             for binding in pattern.match(tokens):
-                result = self._fill(pattern, binding, world, actor, tokens)
+                if scope is None:
+                    scope = _scope(world, actor)
+                result = self._fill(pattern, binding, world, actor, tokens, scope)
                 if isinstance(result, list):
                     return result
                 if first_problem is None:
@@ -204,11 +205,11 @@ class SymbolicParser:
         world: World | ReadOnlyWorld,
         actor: int,
         tokens: list[str],
+        scope: frozenset[int],
         chosen: dict[str, tuple[int, ...]] | None = None,
     ) -> list[ActionProposal] | ParseError | Clarification:
         params: dict[str, Any] = dict(pattern.fixed)
         multiple: tuple[str, tuple[int, ...]] | None = None
-        scope = visible(world, actor) | inventory(world, actor) | {actor}
         for slot in pattern.slots:
             if slot.name not in binding:
                 continue
@@ -229,12 +230,12 @@ class SymbolicParser:
                 found = resolve(
                     world,
                     words,
-                    frozenset(scope),
-                    everything=self._everything(pattern.action, world, actor),
+                    scope,
+                    everything=lambda: self._everything(pattern.action, world, actor),
                     referents=self._referents,
                 )
             if isinstance(found, NounError):
-                return self._noun_problem(found, pattern, binding, slot.name, world, tokens)
+                return self._noun_problem(found, pattern, binding, slot.name, world, actor, tokens)
             if len(found.entities) > 1:
                 if multiple is not None:
                     return ParseError(
@@ -272,6 +273,7 @@ class SymbolicParser:
         binding: dict[str, list[str]],
         slot: str,
         world: World | ReadOnlyWorld,
+        actor: int,
         tokens: list[str],
     ) -> ParseError | Clarification:
         phrase = " ".join(problem.words)
@@ -288,13 +290,13 @@ class SymbolicParser:
             return ParseError("NOTHING_TO_DO", "There is nothing to do that with.")
         if problem.code == "EMPTY":
             return ParseError("NOT_UNDERSTOOD", "Say what you want to do it to.")
-        room = room_of(world, self._actor) if self._actor is not None else None
-        if room is not None and not is_lit(world, room, self._actor):
+        room = room_of(world, actor)
+        if room is not None and not is_lit(world, room, actor):
             return ParseError("TOO_DARK", "It is too dark to see.")  # true of anything named
-        known = all(w in _all_words(world) for w in problem.words)
-        word = next((w for w in problem.words if w not in _all_words(world)), problem.words[-1])
-        code = "NOT_IN_SCOPE" if known else "UNKNOWN_NOUN"
-        return ParseError(code, _UNSEEN, word)
+        words = _all_words(world)
+        unknown = [w for w in problem.words if w not in words]
+        code = "UNKNOWN_NOUN" if unknown else "NOT_IN_SCOPE"
+        return ParseError(code, _UNSEEN, unknown[0] if unknown else problem.words[-1])
 
     def _answer(
         self, pending: _Pending, tokens: list[str], world: World | ReadOnlyWorld, actor: int
@@ -311,12 +313,18 @@ class SymbolicParser:
             world,
             actor,
             pending.tokens,
+            _scope(world, actor),
             {pending.slot: found.entities},
         )
         if isinstance(result, list):
             self._last = pending.tokens
             return Parsed(tuple(result))
         return result
+
+
+def _scope(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+    """What the actor's words may name: what it sees and carries, and itself."""
+    return visible(world, actor) | inventory(world, actor) | {actor}
 
 
 def _is_entity_slot(pattern: Pattern, name: str) -> bool:
