@@ -207,31 +207,35 @@ class ContentGame:
 
     def ending(self, world: World) -> Ending | None:
         """``"won"``, ``"lost"`` or ``None``, by the game's conditions (lose first)."""
-        if self.files.lose is not None and self._holds(world, self.files.lose):
+        lose, win = self.files.lose, self.files.win
+        if lose is None and win is None:
+            return None
+        ids, player = self.ids(world), self.player(world)
+        if lose is not None and _holds(world, lose, ids, player):
             return "lost"
-        if self.files.win is not None and self._holds(world, self.files.win):
+        if win is not None and _holds(world, win, ids, player):
             return "won"
         return None
 
-    def _holds(self, world: World, condition: Condition) -> bool:
-        ids = self.ids(world)
-        player = self.player(world)
-        health = world.get(player, Health, readonly=True)
-        if condition.dead is not None and (health.hp <= 0) != condition.dead:
+
+def _holds(world: World, condition: Condition, ids: dict[str, int], player: int) -> bool:
+    """Whether every clause of ``condition`` holds."""
+    health = world.get(player, Health, readonly=True)
+    if condition.dead is not None and (health.hp <= 0) != condition.dead:
+        return False
+    if condition.in_room is not None and room_of(world, player) != ids.get(condition.in_room):
+        return False
+    carried = inventory(world, player)
+    if any(ids.get(i) not in carried for i in condition.holding):
+        return False
+    if any(i in ids for i in condition.gone):
+        return False
+    for ident in condition.lit:
+        light = world.try_get(ids[ident], LightSource, readonly=True) if ident in ids else None
+        if light is None or not light.lit:
             return False
-        if condition.in_room is not None and room_of(world, player) != ids.get(condition.in_room):
-            return False
-        carried = inventory(world, player)
-        if any(ids.get(i) not in carried for i in condition.holding):
-            return False
-        if any(i in ids for i in condition.gone):
-            return False
-        for ident in condition.lit:
-            light = world.try_get(ids[ident], LightSource, readonly=True) if ident in ids else None
-            if light is None or not light.lit:
-                return False
-        score = world.get(player, Score, readonly=True)
-        return condition.score_at_least is None or score.points >= condition.score_at_least
+    score = world.get(player, Score, readonly=True)
+    return condition.score_at_least is None or score.points >= condition.score_at_least
 
 
 def prose(text: str) -> str:

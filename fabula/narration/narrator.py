@@ -11,7 +11,9 @@ Templates see: ``actor``, ``params`` (the action's parameters), ``facts``
 dictionaries with a ``kind``), ``room`` (the room description, for actions
 that change what the actor sees), and helpers: ``the(e)``, ``a(e)``,
 ``name(e)``, ``list_of(words)``, ``description(e)``, ``carrying()``,
-``revealed(e)``, and the ``cap`` filter (capitalise the first letter only).
+``revealed(e)``, and the ``cap`` filter. ``others/<Event>.j2`` tell what
+other actors did to the player during the tick (``others/health.j2`` follows
+with the player's health) (capitalise the first letter only).
 Templates run in Jinja2's sandbox with strict undefined variables: a typo in
 a game's template is an error, not a silent blank.
 
@@ -31,8 +33,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefine
 from jinja2.sandbox import SandboxedEnvironment
 
 from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
-from fabula.actions.standard import Location, Named, contents, sees_inside
+from fabula.actions.standard import Health, Location, Named, contents, sees_inside
 from fabula.ecs import World
+from fabula.events import Event, OnDamage, OnDeath
 from fabula.narration import prose
 
 __all__ = ["TemplateNarrator"]
@@ -94,6 +97,25 @@ class TemplateNarrator:
             else "\n\n".join(paragraphs)
         )
 
+    def others(self, world: World | ReadOnlyWorld, actor: int, events: Sequence[Event]) -> str:
+        """What other actors did to ``actor`` during the turn (a creature's
+        bite, the actor's death), from ``others/<Event>.j2``, then its health
+        if it was hurt and lives."""
+        lines = []
+        for event in events:
+            if isinstance(event, OnDamage) and event.target == actor:
+                if event.source in (None, actor):
+                    continue
+            elif not (isinstance(event, OnDeath) and event.entity == actor):
+                continue
+            context = self._context(world, actor) | {"event": _event(event)}
+            lines.append(self._render("others", type(event).__name__, context).strip())
+        health = world.try_get(actor, Health, readonly=True)
+        if lines and health is not None and health.hp > 0:
+            context = self._context(world, actor) | {"hp": health.hp, "max_hp": health.max_hp}
+            lines.append(self._render("others", "health", context).strip())
+        return "\n\n".join(lines)
+
     def describe_room(self, world: World | ReadOnlyWorld, actor: int) -> str:
         """The actor's surroundings (what ``look`` shows)."""
         return prose.describe_room(world, actor)
@@ -116,20 +138,12 @@ class TemplateNarrator:
         params = dict(proposal.params) if proposal is not None else {}
         if outcome.params is not None:
             params.update(outcome.params.model_dump())
-        context: dict[str, Any] = {
-            "actor": actor,
+        context = self._context(world, actor) | {
             "params": params,
             "facts": {},
             "reason": "",
             "events": [_event(e) for e in outcome.events],
             "room": "",
-            "the": lambda e: self._the(world, e),
-            "a": lambda e: prose.a(world, e),
-            "name": lambda e: self._name(world, e),
-            "list_of": prose.list_of,
-            "description": lambda e: prose.description(world, e),
-            "carrying": lambda: _carrying(world, actor),
-            "revealed": lambda e: _revealed(world, e),
         }
         if outcome.refusal is not None:
             context["facts"] = dict(outcome.refusal.facts)
@@ -139,6 +153,19 @@ class TemplateNarrator:
         if action in _SHOWS_ROOM:
             context["room"] = prose.describe_room(world, actor)
         return self._render("actions", action, context)
+
+    def _context(self, world: World | ReadOnlyWorld, actor: int) -> dict[str, Any]:
+        """The helpers every template may use."""
+        return {
+            "actor": actor,
+            "the": lambda e: self._the(world, e),
+            "a": lambda e: prose.a(world, e),
+            "name": lambda e: self._name(world, e),
+            "list_of": prose.list_of,
+            "description": lambda e: prose.description(world, e),
+            "carrying": lambda: _carrying(world, actor),
+            "revealed": lambda e: _revealed(world, e),
+        }
 
     def _render(self, folder: str, name: str, context: dict[str, Any]) -> str:
         try:

@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Protocol
 
 from fabula.actions import Outcome, ReadOnlyWorld, action_info
-from fabula.actions.standard import Health, Score
+from fabula.actions.standard import Score
 from fabula.content import ContentGame
 from fabula.content.game import prose
 from fabula.ecs import World
 from fabula.errors import PersistenceError
-from fabula.events import Event, OnDamage, OnDeath
+from fabula.events import Event
 from fabula.narration import TemplateNarrator
-from fabula.narration.prose import the
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import FlushPolicy, SaveFile
 
@@ -52,6 +51,8 @@ class Narrator(Protocol):
     def narrate(self, world: World | ReadOnlyWorld, actor: int, outcomes: list[Outcome]) -> str: ...
 
     def describe_room(self, world: World | ReadOnlyWorld, actor: int) -> str: ...
+
+    def others(self, world: World | ReadOnlyWorld, actor: int, events: list[Event]) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,7 @@ class Session:
             outcomes = self.save.play(text, parsed.proposals, models=self._models())
         world = self.world
         parts = [self.narrator.narrate(world, self.player, outcomes)]
-        parts.extend(self._others(world, events))
+        parts.append(self.narrator.others(world, self.player, events))
         if parsed.stopped is not None:
             stopped = parsed.stopped
             parts.append(stopped.message if isinstance(stopped, ParseError) else stopped.question)
@@ -219,28 +220,6 @@ class Session:
             )
             parts.append(self._score_line())
         return self._reply("\n\n".join(p for p in parts if p), ended=ending)
-
-    def _others(self, world: World, events: list[Event]) -> list[str]:
-        """What other actors did to the player during the tick."""
-        lines = []
-        me = self.player
-        for event in events:
-            if (
-                isinstance(event, OnDamage)
-                and event.target == me
-                and event.source not in (None, me)
-            ):
-                who = _cap(the(world, event.source))
-                lines.append(
-                    f"{who} attacks you"
-                    + (f" and hurts you ({event.amount})." if event.amount else ", but misses.")
-                )
-            elif isinstance(event, OnDeath) and event.entity == me:
-                lines.append("You have died.")
-        if lines and world.get(me, Health, readonly=True).hp > 0:
-            health = world.get(me, Health, readonly=True)
-            lines.append(f"(Health: {health.hp} of {health.max_hp}.)")
-        return lines
 
     # ------------------------------------------------------------------- meta
 
