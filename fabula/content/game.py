@@ -45,7 +45,7 @@ from fabula.actions.standard import (
 )
 from fabula.content.components import Ident, Points
 from fabula.content.loader import GameFiles, load
-from fabula.content.schema import Condition, ExitSpec
+from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.ecs import ComponentRegistry, World
 from fabula.events import OnDeath, OnTake
 from fabula.game import Simulation
@@ -106,6 +106,11 @@ class ContentGame:
     def title(self) -> str:
         return self.files.game.title
 
+    @property
+    def intro(self) -> str:
+        """The opening text, reflowed for the reader's width."""
+        return reflow(self.files.game.intro)
+
     # ------------------------------------------------------------- building
 
     def new_world(self, seed: int) -> World:
@@ -119,14 +124,14 @@ class ContentGame:
                 Ident(ident),
                 Named(spec.name),
                 Room(dark=spec.dark),
-                Description(prose(spec.description)),
+                Description(reflow(spec.description)),
             )
         for ident in sorted(f.doors):
             door = f.doors[ident]
             ids[ident] = world.spawn(
                 Ident(ident),
                 Named(door.name, tuple(door.aliases)),
-                Description(prose(door.description) or f"An ordinary {door.name}."),
+                Description(reflow(door.description) or f"An ordinary {door.name}."),
                 Openable(door.open),
             )
         for ident in sorted(f.items):
@@ -136,8 +141,8 @@ class ContentGame:
             parts: list[object] = [
                 Ident(ident),
                 Named(npc.name, tuple(npc.aliases), npc.article, npc.proper),
-                Description(prose(npc.description) or f"You see nothing special about {npc.name}.",
-                            prose(npc.listing)),
+                Description(reflow(npc.description) or f"You see nothing special about {npc.name}.",
+                            reflow(npc.listing)),
                 Actor(),
                 Health(npc.health, npc.health),
                 Weapon(npc.damage, npc.spread),
@@ -153,7 +158,7 @@ class ContentGame:
         ids["player"] = world.spawn(
             Ident("player"),
             Named(player.name, ("me", "myself"), proper=True),
-            Description(prose(player.description)),
+            Description(reflow(player.description)),
             Player(),
             Actor(),
             Health(player.health, player.health),
@@ -238,22 +243,19 @@ def _holds(world: World, condition: Condition, ids: dict[str, int], player: int)
     return condition.score_at_least is None or score.points >= condition.score_at_least
 
 
-def prose(text: str) -> str:
+def reflow(text: str) -> str:
     """Authored text with line breaks inside paragraphs joined, so the UI wraps
     it to the reader's width; blank lines still separate paragraphs."""
     paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _item_components(ident: str, item: object) -> list[object]:
-    from fabula.content.schema import ItemSpec
-
-    assert isinstance(item, ItemSpec)
+def _item_components(ident: str, item: ItemSpec) -> list[object]:
     parts: list[object] = [
         Ident(ident),
         Named(item.name, tuple(item.aliases), item.article, plural=item.plural),
-        Description(prose(item.description) or f"You see nothing special about the {item.name}.",
-                    prose(item.listing)),
+        Description(reflow(item.description) or f"You see nothing special about the {item.name}.",
+                    reflow(item.listing)),
     ]  # fmt: skip
     if item.portable:
         parts.append(Portable())

@@ -24,7 +24,6 @@ from typing import Protocol
 from fabula.actions import Outcome, ReadOnlyWorld, action_info
 from fabula.actions.standard import Score
 from fabula.content import ContentGame
-from fabula.content.game import prose
 from fabula.ecs import World
 from fabula.errors import PersistenceError
 from fabula.events import Event
@@ -148,8 +147,7 @@ class Session:
         room = self.narrator.describe_room(self.world, self.player)
         if self.save.turn == 0:
             f = self.game.files.game
-            intro = prose(f.intro)
-            return "\n\n".join(p for p in (f.title.upper(), intro, room) if p)
+            return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room) if p)
         recovered = (
             f" ({self.save.recovered} turns recovered from the journal)"
             if self.save.recovered
