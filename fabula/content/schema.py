@@ -102,19 +102,24 @@ class DoorSpec(_Strict):
     key: Id | None = None
 
 
-class ItemSpec(_Strict):
+class _ThingSpec(_Strict):
+    """What items and people share: how they are named and described."""
+
+    name: str
+    aliases: list[str] = []
+    article: str = ""
+    description: str = ""
+    listing: str = ""
+
+
+class ItemSpec(_ThingSpec):
     """``[items.<id>]``: anything that is not a room, a door or a person.
 
     ``location`` is a room id, or ``in:<container>``, ``on:<supporter>``,
     ``held:<person or player>``, ``worn:<person or player>``.
     """
 
-    name: str
-    aliases: list[str] = []
-    article: str = ""
     plural: bool = False
-    description: str = ""
-    listing: str = ""
     location: str
     portable: bool = False
     container: bool = False
@@ -138,15 +143,10 @@ class ItemSpec(_Strict):
     """Score awarded the first time the player takes it."""
 
 
-class NpcSpec(_Strict):
+class NpcSpec(_ThingSpec):
     """``[npcs.<id>]``: a person or creature."""
 
-    name: str
-    aliases: list[str] = []
-    article: str = ""
     proper: bool = False
-    description: str = ""
-    listing: str = ""
     location: Id
     health: int = Field(default=5, gt=0)
     damage: int = Field(default=1, ge=0)
