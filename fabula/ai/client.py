@@ -99,15 +99,7 @@ class ChatClient:
                 "json_schema": {"name": "answer", "schema": json_schema, "strict": True},
             }
         start = time.perf_counter()
-        response, attempts = self._with_retries(
-            lambda: self._client.chat.completions.create(
-                model=self.config.model,
-                messages=list(messages),  # type: ignore[arg-type]
-                temperature=self.config.temperature,
-                max_tokens=self.config.max_tokens,
-                **extra,
-            )
-        )
+        response, attempts = self._request(messages, **extra)
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content if choice is not None else None) or ""
         usage = response.usage
@@ -122,16 +114,7 @@ class ChatClient:
         :meth:`complete`; once text has been shown, a failure ends the stream
         with :class:`ModelError` (the caller keeps what it showed).
         """
-        stream, _ = self._with_retries(
-            lambda: self._client.chat.completions.create(
-                model=self.config.model,
-                messages=list(messages),  # type: ignore[arg-type]
-                temperature=self.config.temperature,
-                max_tokens=self.config.max_tokens,
-                stream=True,
-                stream_options={"include_usage": True},
-            )
-        )
+        stream, _ = self._request(messages, stream=True, stream_options={"include_usage": True})
         try:
             for chunk in stream:
                 if chunk.usage is not None:
@@ -141,6 +124,19 @@ class ChatClient:
                         yield choice.delta.content
         except openai.OpenAIError as exc:
             raise ModelError(self.role, f"the stream broke ({type(exc).__name__})") from exc
+
+    def _request(self, messages: Sequence[Message], **extra: Any) -> tuple[Any, int]:
+        """One chat request with the role's settings, retried by the policy;
+        returns the response and the attempts it took."""
+        return self._with_retries(
+            lambda: self._client.chat.completions.create(
+                model=self.config.model,
+                messages=list(messages),  # type: ignore[arg-type]
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
+                **extra,
+            )
+        )
 
     def _with_retries(self, call: Callable[[], Any]) -> tuple[Any, int]:
         attempts = 0
