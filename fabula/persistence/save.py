@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import sqlite3
 import time
@@ -402,6 +403,26 @@ class SaveFile:
             except sqlite3.Error as exc:
                 raise translate(target, exc, "writing the copy") from exc
         return target
+
+    def restore_from(self, source: str | os.PathLike[str]) -> SaveFile:
+        """Replace this game with the one saved in ``source`` (a :meth:`save_as`
+        copy) and return the save reopened on it; this object is closed.
+
+        The file is replaced in one step, so a failure leaves either this
+        game or the restored one, never a mix.
+
+        Raises:
+            NotASaveError, SaveLockedError, SaveContentError: ``source`` is
+                not a save of this game, or is in use; nothing is changed.
+            SaveWriteError: the copy could not be written; this game is intact.
+        """
+        source = Path(source)
+        connect(source).close()  # a fabula save, and idle
+        path, policy = self.path, self.policy
+        self.close()  # flushed and checkpointed: a single complete file
+        with aside(path) as tmp:
+            shutil.copyfile(source, tmp)
+        return SaveFile.open(path, self.game, policy=policy)
 
     # ------------------------------------------------------------ internals
 

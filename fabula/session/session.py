@@ -16,7 +16,6 @@ by the parser.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -275,12 +274,10 @@ class Session:
             return self._reply(
                 f"There is no save called {source.stem.removeprefix(self.game.id + '-')!r}."
             )
-        path, policy = self.save.path, self.save.policy
-        self.save.close()  # flushed and checkpointed: a single complete file
-        staged = path.with_name(f".{path.name}.restore")
-        shutil.copyfile(source, staged)
-        os.replace(staged, path)  # the current game is replaced in one step
-        self.save = SaveFile.open(path, self.game, policy=policy)
+        try:
+            self.save = self.save.restore_from(source)
+        except PersistenceError as exc:
+            return self._reply(f"Not restored: {exc}")
         self.parser.reset()
         return self._reply("Restored.\n\n" + self.narrator.describe_room(self.world, self.player))
 

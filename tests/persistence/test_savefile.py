@@ -14,7 +14,7 @@ from keep_game import GAME, PLAYER, Bag, KeepGame, Pos, script
 from pydantic import BaseModel
 
 from fabula.actions import Action, ActionContext, Refusal, RuleContext, action
-from fabula.errors import PersistenceError, ReplayError, SaveContentError
+from fabula.errors import NotASaveError, PersistenceError, ReplayError, SaveContentError
 from fabula.persistence import FlushPolicy, SaveFile, TurnRecord, state_digest
 from fabula.persistence import journal as journal_rows
 
@@ -335,3 +335,20 @@ def test_a_failed_automatic_flush_does_not_fail_the_turn(tmp_path: Path) -> None
     assert save.flush_error is None
     assert snapshot_turn(save) == 2
     save.close()
+
+
+def test_restore_from_a_copy_replaces_the_game_in_place(tmp_path: Path) -> None:
+    save = SaveFile.new(tmp_path / "a.save", GAME, seed=3)
+    play(save, 0, 4)
+    save.save_as(tmp_path / "slot.save")
+    play(save, 4, 9)
+    restored = save.restore_from(tmp_path / "slot.save")
+    assert save.closed
+    assert restored.path == tmp_path / "a.save"
+    assert restored.turn == 4
+    assert state_digest(restored.world) == REF[4]
+    (tmp_path / "junk.save").write_text("junk")
+    with pytest.raises(NotASaveError):
+        restored.restore_from(tmp_path / "junk.save")
+    assert restored.turn == 4  # a bad source changes nothing
+    restored.close()
