@@ -28,7 +28,7 @@ from fabula.ai.client import ChatClient
 from fabula.ecs import World
 from fabula.errors import ModelError
 from fabula.parsing import Clarification, Parsed, ParseError, ParseResult, SymbolicParser
-from fabula.parsing.grammar import Grammar
+from fabula.parsing.grammar import Grammar, slots_of
 
 __all__ = ["TieredParser"]
 
@@ -137,19 +137,16 @@ class TieredParser:
         properties: dict[str, Any] = {"action": {"type": "string", "enum": ids}}
         thing = {"type": "string", "enum": sorted(names)} if names else {"type": "string"}
         for _, action_cls in sorted(self.actions.items()):
-            for field, info in action_cls.Params.model_fields.items():
-                if field in properties:
+            for slot in slots_of(action_cls.Params).values():
+                if slot.name in properties:
                     continue
-                annotation = str(info.annotation)
-                if "int" in annotation:
-                    properties[field] = thing
-                elif "Literal" in annotation:
-                    properties[field] = {
-                        "type": "string",
-                        "enum": sorted({str(a) for a in getattr(info.annotation, "__args__", ())}),
-                    }
+                if slot.kind == "entity":
+                    properties[slot.name] = thing
+                elif slot.kind == "choice":
+                    values = sorted({value for _, value in slot.choices})
+                    properties[slot.name] = {"type": "string", "enum": values}
                 else:
-                    properties[field] = {"type": "string"}
+                    properties[slot.name] = {"type": "string"}
         return {
             "type": "object",
             "properties": {
@@ -183,11 +180,11 @@ class TieredParser:
                 return [], f"unknown action in {item!r}"
             action_cls = self.actions.get(item["action"])
             params: dict[str, Any] = {}
-            for field, info in action_cls.Params.model_fields.items():
+            for field, slot in slots_of(action_cls.Params).items():
                 if field not in item:
                     continue
                 value = item[field]
-                if "int" in str(info.annotation):
+                if slot.kind == "entity":
                     if value not in names:
                         return [], f"{value!r} is not one of the things here"
                     value = names[value]

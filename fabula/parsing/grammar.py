@@ -32,7 +32,7 @@ from fabula.actions import ActionRegistry, action_info
 from fabula.errors import RegistryError
 from fabula.parsing.words import DIRECTIONS
 
-__all__ = ["Grammar", "Pattern", "Slot"]
+__all__ = ["Grammar", "Pattern", "Slot", "slots_of"]
 
 SlotKind = Literal["entity", "choice", "text"]
 
@@ -142,7 +142,7 @@ class Grammar:
         patterns: list[Pattern] = []
         for name, action_cls in actions.items():
             info = action_info(action_cls)
-            slots = _slots(action_cls.Params)
+            slots = slots_of(action_cls.Params)
             sources = info.syntax or _default_syntax(slots)
             verbs = info.verbs or (name,)
             for source in sources:
@@ -202,7 +202,8 @@ def _compile(
     return compiled
 
 
-def _slots(params: type[BaseModel]) -> dict[str, Slot]:
+def slots_of(params: type[BaseModel]) -> dict[str, Slot]:
+    """The slot of each parameter of an action: its kind, read from the type."""
     slots = {}
     for name, info in params.model_fields.items():
         annotation = info.annotation
