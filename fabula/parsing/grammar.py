@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from fabula.actions import ActionRegistry, action_info
 from fabula.errors import RegistryError
-from fabula.parsing.words import DIRECTIONS
+from fabula.parsing.words import ARTICLES, DIRECTIONS
 
 __all__ = ["Grammar", "Pattern", "Slot", "slots_of"]
 
@@ -104,8 +104,13 @@ def _match(
     if not isinstance(part, Slot):
         if t < len(tokens) and tokens[t] in part:
             yield from _match(parts, tokens, p + 1, t + 1, bound)
+        elif p and t + 1 < len(tokens) and tokens[t] in ARTICLES and tokens[t + 1] in part:
+            # "light it with the tinderbox" fits "light {item} with tinderbox"
+            yield from _match(parts, tokens, p + 1, t + 2, bound)
         return
     if part.kind == "choice":
+        if t + 1 < len(tokens) and tokens[t] in ARTICLES:
+            t += 1  # "go to the north"
         if t < len(tokens) and part.choose(tokens[t]) is not None:
             bound[part.name] = [tokens[t]]
             yield from _match(parts, tokens, p + 1, t + 1, bound)

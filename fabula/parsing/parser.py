@@ -151,6 +151,8 @@ class SymbolicParser:
             tokens = [tokens[1] if t == word else t for t in failed]
         elif meta is not None:
             return Meta(meta, " ".join(tokens[1:]))
+        elif len(tokens) > 1 and tokens[-1] in ("again", "more"):
+            tokens = tokens[:-1]  # "hit it again": the words say what to repeat
         result = self._command(tokens, world, actor)
         if isinstance(result, list):
             self._last, self._failed = tokens, None

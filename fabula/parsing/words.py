@@ -44,7 +44,7 @@ META: dict[str, str] = {
 }  # fmt: skip
 """Commands about the game rather than in it -> their name."""
 
-_TOKEN = re.compile(r"[a-z0-9']+|[.;,?]")
+_TOKEN = re.compile(r"[a-z0-9']+(?:-[a-z0-9']+)*|[.;,?]")
 
 
 def tokenize(text: str) -> list[str]:

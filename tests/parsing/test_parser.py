@@ -64,7 +64,7 @@ def scene() -> Scene:
     ids["box"] = w.spawn(Named("wooden box"), Container(), Openable(True), Location(hall))
     ids["coin"] = w.spawn(Named("gold coin"), Portable(), Location(ids["box"]))
     ids["table"] = w.spawn(Named("table"), Supporter(), Location(hall))
-    ids["troll"] = w.spawn(Named("troll"), Actor(), Persona("Grr."), Location(hall))
+    ids["troll"] = w.spawn(Named("troll", ("old-timer",)), Actor(), Persona("Grr."), Location(hall))
     ids["sword"] = w.spawn(Named("sword"), Portable(), Location(ids["me"], "held"))
     ids["dragon"] = w.spawn(Named("red dragon"), Actor(), Location(yard))  # out of sight
     return Scene(w, SymbolicParser(ACTIONS), ids)
@@ -127,6 +127,14 @@ CASES = [
     ("n. e. take lamp", [("go", {"direction": "north"}), ("go", {"direction": "east"}),
                          ("take", {"item": "lamp"})]),
     ("take lamp, n", [("take", {"item": "lamp"}), ("go", {"direction": "north"})]),
+    ("hit the troll again", [("attack", {"target": "troll"})]),
+    ("head towards the north", [("go", {"direction": "north"})]),
+    ("enter", [("go", {"direction": "in"})]),
+    ("leave", [("go", {"direction": "out"})]),
+    ("climb", [("go", {"direction": "up"})]),
+    ("climb down", [("go", {"direction": "down"})]),
+    ("give sword to the old-timer", [("give", {"item": "sword", "target": "troll"})]),
+    ("give the troll the sword", [("give", {"item": "sword", "target": "troll"})]),
 ]  # fmt: skip
 
 

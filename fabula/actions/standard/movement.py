@@ -58,8 +58,15 @@ def destination(
 @action(
     "go",
     description="Walk through an exit: north, south, east, west, the diagonals, up, down, in, out.",
-    verbs=("go", "walk", "run", "head"),
-    syntax=("{verb} {direction}", "{direction}"),
+    verbs=("go", "walk", "run", "head", "climb"),
+    syntax=(
+        "{verb} {direction}",
+        "{direction}",
+        "go|walk|head to|towards {direction}",
+        "enter -> direction=in",
+        "leave -> direction=out",
+        "climb -> direction=up",
+    ),
 )
 class Go(Action):
     Params = Heading
