@@ -238,6 +238,8 @@ class SymbolicParser:
                 )
             if isinstance(found, NounError):
                 return self._noun_problem(found, pattern, binding, slot.name, world, actor, tokens)
+            if not found.entities:  # only separators where a noun should be ("x ,")
+                return self._not_understood(tokens)
             if len(found.entities) > 1:
                 if multiple is not None:
                     return ParseError(
