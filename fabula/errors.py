@@ -23,6 +23,9 @@ clients) are translated at the boundary with ``raise ... from exc``.
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     ├── GameNotFoundError             no game answers to the id or reference given
     ├── ContentError                  a game's files have problems (lists them all)
+    │   └── PromptError               prompt files with problems (fabula.prompts)
+    │       ├── UnknownPromptError    no prompt with that id or version
+    │       └── PromptRenderError     a prompt that cannot be filled in
     ├── ConfigError                   model settings that do not fit (lists them all)
     ├── ModelError                    a model did not answer usefully (after retries)
     ├── EventError                    misuse of the EventBus (see fabula.events)

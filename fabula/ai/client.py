@@ -93,7 +93,10 @@ class ChatClient:
             ModelError: every attempt failed, or the request was rejected.
         """
         extra: dict[str, Any] = {}
-        if json_schema is not None:
+        self.last_usage = (0, 0)
+        if json_schema is not None and self.config.structured_output == "json_object":
+            extra["response_format"] = {"type": "json_object", "schema": json_schema}
+        elif json_schema is not None:
             extra["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "answer", "schema": json_schema, "strict": True},
@@ -114,15 +117,25 @@ class ChatClient:
         :meth:`complete`; once text has been shown, a failure ends the stream
         with :class:`ModelError` (the caller keeps what it showed).
         """
+        self.last_usage = (0, 0)  # a failed stream must not report the last one's tokens
         stream, _ = self._request(messages, stream=True, stream_options={"include_usage": True})
+        pieces = 0
         try:
             for chunk in stream:
                 if chunk.usage is not None:
                     self.last_usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
                 for choice in chunk.choices:
                     if choice.delta.content:
+                        pieces += 1
+                        if self.last_usage[1] < pieces:
+                            # A server that sends no usage (llama-cpp-python ignores
+                            # stream_options) streams about one token per piece.
+                            self.last_usage = (self.last_usage[0], pieces)
                         yield choice.delta.content
-        except openai.OpenAIError as exc:
+        except Exception as exc:
+            # A dropped connection, a garbled event, whatever the SDK's HTTP
+            # layer raises (its exception types are not part of its API):
+            # the model failed, and the narrator falls back.
             raise ModelError(self.role, f"the stream broke ({type(exc).__name__})") from exc
 
     def _request(self, messages: Sequence[Message], **extra: Any) -> tuple[Any, int]:

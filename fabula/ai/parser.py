@@ -12,6 +12,10 @@ through the validators: the model parser only *proposes*.
 
 Multi-step intents ("grab the key and unlock the door") come back as a list
 of actions, played in order until one is refused.
+
+What the model is told comes from the versioned ``parser`` prompt file
+(:mod:`fabula.prompts`), cut to the role's token budget; the prompt's
+reference is recorded with each use, for the journal.
 """
 
 from __future__ import annotations
@@ -21,27 +25,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fabula.actions import ActionProposal, ActionRegistry, ReadOnlyWorld
+from fabula.actions import ActionProposal, ActionRegistry, ReadOnlyWorld, action_info
 from fabula.actions.standard import Named, inventory, visible
 from fabula.ai.breaker import CircuitBreaker
 from fabula.ai.client import ChatClient
+from fabula.context import FinalPromptBuilder
 from fabula.ecs import World
 from fabula.errors import ModelError
 from fabula.parsing import Clarification, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.parsing.grammar import Grammar, slots_of
+from fabula.prompts import Prompt, PromptLibrary
 
 __all__ = ["TieredParser"]
 
-_FOR_THE_MODEL = frozenset({"UNKNOWN_VERB", "NOT_UNDERSTOOD", "UNKNOWN_NOUN"})
+FOR_THE_MODEL = frozenset({"UNKNOWN_VERB", "NOT_UNDERSTOOD", "UNKNOWN_NOUN"})
 """Symbolic failures a model may resolve. Others (the thing is not here, it is
 too dark, a pronoun lost its referent) are answers, not misreadings."""
-
-_SYSTEM = (
-    "You turn a text-adventure player's command into actions. Answer with JSON "
-    "only, matching the schema: a list of actions in the order the player wants "
-    "them. Use only the action ids and thing names the schema allows. If the "
-    "command makes no sense here, answer with an empty list."
-)
 
 
 class TieredParser:
@@ -51,6 +50,9 @@ class TieredParser:
         actions: the game's actions.
         client: the parser role's chat client (``None``: symbolic only).
         breaker: the parser role's circuit breaker.
+        prompt: the parser prompt (default: the newest built-in ``parser``).
+        budget: the most tokens the prompt may cost (default: the client's
+            ``context_tokens`` setting).
 
     Attributes:
         notice: a one-time message for the player (the model went away or
@@ -64,12 +66,22 @@ class TieredParser:
         actions: ActionRegistry,
         client: ChatClient | None = None,
         breaker: CircuitBreaker | None = None,
+        *,
+        prompt: Prompt | None = None,
+        budget: int | None = None,
     ) -> None:
         self.actions = actions
         self.symbolic = SymbolicParser(actions)
         self.grammar: Grammar = self.symbolic.grammar
         self.client = client
         self.breaker = breaker or CircuitBreaker("parser")
+        self.prompt = prompt or PromptLibrary.load().get("parser")
+        self.budget = budget or (client.config.context_tokens if client is not None else 1024)
+        self._assembler = FinalPromptBuilder()
+        self._catalogue = [
+            (name, action_info(action_cls).description)
+            for name, action_cls in sorted(actions.items())
+        ]
         self.notice: str | None = None
         self.last_model_use: dict[str, Any] | None = None
 
@@ -84,7 +96,7 @@ class TieredParser:
         """Parse ``text``: symbolically, else through the model."""
         self.last_model_use = None
         result = self.symbolic.parse(text, world, actor)
-        if not isinstance(result, ParseError) or result.code not in _FOR_THE_MODEL:
+        if not isinstance(result, ParseError) or result.code not in FOR_THE_MODEL:
             return result
         if self.client is None or not self.breaker.allows():
             return result
@@ -98,11 +110,15 @@ class TieredParser:
         assert self.client is not None
         names = _names_in_scope(world, actor)
         schema = self.schema(names)
-        messages = [
-            {"role": "system", "content": _SYSTEM},
-            {"role": "user", "content": text},
-        ]
-        use: dict[str, Any] = {"input": text, "answers": []}
+        built = self._assembler.build(
+            self.prompt,
+            budget=self.budget,
+            player_input=text,
+            actions=self._catalogue,
+            things=sorted(names),
+        )
+        messages = list(built.messages)
+        use: dict[str, Any] = {"input": text, "answers": [], "prompt": str(built.ref)}
         self.last_model_use = use
         for attempt in range(2):
             try:
@@ -115,7 +131,10 @@ class TieredParser:
             if notice:
                 self.notice = notice
             use["answers"].append(answer.text)
-            use["tokens"] = [answer.prompt_tokens, answer.completion_tokens]
+            tokens = use.setdefault("tokens", [0, 0])
+            tokens[0] += answer.prompt_tokens
+            tokens[1] += answer.completion_tokens
+            use["latency"] = use.get("latency", 0.0) + answer.latency
             proposals, problem = self._read(answer.text, names, actor)
             if problem is None:
                 if not proposals:
@@ -132,34 +151,43 @@ class TieredParser:
         )
 
     def schema(self, names: dict[str, int]) -> dict[str, Any]:
-        """The JSON schema of an answer: action ids and thing names as enums."""
-        ids = sorted(self.actions.names())
-        properties: dict[str, Any] = {"action": {"type": "string", "enum": ids}}
-        thing = {"type": "string", "enum": sorted(names)} if names else {"type": "string"}
-        for _, action_cls in sorted(self.actions.items()):
+        """The JSON schema of an answer: a list of actions, each one of the
+        registry's actions with exactly its own parameters.
+
+        One alternative per action (``anyOf``), so a model cannot put one
+        action's parameter on another; action ids and the names of the
+        things in scope are enums. Every parameter is listed as required, an
+        optional one as nullable, which is the form OpenAI's strict mode
+        accepts and llama.cpp turns into a grammar.
+        """
+        thing: dict[str, Any] = (
+            {"type": "string", "enum": sorted(names)} if names else {"type": "string"}
+        )
+        alternatives = []
+        for name, action_cls in sorted(self.actions.items()):
+            properties: dict[str, Any] = {"action": {"type": "string", "enum": [name]}}
             for slot in slots_of(action_cls.Params).values():
-                if slot.name in properties:
-                    continue
                 if slot.kind == "entity":
-                    properties[slot.name] = thing
+                    kind = dict(thing)
                 elif slot.kind == "choice":
                     values = sorted({value for _, value in slot.choices})
-                    properties[slot.name] = {"type": "string", "enum": values}
+                    kind = {"type": "string", "enum": values}
                 else:
-                    properties[slot.name] = {"type": "string"}
+                    kind = {"type": "string"}
+                if slot.optional:
+                    kind = {"anyOf": [kind, {"type": "null"}]}
+                properties[slot.name] = kind
+            alternatives.append(
+                {
+                    "type": "object",
+                    "properties": properties,
+                    "required": list(properties),
+                    "additionalProperties": False,
+                }
+            )
         return {
             "type": "object",
-            "properties": {
-                "actions": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": properties,
-                        "required": ["action"],
-                        "additionalProperties": False,
-                    },
-                }
-            },
+            "properties": {"actions": {"type": "array", "items": {"anyOf": alternatives}}},
             "required": ["actions"],
             "additionalProperties": False,
         }
@@ -181,9 +209,9 @@ class TieredParser:
             action_cls = self.actions.get(item["action"])
             params: dict[str, Any] = {}
             for field, slot in slots_of(action_cls.Params).items():
-                if field not in item:
+                value = item.get(field)
+                if value is None:  # left out, or null for "not given"
                     continue
-                value = item[field]
                 if slot.kind == "entity":
                     if value not in names:
                         return [], f"{value!r} is not one of the things here"

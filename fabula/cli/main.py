@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--parser-model", help="the parser model's name (enables the model tier)")
     play.add_argument("--parser-url", help="the parser model's OpenAI-compatible endpoint")
+    play.add_argument(
+        "--narrator-model", help="the narrator model's name (retells each turn in the game's voice)"
+    )
+    play.add_argument("--narrator-url", help="the narrator model's OpenAI-compatible endpoint")
+    play.add_argument(
+        "--debug",
+        action="store_true",
+        help="after each reply, show where the turn's time and tokens went",
+    )
 
     tour = commands.add_parser(
         "tour",
@@ -104,7 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.play import run_play
         from fabula.games import DEMO
 
-        flags = {"parser": {"model": args.parser_model, "base_url": args.parser_url}}
+        flags = {
+            "parser": {"model": args.parser_model, "base_url": args.parser_url},
+            "narrator": {"model": args.narrator_model, "base_url": args.narrator_url},
+        }
         return run_play(
             args.game or DEMO,
             save=args.save,
@@ -113,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             script=args.script,
             config=args.config,
             flags=flags,
+            debug=args.debug,
         )
     if args.command == "tour":
         from fabula.cli.tour import run_tour

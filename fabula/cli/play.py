@@ -5,21 +5,29 @@ kept beside the save, and tab completion of command words and of the things
 in view. From a pipe or ``--script FILE`` it reads one command per line and
 echoes each, so games can be demonstrated and tested non-interactively. The
 game autosaves after every turn; Ctrl-C or Ctrl-D saves and leaves.
+
+With a narrator model configured, its telling is shown as it streams, word
+by word. ``--debug`` adds one dim line after each reply: the time each stage
+of the turn took, and each model's tokens, latency and prompt version.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
 from fabula.ai import ChatClient, CircuitBreaker, TieredParser, load_config
+from fabula.cli.stream import Wrapper
 from fabula.content import ContentGame
 from fabula.errors import ConfigError, ContentError, PersistenceError
-from fabula.session import Session
+from fabula.narration.model import ModelNarrator
+from fabula.prompts import PromptError
+from fabula.session import Session, default_save_path
+from fabula.session.brain import Brain, open_memory
 
 __all__ = ["run_play"]
 
@@ -34,6 +42,7 @@ def run_play(
     config: Path | None = None,
     flags: dict[str, dict[str, object]] | None = None,
     console: Console | None = None,
+    debug: bool = False,
 ) -> int:
     """Play the game in ``game_dir``; return the exit status.
 
@@ -53,19 +62,43 @@ def run_play(
                 ChatClient("parser", models.parser),
                 CircuitBreaker("parser", models.parser.failures_to_open, models.parser.cooldown),
             )
-        session = Session.start(game, save, new=new, seed=seed, parser=parser)
-    except (ContentError, PersistenceError, ConfigError) as exc:
+        narrator = brain = None
+        notice: str | None = None
+        if models.narrator.enabled:
+            narrator = ModelNarrator(
+                ChatClient("narrator", models.narrator),
+                CircuitBreaker(
+                    "narrator", models.narrator.failures_to_open, models.narrator.cooldown
+                ),
+            )
+            save = save or default_save_path(game.id)
+            with console.status("Opening the game's memory…"):
+                store, notice = open_memory(models.memory, game, save)
+            brain = Brain(game, models, memory=store)
+        session = Session.start(
+            game, save, new=new, seed=seed, parser=parser, narrator_model=narrator, brain=brain
+        )
+    except (ContentError, PersistenceError, ConfigError, PromptError) as exc:
         console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
         return 2
     interactive = script is None and sys.stdin.isatty()
+    if notice:
+        console.print(f"[dim]{escape(notice)}[/]")
     console.print(escape(session.opening()))
     try:
         with session.save.flush_on_signals():
             for line in _lines(script, interactive, session):
                 if not interactive:
                     console.print(f"\n[bold]> {escape(line)}[/]")
-                reply = session.turn(line)
-                console.print(escape(reply.text))
+                if session.narrator_model is not None:  # show the telling as it streams
+                    wrapper = Wrapper(_writer(console), console.width)
+                    reply = session.turn(line, emit=wrapper.feed)
+                    wrapper.finish()
+                else:
+                    reply = session.turn(line)
+                    console.print(escape(reply.text))
+                if debug:
+                    console.print(f"[dim]{escape(reply.trace.line())}[/]", soft_wrap=True)
                 console.file.flush()  # a program driving us through a pipe sees each reply
                 if reply.quit:
                     break
@@ -75,6 +108,16 @@ def run_play(
         if not session.save.closed:
             session.close()
     return 0
+
+
+def _writer(console: Console) -> Callable[[str], None]:
+    """Write streamed text straight to the console's file, flushing each piece."""
+
+    def write(text: str) -> None:
+        console.file.write(text)
+        console.file.flush()
+
+    return write
 
 
 def _lines(script: Path | None, interactive: bool, session: Session) -> Iterator[str]:

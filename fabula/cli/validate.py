@@ -9,6 +9,7 @@ from rich.table import Table
 
 from fabula.content import ContentGame
 from fabula.errors import ContentError
+from fabula.prompts import PromptLibrary
 
 __all__ = ["run_validate"]
 
@@ -19,7 +20,8 @@ def run_validate(root: Path, console: Console | None = None) -> int:
     try:
         game = ContentGame.load(root)
         world = game.new_world(game.files.game.seed)
-    except ContentError as exc:
+        prompts = PromptLibrary.load(game.files.prompts)  # a game's own prompt files
+    except ContentError as exc:  # PromptError is one too
         count = len(exc.problems)
         table = Table(title=f"{root}: {count} problem{'s' if count != 1 else ''}")
         for column in ("file", "field", "problem"):
@@ -33,6 +35,8 @@ def run_validate(root: Path, console: Console | None = None) -> int:
     console.print(
         f"[green]{f.game.title}[/] ({f.game.id}) is sound: {len(f.rooms)} rooms, "
         f"{len(f.doors)} doors, {len(f.items)} items, {len(f.npcs)} people; "
-        f"{len(world)} entities at the start."
+        f"{len(world)} entities at the start; prompts: "
+        + ", ".join(f"{id_} v{'/'.join(prompts.versions(id_))}" for id_ in prompts.ids())
+        + "."
     )
     return 0

@@ -7,7 +7,8 @@ A game is a directory::
     templates/         optional: narration templates overriding the built-in ones
     actions/           optional: the game's own actions (.py)
     components/        optional: the game's own components (.py)
-    lore/              optional: text for the memory layer
+    lore/              optional: text for the memory layer (fabula.memory)
+    prompts/           optional: prompt files overriding or adding to the built-in ones
 
 :func:`load` validates each file with the models of
 :mod:`fabula.content.schema`, then checks what no single file can: ids unique
@@ -76,6 +77,18 @@ class GameFiles:
     def templates(self) -> Path | None:
         """The game's template folder, if it has one."""
         folder = self.root / "templates"
+        return folder if folder.is_dir() else None
+
+    @property
+    def prompts(self) -> Path | None:
+        """The game's prompt folder, if it has one (see docs/prompts.md)."""
+        folder = self.root / "prompts"
+        return folder if folder.is_dir() else None
+
+    @property
+    def lore(self) -> Path | None:
+        """The game's lore folder, if it has one (see docs/memory.md)."""
+        folder = self.root / "lore"
         return folder if folder.is_dir() else None
 
 

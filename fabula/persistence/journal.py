@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fabula.actions import ActionProposal
 
-__all__ = ["TurnRecord", "append", "last_turn", "read", "rollback", "truncate"]
+__all__ = ["TurnRecord", "annotate", "append", "last_turn", "read", "rollback", "truncate"]
 
 
 class TurnRecord(BaseModel):
@@ -66,6 +66,27 @@ def append(conn: sqlite3.Connection, record: TurnRecord) -> None:
                 record.finished_at,
             ),
         )
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+
+
+def annotate(conn: sqlite3.Connection, turn: int, models: dict[str, str]) -> None:
+    """Add ``models`` to turn ``turn``'s row, in its own transaction.
+
+    What the narrator model cost is known only after the turn is durable and
+    shown; it is explanation, not state, so it is added afterwards (a crash
+    before this write loses only the accounting, never the turn).
+    """
+    if not models:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT models FROM journal WHERE turn = ?", (turn,)).fetchone()
+        if row is not None:
+            merged = json.loads(row[0]) | models
+            conn.execute("UPDATE journal SET models = ? WHERE turn = ?", (json.dumps(merged), turn))
         conn.execute("COMMIT")
     except BaseException:
         rollback(conn)

@@ -302,6 +302,21 @@ class SaveFile:
         self._handle_pending_signal()
         return outcomes
 
+    def annotate(self, models: Mapping[str, str]) -> None:
+        """Add model accounting (e.g. the narrator's tokens and prompt) to
+        the last turn's journal row, after it was shown.
+
+        Raises:
+            SaveWriteError: the row could not be updated (the turn itself is
+                safe; only this explanation is missing).
+        """
+        if not self.turn or not models:
+            return
+        try:
+            journal.annotate(self._db(), self.turn, dict(models))
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc, "recording the model accounting") from exc
+
     def maybe_flush(self) -> bool:
         """Flush if the policy's time has come (for callers that idle); return
         whether it flushed."""

@@ -14,7 +14,9 @@ import pytest
 
 
 class Script:
-    """What the server answers, request by request."""
+    """What the server answers, request by request: ``(status, payload)``,
+    where a streamed answer's payload is a list of chunks, or raw ``bytes``
+    for a stream that breaks."""
 
     def __init__(self) -> None:
         self.answers: list[tuple[int, Any]] = []
@@ -56,6 +58,15 @@ def server() -> Iterator[tuple[str, Script]]:
             script.requests.append(body)
             time.sleep(script.delay)
             status, payload = script.answers.pop(0) if script.answers else (500, {})
+            if body.get("stream") and status == 200 and isinstance(payload, bytes):
+                # a raw body: a stream cut off or garbled part-way
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                self.wfile.write(payload)
+                self.wfile.flush()
+                self.close_connection = True
+                return
             if body.get("stream") and status == 200:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")

@@ -99,3 +99,20 @@ def test_narration_streams_piece_by_piece(server: tuple[str, Script]) -> None:
     assert pieces == ["The ", "lamp ", "glows."]
     assert chat.last_usage == (9, 3)
     assert script.requests[0]["stream"] is True
+
+
+def test_a_stream_without_usage_counts_its_pieces(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, chunks(["The ", "lamp ", "glows."])[:-1])]  # no usage chunk
+    chat, _ = client(url)
+    assert "".join(chat.stream([{"role": "user", "content": "light lamp"}])) == "The lamp glows."
+    assert chat.last_usage == (0, 3)
+
+
+def test_structured_output_in_the_json_object_shape(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, completion('{"action": "look"}'))]
+    chat, _ = client(url, structured_output="json_object")
+    schema = {"type": "object", "properties": {"action": {"enum": ["look"]}}}
+    chat.complete([{"role": "user", "content": "look"}], json_schema=schema)
+    assert script.requests[0]["response_format"] == {"type": "json_object", "schema": schema}

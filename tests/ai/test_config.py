@@ -68,3 +68,19 @@ def test_the_api_key_is_read_from_the_environment_not_stored(
     assert "sk-secret" not in config.model_dump_json()
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     assert config.parser.api_key() == "not-needed"  # local servers take any key
+
+
+def test_memory_settings_layer_like_the_roles(tmp_path: Path) -> None:
+    file = tmp_path / "fabula.toml"
+    file.write_text('[memory]\nembedder = "openai"\nrecall = 6\n[narrator]\nprompt = "2"\n')
+    config = load_config(file, {"FABULA_MEMORY_SERVER": "http://chroma:8000"})
+    assert config.memory.embedder == "openai"
+    assert config.memory.recall == 6
+    assert config.memory.server == "http://chroma:8000"
+    assert config.narrator.prompt == "2"
+    assert config.parser.prompt == ""  # the newest version
+    file.write_text('memory = 3\n[narrator]\nprompt = "../x"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(file, {"FABULA_MEMORY_EMBEDDER": "magic"})
+    settings = {setting for _, setting, _ in info.value.problems}
+    assert {"memory", "memory.embedder", "narrator.prompt"} <= settings

@@ -59,11 +59,24 @@ def test_unreadable_input_goes_to_the_model_within_a_schema_of_what_exists(
     assert (proposal.action, proposal.params, proposal.source) == (
         "take", {"item": scene["lamp"]}, "model",
     )  # fmt: skip
-    schema = scene["script"].requests[0]["response_format"]["json_schema"]["schema"]
-    item = schema["properties"]["actions"]["items"]["properties"]
-    assert "take" in item["action"]["enum"]
-    assert item["item"]["enum"] == ["brass lamp"]  # the idol is hidden: not offered
-    assert scene["parser"].last_model_use["answers"]
+    request = scene["script"].requests[0]
+    schema = request["response_format"]["json_schema"]["schema"]
+    alternatives = {
+        a["properties"]["action"]["enum"][0]: a
+        for a in schema["properties"]["actions"]["items"]["anyOf"]
+    }
+    assert set(alternatives) == set(ACTIONS.names())  # one per action, nothing else
+    take = alternatives["take"]
+    assert take["properties"]["item"]["enum"] == ["brass lamp"]  # the idol is hidden
+    assert set(take["required"]) == {"action", "item"}
+    assert take["additionalProperties"] is False  # no other action's parameters
+    attack = alternatives["attack"]["properties"]
+    assert attack["weapon"]["anyOf"][1] == {"type": "null"}  # optional: nullable
+    system = request["messages"][0]["content"]  # the versioned parser prompt
+    assert "take: " in system
+    assert "Things here: brass lamp" in system
+    assert "golden idol" not in system
+    assert scene["parser"].last_model_use["prompt"].startswith("parser@1#")
 
 
 def test_a_wrong_answer_is_asked_again_once_then_the_player_is_asked(

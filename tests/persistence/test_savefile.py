@@ -88,6 +88,24 @@ def test_each_turn_is_journalled_before_play_returns(tmp_path: Path) -> None:
         assert last.models == {"parser": "smollm2-135m", "parser_prompt": "parse@1"}
 
 
+def test_model_accounting_is_added_to_the_last_row_after_the_turn(tmp_path: Path) -> None:
+    with SaveFile.new(tmp_path / "a.save", GAME, seed=3) as save:
+        save.annotate({"narrator": "ignored before any turn"})
+        play(save, 0, 2)
+        save.play(*TURNS[2], models={"parser": "p"})
+        save.annotate({"narrator": "bard", "narrator_tokens": "120+40"})
+        rows = list(journal_rows.read(save._db()))
+        assert [r.models for r in rows] == [
+            {},
+            {},
+            {"parser": "p", "narrator": "bard", "narrator_tokens": "120+40"},
+        ]
+        digest = state_digest(save.world)
+    with SaveFile.open(tmp_path / "a.save", GAME) as save:  # explanation, not state
+        assert save.turn == 3
+        assert state_digest(save.world) == digest
+
+
 def test_write_behind_flushes_every_n_turns(tmp_path: Path) -> None:
     policy = FlushPolicy(every_turns=4, every_seconds=3600)
     with SaveFile.new(tmp_path / "a.save", GAME, seed=3, policy=policy) as save:

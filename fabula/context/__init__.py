@@ -1,0 +1,47 @@
+"""The context layer (the "Brain"): what a model is told each turn.
+
+:class:`StateContextBuilder` turns the world around the player into a
+:class:`StateContext` holding only what the player character perceives;
+:func:`describe_outcomes` turns the rules' decisions into verdict lines;
+:class:`FinalPromptBuilder` fills a role's prompt file
+(:mod:`fabula.prompts`) with those, the retrieved memories and the player's
+input, and cuts it to the role's token budget in a documented order. See
+docs/context.md.
+
+It reads the world and never changes it; it imports :mod:`fabula.actions`,
+:mod:`fabula.ecs` and :mod:`fabula.prompts`, and nothing above them.
+"""
+
+from fabula.context.assemble import CUT_ORDER, BuiltPrompt, FinalPromptBuilder, MemoryLike
+from fabula.context.state import DARK, Seen, StateContext, StateContextBuilder, salience
+from fabula.context.tokens import (
+    CHARS_PER_TOKEN,
+    MESSAGE_OVERHEAD,
+    REPLY_PRIMING,
+    TOKENS_PER_WORD,
+    TokenCounter,
+    count_messages,
+    estimate_tokens,
+)
+from fabula.context.verdict import describe_outcomes, focus_of
+
+__all__ = [
+    "CHARS_PER_TOKEN",
+    "CUT_ORDER",
+    "DARK",
+    "MESSAGE_OVERHEAD",
+    "REPLY_PRIMING",
+    "TOKENS_PER_WORD",
+    "BuiltPrompt",
+    "FinalPromptBuilder",
+    "MemoryLike",
+    "Seen",
+    "StateContext",
+    "StateContextBuilder",
+    "TokenCounter",
+    "count_messages",
+    "describe_outcomes",
+    "estimate_tokens",
+    "focus_of",
+    "salience",
+]

@@ -1,0 +1,238 @@
+"""The model narrator: a creative model retells the turn in the game's voice.
+
+The rules have already decided the turn and the template narrator has told
+it plainly (the *account*). The model is given that account, the verdicts,
+what the player can perceive and what it remembers, and asked to tell the
+same events better. Whatever it writes is only words: the world changed, or
+did not, before it was asked.
+
+It streams: each piece is shown as it arrives. It never leaves the player
+without an answer: when the model is down, slow, broken mid-stream or
+silent, the account is shown instead, and the circuit breaker stops asking
+a model that keeps failing (saying so once). Its text is cleaned before it
+reaches a terminal: control characters and escape sequences are dropped, so
+a model cannot repaint the screen or fake a system message in colour, and
+an answer longer than ``max_chars`` is cut.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from fabula.ai.breaker import CircuitBreaker
+from fabula.ai.client import ChatClient, Message
+from fabula.errors import ModelError
+
+__all__ = ["ModelNarrator", "Sanitizer", "Telling"]
+
+Emit = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Telling:
+    """How a turn was told, and what it cost.
+
+    Attributes:
+        text: what was shown.
+        source: ``"model"``, or ``"template"`` when the account was shown.
+        model: the narrator model's name (empty without one).
+        prompt: the prompt reference used (``narrator@1#3fa2...``).
+        prompt_tokens, completion_tokens: as the server counted them.
+        latency: seconds from the request to the last piece.
+        first_token: seconds from the request to the first piece shown.
+        error: why the model's telling was not (fully) used.
+    """
+
+    text: str
+    source: Literal["model", "template"]
+    model: str = ""
+    prompt: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency: float = 0.0
+    first_token: float | None = None
+    error: str = ""
+
+    def journal(self) -> dict[str, str]:
+        """The fields a turn's journal row keeps (strings, as the journal wants)."""
+        if not self.model:
+            return {}
+        out = {
+            "narrator": self.model,
+            "narrator_source": self.source,
+            "narrator_tokens": f"{self.prompt_tokens}+{self.completion_tokens}",
+            "narrator_ms": f"{self.latency * 1000:.0f}",
+        }
+        if self.prompt:
+            out["narrator_prompt"] = self.prompt
+        if self.error:
+            out["narrator_error"] = self.error
+        return out
+
+
+class ModelNarrator:
+    """Retells turns through the narrator model, with the account as fallback.
+
+    Args:
+        client: the narrator role's chat client.
+        breaker: the narrator role's circuit breaker.
+        max_chars: the longest telling shown; a longer one is cut at a word.
+
+    Attributes:
+        notice: a one-time message for the player (the model went away or
+            came back); read it with :meth:`take_notice`.
+    """
+
+    def __init__(
+        self,
+        client: ChatClient,
+        breaker: CircuitBreaker | None = None,
+        *,
+        max_chars: int = 4000,
+    ) -> None:
+        self.client = client
+        self.breaker = breaker or CircuitBreaker("narrator")
+        self.max_chars = max_chars
+        self.notice: str | None = None
+
+    def take_notice(self) -> str | None:
+        notice, self.notice = self.notice, None
+        return notice
+
+    def tell(
+        self,
+        messages: Sequence[Message],
+        account: str,
+        *,
+        prompt: str = "",
+        emit: Emit | None = None,
+    ) -> Telling:
+        """Stream the model's telling of a turn to ``emit``; return what was shown.
+
+        ``account`` is the template narrator's text for the same turn: shown
+        instead when the model cannot tell it, and after what the model
+        managed to say when its stream breaks part-way.
+        """
+        show = emit or (lambda _: None)
+        model = self.client.config.model
+        if not self.breaker.allows():
+            show(account)
+            return Telling(account, "template", model, prompt, error="circuit open")
+        start = time.perf_counter()
+        first: float | None = None
+        clean = Sanitizer()
+        shown: list[str] = []
+        length = 0
+        cut = False
+        error = ""
+        try:
+            for piece in self.client.stream(messages):
+                text = clean.feed(piece)
+                if not text:
+                    continue
+                if not shown:
+                    text = text.lstrip()
+                    if not text:
+                        continue
+                    first = time.perf_counter() - start
+                if length + len(text) > self.max_chars:
+                    text = _cut(text, self.max_chars - length)
+                    cut = True
+                show(text)
+                shown.append(text)
+                length += len(text)
+                if cut:
+                    break
+        except ModelError as exc:
+            error = exc.reason
+        latency = time.perf_counter() - start
+        prompt_tokens, completion_tokens = self.client.last_usage
+        told = "".join(shown).rstrip()
+        if error:
+            self.notice = self.breaker.record_failure(error)
+        elif not told:
+            error = "the model said nothing"
+            self.notice = self.breaker.record_failure(error)
+        else:
+            self.notice = self.breaker.record_success()
+        if error and not told:
+            show(account)
+            return Telling(
+                account, "template", model, prompt, prompt_tokens, completion_tokens,
+                latency, first, error,
+            )  # fmt: skip
+        if error:  # it broke part-way: say plainly what happened, after what was shown
+            tail = f"\n\n{account}"
+            show(tail)
+            told += tail
+        elif cut:
+            show("…")
+            told += "…"
+            error = f"cut at {self.max_chars} characters"
+        return Telling(
+            told, "model", model, prompt, prompt_tokens, completion_tokens, latency, first, error
+        )
+
+
+def _cut(text: str, room: int) -> str:
+    """``text`` cut to at most ``room`` characters, at a word if there is one."""
+    if room <= 0:
+        return ""
+    head = text[:room]
+    space = head.rfind(" ")
+    return head[:space] if space > room // 2 else head
+
+
+class Sanitizer:
+    """Cleans streamed model text for a terminal, piece by piece.
+
+    Drops ANSI escape sequences (CSI ``ESC [ ... final``, OSC ``ESC ] ...
+    BEL/ST`` and two-character escapes) even when a sequence is split across
+    pieces, every other control character but newline and tab, and the
+    Unicode bidirectional overrides that can make text read differently
+    from what it is. Carriage returns become newlines.
+
+    >>> s = Sanitizer()
+    >>> s.feed("\\x1b[31mred") + s.feed("\\x1b[") + s.feed("0m ok\\x07")
+    'red ok'
+    """
+
+    _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+    def __init__(self) -> None:
+        self._state = ""  # "", "esc", "csi", "osc", "osc-esc"
+
+    def feed(self, text: str) -> str:
+        out: list[str] = []
+        for ch in text:
+            state = self._state
+            if state == "esc":
+                self._state = {"[": "csi", "]": "osc"}.get(ch, "")
+                continue
+            if state == "csi":
+                if "\x40" <= ch <= "\x7e":
+                    self._state = ""
+                continue
+            if state in ("osc", "osc-esc"):
+                if ch == "\x07" or (state == "osc-esc" and ch == "\\"):
+                    self._state = ""
+                else:
+                    self._state = "osc-esc" if ch == "\x1b" else "osc"
+                continue
+            if ch == "\x1b":
+                self._state = "esc"
+            elif ch == "\x9b":  # the one-character CSI
+                self._state = "csi"
+            elif ch == "\r":  # CRLF or a line overwrite: never pass it on
+                continue
+            elif ch in "\n\t":
+                out.append(ch)
+            elif ch in self._BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+                continue
+            else:
+                out.append(ch)
+        return "".join(out)

@@ -1,0 +1,236 @@
+"""The context stage of a turn: what the narrator model is told, and what
+is remembered.
+
+Each turn the :class:`Brain` rehydrates the model's view of the game from
+the symbolic state: what the player character perceives now
+(:class:`~fabula.context.StateContextBuilder`), the verdicts the rules gave
+(:func:`~fabula.context.describe_outcomes`), the last few turns, and the
+memories that serve this turn best (:class:`~fabula.memory.MemoryStore`:
+the game's lore, gated by the world, and the history the player witnessed),
+cut to the role's token budget by :class:`~fabula.context.FinalPromptBuilder`
+in the versioned ``narrator`` prompt file.
+
+Memory is optional twice over: it needs the ``fabula[memory]`` extra
+(ChromaDB and a local embedding model), and any failure of it (a broken
+folder, a dead Chroma server) turns it off for the session with one notice,
+never failing a turn. It is written only from committed turns, and brought
+back in line with the save after opening, undo and restore.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fabula.actions import Outcome, ReadOnlyWorld
+from fabula.ai.config import MemoryConfig, ModelConfig
+from fabula.content import ContentGame
+from fabula.context import (
+    BuiltPrompt,
+    FinalPromptBuilder,
+    StateContextBuilder,
+    describe_outcomes,
+    focus_of,
+)
+from fabula.ecs import World
+from fabula.events import Event
+from fabula.prompts import PromptLibrary
+
+if TYPE_CHECKING:
+    from fabula.memory import MemoryStore, Scene
+    from fabula.narration import TemplateNarrator
+    from fabula.persistence import SaveFile
+
+__all__ = ["Brain", "open_memory"]
+
+_log = logging.getLogger(__name__)
+
+AnyWorld = World | ReadOnlyWorld
+
+
+def open_memory(
+    config: MemoryConfig, game: ContentGame, save_path: Path
+) -> tuple[MemoryStore | None, str | None]:
+    """The memory store for a save, and a notice if there is none.
+
+    Returns ``(None, notice)`` when memory is turned off, its packages are
+    not installed, or it cannot be opened; the game goes on without it.
+    """
+    if not config.enabled:
+        return None, None
+    if importlib.util.find_spec("chromadb") is None:
+        return None, (
+            "Long-term memory is off: its packages are not installed "
+            "(pip install 'fabula[memory]')."
+        )
+    from fabula.memory import LocalEmbedder, MemoryStore, OpenAIEmbedder, chroma_server
+
+    try:
+        if config.embedder == "openai":
+            embedder: Any = OpenAIEmbedder(
+                config.base_url, config.embedding_model, config.api_key_env, config.timeout
+            )
+        else:
+            embedder = LocalEmbedder()
+        if config.server:
+            store = MemoryStore.connect(
+                chroma_server(config.server), game.id, embedder,
+                namespace=_namespace(save_path), where=config.server,
+            )  # fmt: skip
+        else:
+            store = MemoryStore.open(save_path, game.id, embedder)
+        store.index_lore(game)
+    except Exception as exc:  # memory is an aid: never a reason not to play
+        _log.warning("memory unavailable: %s", exc)
+        return None, f"Long-term memory is off: {exc}"
+    return store, None
+
+
+def _namespace(save_path: Path) -> str:
+    """A save's history namespace on a shared Chroma server."""
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in save_path.stem)
+    return stem[:40] or "save"
+
+
+class Brain:
+    """Builds the narrator model's prompt each turn, and keeps memory.
+
+    Args:
+        game: the game being played.
+        config: the model settings (the narrator's prompt version and budget,
+            memory's recall size).
+        memory: the save's memory store, or ``None`` to go without.
+        prompts: the prompt library (default: built-ins, then the game's
+            ``prompts/`` folder).
+        recent: how many recent turns the state context repeats.
+    """
+
+    def __init__(
+        self,
+        game: ContentGame,
+        config: ModelConfig,
+        *,
+        memory: MemoryStore | None = None,
+        prompts: PromptLibrary | None = None,
+        recent: int = 3,
+    ) -> None:
+        self.game = game
+        self.config = config
+        self.memory = memory
+        library = prompts or PromptLibrary.load(game.files.root / "prompts")
+        self.prompt = library.get("narrator", config.narrator.prompt or None)
+        self.state = StateContextBuilder(recent=recent)
+        self.assembler = FinalPromptBuilder()
+        self.recent: deque[str] = deque(maxlen=max(recent, 1))
+        self.notice: str | None = None
+        self.last: BuiltPrompt | None = None
+
+    def take_notice(self) -> str | None:
+        notice, self.notice = self.notice, None
+        return notice
+
+    # ----------------------------------------------------------------- turn
+
+    def scene(self, world: AnyWorld, actor: int) -> Scene | None:
+        """The actor's scene before a turn (memory needs it to say who saw it)."""
+        if self.memory is None:
+            return None
+        from fabula.memory import Scene
+
+        return Scene.of(world, actor)
+
+    def narrator_prompt(
+        self,
+        world: AnyWorld,
+        actor: int,
+        *,
+        turn: int,
+        text: str,
+        outcomes: Sequence[Outcome],
+        account: str,
+        names: dict[int, str] | None = None,
+    ) -> BuiltPrompt:
+        """The narrator model's messages for the turn just played."""
+        state = self.state.build(world, actor, events=list(self.recent), focus=focus_of(outcomes))
+        memories: list[Any] = []
+        if self.memory is not None and self.config.memory.recall:
+            try:
+                memories = self.memory.recall(
+                    f"{text}\n{account}", world=world, actor=actor, now=turn,
+                    k=self.config.memory.recall,
+                )  # fmt: skip
+            except Exception as exc:
+                self._lose_memory(exc)
+        built = self.assembler.build(
+            self.prompt,
+            budget=self.config.narrator.context_tokens,
+            state=state,
+            memories=memories,
+            verdict=describe_outcomes(world, outcomes, names=names),
+            account=account,
+            player_input=text,
+            title=self.game.files.game.title,
+        )
+        if built.over_budget:
+            _log.warning(
+                "the narrator prompt needs %d tokens, over its budget of %d",
+                built.tokens, built.budget,
+            )  # fmt: skip
+        self.last = built
+        return built
+
+    def remember(
+        self,
+        save: SaveFile,
+        *,
+        text: str,
+        account: str,
+        before: Scene | None,
+        actor: int,
+        outcomes: Sequence[Outcome],
+        events: Sequence[Event],
+    ) -> None:
+        """Keep the committed turn: in the recent turns, and in memory."""
+        self.recent.append(_brief(text, account))
+        if self.memory is None or before is None:
+            return
+        try:
+            self.memory.record_turn(save, account, before, actor, outcomes, events)
+        except Exception as exc:
+            self._lose_memory(exc)
+
+    def rewound(self, save: SaveFile, narrator: TemplateNarrator) -> None:
+        """The save went back or was replaced (undo, restore, reopen): forget
+        the recent turns and bring memory back in line with the journal."""
+        self.recent.clear()
+        if self.memory is None:
+            return
+        try:
+            self.memory.sync(save, self.game, narrator)
+        except Exception as exc:
+            self._lose_memory(exc)
+
+    def close(self) -> None:
+        if self.memory is not None:
+            self.memory.close()
+            self.memory = None
+
+    def _lose_memory(self, exc: Exception) -> None:
+        _log.warning("memory failed, turned off: %s", exc)
+        self.notice = f"Long-term memory failed and is off for this game: {exc}"
+        try:
+            self.close()
+        except Exception:  # already broken; nothing more to release
+            self.memory = None
+
+
+def _brief(text: str, account: str, limit: int = 160) -> str:
+    """One recent turn as the state context repeats it."""
+    told = " ".join(account.split())
+    if len(told) > limit:
+        told = told[: limit - 1].rstrip() + "…"
+    return f'"{text.strip()}": {told}' if told else f'"{text.strip()}"'

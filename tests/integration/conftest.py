@@ -1,0 +1,96 @@
+"""Fixtures for the integration tests: one real llama.cpp server for the
+whole test session, clients for the parser and narrator roles, the figures
+printed at the end of the run, and the server's log in failing tests'
+reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from llama_server import (
+    LlamaServer,
+    ServerStartError,
+    running_server,
+)
+from model_figures import Figures
+
+from fabula.ai import ChatClient, RoleConfig
+
+_FIGURES = pytest.StashKey[Figures]()
+
+N_CTX = 2048
+"""The context length the server loads the model with: prompt and answer share it."""
+
+
+@pytest.fixture(scope="session")
+def figures(pytestconfig: pytest.Config) -> Figures:
+    """The session's measurements (kept on the config for the summary hook)."""
+    return pytestconfig.stash.setdefault(_FIGURES, Figures())
+
+
+@pytest.fixture(scope="session")
+def llama(figures: Figures) -> Iterator[LlamaServer]:
+    """The server, started once (n_ctx 2048, two threads) and always stopped.
+
+    A server that cannot start fails every test that needs it with the end of
+    its log; pytest keeps the failure, so it is not started again per test.
+    """
+    try:
+        with running_server(n_ctx=N_CTX, threads=2) as server:
+            figures.server = f"llama.cpp server, {server.model_file.name}, {server.threads} threads"
+            figures.startup = server.startup
+            yield server
+    except (ServerStartError, FileNotFoundError) as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture
+def parser_client(llama: LlamaServer) -> ChatClient:
+    """The parser role's client: greedy, short answers, no retries (a failure
+    here is a finding, not noise to hide)."""
+    config = RoleConfig(
+        model=llama.model, base_url=llama.url, temperature=0, max_tokens=96, timeout=60,
+        retries=0, structured_output="json_object",
+    )  # fmt: skip
+    return ChatClient("parser", config)
+
+
+@pytest.fixture
+def narrator_client(llama: LlamaServer) -> ChatClient:
+    """The narrator role's client: greedy (so a run is repeatable), a few
+    sentences at most, and a prompt budget that leaves room for them in the
+    server's context (the budget is an estimate, hence the margin)."""
+    config = RoleConfig(
+        model=llama.model,
+        base_url=llama.url,
+        temperature=0,
+        max_tokens=64,
+        timeout=60,
+        retries=0,
+        context_tokens=N_CTX - 64 - 256,
+    )
+    return ChatClient("narrator", config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Add the end of the server's log to the report of a failing test that
+    used it: a model request that failed may be the server's fault."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("llama")
+    if report.failed and isinstance(server, LlamaServer):
+        report.sections.append(("llama.cpp server log, last lines", server.log_tail()))
+    return report
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Print what the real model cost on this machine."""
+    found = config.stash.get(_FIGURES, None)
+    lines = found.lines() if found is not None else []
+    if lines:
+        terminalreporter.write_sep("-", "real model figures (measured, not asserted)")
+        for line in lines:
+            terminalreporter.write_line(line)

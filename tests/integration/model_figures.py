@@ -1,0 +1,96 @@
+"""What the real model cost, gathered while the integration tests run.
+
+These are measurements, not assertions: a CI host may be slow or busy, and a
+test that failed on a latency would fail for the wrong reason. They are
+printed in pytest's terminal summary, so every run of ``make test`` says how
+fast the server started and answered on that machine.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from fabula.narration.model import Telling
+
+
+@dataclass(slots=True)
+class Figures:
+    """Timings and token counts from one test session.
+
+    Attributes:
+        server: a one-line description of the server (set when it is up).
+        startup: seconds from starting the server to its first answer.
+        parser_calls: per structured-output request, ``(seconds, completion
+            tokens)``.
+        parser_inputs: per input the parser model was asked about, whether
+            its answer was played as a turn (rather than asked again and
+            then given up on, or answered with no action).
+        tellings: per streamed telling, ``(seconds, seconds to the first
+            piece, pieces, completion tokens as the server reported them)``.
+    """
+
+    server: str = ""
+    startup: float | None = None
+    parser_calls: list[tuple[float, int]] = field(default_factory=list)
+    parser_inputs: list[bool] = field(default_factory=list)
+    tellings: list[tuple[float, float, int, int]] = field(default_factory=list)
+
+    def parser_use(self, use: dict[str, Any] | None, *, played: bool) -> None:
+        """Record what a :class:`~fabula.ai.TieredParser` turn asked of the
+        model (its ``last_model_use``), as one call per answer, and whether
+        the turn was played."""
+        if not use or not use.get("answers"):
+            return
+        self.parser_inputs.append(played)
+        answers = len(use["answers"])
+        tokens = use.get("tokens", [0, 0])[1]
+        for _ in range(answers):
+            self.parser_calls.append((use.get("latency", 0.0) / answers, tokens // answers))
+
+    def telling(self, telling: Telling, pieces: int) -> None:
+        """Record one streamed telling and how many pieces it arrived in."""
+        if telling.source == "model":
+            first = telling.first_token if telling.first_token is not None else telling.latency
+            self.tellings.append((telling.latency, first, pieces, telling.completion_tokens))
+
+    def narration(self, info: dict[str, str], first: float, pieces: int) -> None:
+        """Record a session turn's telling from its journalled accounting
+        (``narrator_ms``, ``narrator_tokens``), the seconds from the turn's
+        start to its first piece, and how many pieces it arrived in."""
+        seconds = int(info.get("narrator_ms", "0")) / 1000
+        tokens = int(info.get("narrator_tokens", "0+0").partition("+")[2] or 0)
+        self.tellings.append((seconds, first, pieces, tokens))
+
+    def lines(self) -> list[str]:
+        """The summary, one line per figure."""
+        out = []
+        if self.startup is not None:
+            out.append(f"{self.server}: answering {self.startup:.2f} s after start")
+        if self.parser_calls:
+            seconds = [s for s, _ in self.parser_calls]
+            tokens = sum(t for _, t in self.parser_calls)
+            out.append(
+                f"parser (structured output): {len(seconds)} calls, median "
+                f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s, "
+                f"{tokens / sum(seconds):.0f} completion tokens/s"
+            )
+        if self.parser_inputs:
+            played = sum(self.parser_inputs)
+            out.append(
+                f"parser model in sessions: asked about {len(self.parser_inputs)} inputs, "
+                f"{played} played as a turn"
+            )
+        if self.tellings:
+            seconds = [t[0] for t in self.tellings]
+            pieces = sum(t[2] for t in self.tellings)
+            reported = sum(t[3] for t in self.tellings)
+            out.append(
+                f"narrator (streamed): {len(seconds)} tellings, median "
+                f"{statistics.median(seconds):.2f} s, first piece median "
+                f"{statistics.median(t[1] for t in self.tellings):.3f} s, "
+                f"{pieces / sum(seconds):.0f} pieces/s (≈ one token each), "
+                f"tokens reported: {reported}"
+            )
+        return out
