@@ -173,9 +173,7 @@ def load_config(
             data = {}
         unknown = set(data) - set(SECTIONS)
         for key in sorted(unknown):
-            problems.append(
-                (str(file), key, "unknown section (expected parser, narrator, memory)")
-            )
+            problems.append((str(file), key, "unknown section (expected parser, narrator, memory)"))
         for key in sorted(set(data) & set(SECTIONS)):
             if not isinstance(data[key], dict):
                 problems.append((str(file), key, "must be a table, like [narrator]"))
@@ -189,9 +187,7 @@ def load_config(
                 from_env[section][field] = value
     layers.append(("environment", from_env))
     if flags:
-        given = {
-            r: {k: v for k, v in flags.get(r, {}).items() if v is not None} for r in SECTIONS
-        }
+        given = {r: {k: v for k, v in flags.get(r, {}).items() if v is not None} for r in SECTIONS}
         layers.append(("command line", given))
     merged: dict[str, dict[str, Any]] = {
         section: getattr(_DEFAULTS, section).model_dump() for section in SECTIONS

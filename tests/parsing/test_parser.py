@@ -158,7 +158,7 @@ ERRORS = [
     ("", "EMPTY", "I beg your pardon?"),
     ("xyzzy", "UNKNOWN_VERB", 'I don\'t know the word "xyzzy"'),
     ("take", None, "What do you want to take?"),
-    ("x ,", "NOT_UNDERSTOOD", "I understood \"x\" but not the rest."),
+    ("x ,", "NOT_UNDERSTOOD", 'I understood "x" but not the rest.'),
     ("take the unicorn", "UNKNOWN_NOUN", "You can't see any such thing."),
     ("take the dragon", "NOT_IN_SCOPE", "You can't see any such thing."),
     ("take it", "PRONOUN_GONE", 'I\'m not sure what "it" refers to.'),
