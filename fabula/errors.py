@@ -28,6 +28,8 @@ clients) are translated at the boundary with ``raise ... from exc``.
     │       └── PromptRenderError     a prompt that cannot be filled in
     ├── ConfigError                   model settings that do not fit (lists them all)
     ├── ModelError                    a model did not answer usefully (after retries)
+    ├── MemoryStoreError              long-term memory cannot be used (fabula.memory; has .where)
+    │   └── EmbedderError             the embedding model cannot be loaded or run
     ├── EventError                    misuse of the EventBus (see fabula.events)
     │   ├── EventTypeError            a value that is not an Event where one is needed
     │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked

@@ -103,10 +103,15 @@ class ChatClient:
             }
         start = time.perf_counter()
         response, attempts = self._request(messages, **extra)
-        choice = response.choices[0] if response.choices else None
-        text = (choice.message.content if choice is not None else None) or ""
-        usage = response.usage
-        tokens = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
+        try:
+            choice = response.choices[0] if response.choices else None
+            text = (choice.message.content if choice is not None else None) or ""
+            usage = response.usage
+            tokens = (int(usage.prompt_tokens), int(usage.completion_tokens)) if usage else (0, 0)
+            if not isinstance(text, str):
+                raise TypeError(type(text).__name__)
+        except (AttributeError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(self.role, "the answer is not a chat completion") from exc
         self.last_usage = tokens
         return Completion(text, *tokens, time.perf_counter() - start, attempts)
 
@@ -120,18 +125,28 @@ class ChatClient:
         self.last_usage = (0, 0)  # a failed stream must not report the last one's tokens
         stream, _ = self._request(messages, stream=True, stream_options={"include_usage": True})
         pieces = 0
+        finished = False
         try:
             for chunk in stream:
                 if chunk.usage is not None:
                     self.last_usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
                 for choice in chunk.choices:
-                    if choice.delta.content:
-                        pieces += 1
-                        if self.last_usage[1] < pieces:
-                            # A server that sends no usage (llama-cpp-python ignores
-                            # stream_options) streams about one token per piece.
-                            self.last_usage = (self.last_usage[0], pieces)
-                        yield choice.delta.content
+                    finished = finished or choice.finish_reason is not None
+                    content = choice.delta.content
+                    if not content:
+                        continue
+                    if not isinstance(content, str):
+                        raise TypeError(f"a {type(content).__name__} where text was expected")
+                    pieces += 1
+                    if self.last_usage[1] < pieces:
+                        # A server that sends no usage (llama-cpp-python ignores
+                        # stream_options) streams about one token per piece.
+                        self.last_usage = (self.last_usage[0], pieces)
+                    yield content
+            if not finished:  # every server ends a whole answer with a finish reason
+                raise ModelError(self.role, "the stream ended early")
+        except ModelError:
+            raise
         except Exception as exc:
             # A dropped connection, a garbled event, whatever the SDK's HTTP
             # layer raises (its exception types are not part of its API):
@@ -164,6 +179,11 @@ class ChatClient:
                 self._sleep(self._rng.uniform(0, ceiling))  # full jitter
             except openai.APIStatusError as exc:
                 raise ModelError(self.role, _reason(exc), retryable=False) from exc
+            except (ValueError, TypeError, AttributeError) as exc:
+                # a 200 whose body the SDK cannot read as a completion
+                raise ModelError(
+                    self.role, "the answer is not a chat completion", retryable=False
+                ) from exc
 
 
 def _reason(exc: Exception) -> str:

@@ -21,6 +21,7 @@ reference is recorded with each use, for the journal.
 from __future__ import annotations
 
 import json
+import reprlib
 from typing import Any
 
 from pydantic import ValidationError
@@ -37,6 +38,13 @@ from fabula.parsing.grammar import Grammar, slots_of
 from fabula.prompts import Prompt, PromptLibrary
 
 __all__ = ["TieredParser"]
+
+MAX_ACTIONS = 12
+"""The most actions one answer may propose (a turn is a player's sentence)."""
+MAX_ANSWER = 20_000
+"""The longest answer read, in characters (the schema's answers are short)."""
+MAX_TEXT = 200
+"""The longest free-text parameter (a topic) kept from an answer."""
 
 FOR_THE_MODEL = frozenset({"UNKNOWN_VERB", "NOT_UNDERSTOOD", "UNKNOWN_NOUN"})
 """Symbolic failures a model may resolve. Others (the thing is not here, it is
@@ -127,24 +135,28 @@ class TieredParser:
                 self.notice = self.breaker.record_failure(exc.reason)
                 use["error"] = exc.reason
                 return fallback
-            notice = self.breaker.record_success()
-            if notice:
-                self.notice = notice
-            use["answers"].append(answer.text)
+            use["answers"].append(_clip(answer.text, 2000))
             tokens = use.setdefault("tokens", [0, 0])
             tokens[0] += answer.prompt_tokens
             tokens[1] += answer.completion_tokens
             use["latency"] = use.get("latency", 0.0) + answer.latency
             proposals, problem = self._read(answer.text, names, actor)
             if problem is None:
+                notice = self.breaker.record_success()
+                if notice:
+                    self.notice = notice
                 if not proposals:
                     return fallback
                 return Parsed(tuple(proposals))
-            if attempt == 0:  # ask once more, saying what was wrong
+            if attempt == 0:  # ask once more, saying what was wrong (briefly)
                 messages += [
-                    {"role": "assistant", "content": answer.text},
+                    {"role": "assistant", "content": _clip(answer.text, 1000)},
                     {"role": "user", "content": f"That does not fit: {problem}. Try again."},
                 ]
+        # Two answers that do not fit: a model that only answers garbage is
+        # as good as down, and its circuit should open like one that is.
+        use["error"] = "its answers did not fit"
+        self.notice = self.breaker.record_failure("its answers did not fit")
         return Clarification(
             "I'm not sure what you mean. Could you say it another way, "
             'starting with a verb (like "take the lamp")?'
@@ -195,37 +207,60 @@ class TieredParser:
     def _read(
         self, text: str, names: dict[str, int], actor: int
     ) -> tuple[list[ActionProposal], str | None]:
-        """The model's answer as proposals, or what is wrong with it."""
+        """The model's answer as proposals, or what is wrong with it (said
+        briefly: it goes back to the model, within its budget)."""
+        if len(text) > MAX_ANSWER:
+            return [], f"the answer is too long (over {MAX_ANSWER} characters)"
         try:
             data = json.loads(text)
             items = data["actions"]
             assert isinstance(items, list)
-        except (ValueError, KeyError, TypeError, AssertionError):
+        except (ValueError, KeyError, TypeError, AssertionError, RecursionError):
             return [], 'the answer must be JSON like {"actions": [{"action": "look"}]}'
+        if len(items) > MAX_ACTIONS:
+            return [], f"at most {MAX_ACTIONS} actions at a time"
         proposals = []
         for item in items:
-            if not isinstance(item, dict) or item.get("action") not in self.actions:
-                return [], f"unknown action in {item!r}"
-            action_cls = self.actions.get(item["action"])
+            action = item.get("action") if isinstance(item, dict) else None
+            if not isinstance(action, str) or action not in self.actions:
+                return [], f"unknown action in {_short(item)}"
+            action_cls = self.actions.get(action)
             params: dict[str, Any] = {}
             for field, slot in slots_of(action_cls.Params).items():
                 value = item.get(field)
                 if value is None:  # left out, or null for "not given"
                     continue
+                if not isinstance(value, str):
+                    return [], f"{field} must be a string, not {_short(value)}"
                 if slot.kind == "entity":
                     if value not in names:
-                        return [], f"{value!r} is not one of the things here"
-                    value = names[value]
-                params[field] = value
+                        return [], f"{_short(value)} is not one of the things here"
+                    params[field] = names[value]
+                else:
+                    params[field] = _clip(value, MAX_TEXT)
             try:
                 action_cls.Params.model_validate(params)
             except ValidationError as exc:
                 fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
-                return [], f"{item['action']!r} needs {fields or 'other parameters'}"
+                return [], f"{action!r} needs {fields or 'other parameters'}"
             proposals.append(
-                ActionProposal(action=item["action"], actor=actor, params=params, source="model")
+                ActionProposal(action=action, actor=actor, params=params, source="model")
             )
         return proposals, None
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = 4
+
+
+def _short(value: object) -> str:
+    """A value quoted for the model, never long."""
+    return _REPR.repr(value)
 
 
 def _names_in_scope(world: World | ReadOnlyWorld, actor: int) -> dict[str, int]:

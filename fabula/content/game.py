@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
 
-from fabula.actions import ActionRegistry, Rules
+from fabula.actions import ActionRegistry, ReadOnlyWorld, Rules
 from fabula.actions.standard import (
     Actor,
     Armour,
@@ -51,7 +51,7 @@ from fabula.events import OnDeath, OnTake
 from fabula.game import Simulation
 from fabula.systems import TickContext, system
 
-__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "hostiles_attack"]
+__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "holds", "hostiles_attack"]
 
 PLUGIN_ACTIONS = "fabula.actions"
 """Entry point group of installed plugins' action packages (value: a module path)."""
@@ -216,15 +216,18 @@ class ContentGame:
         if lose is None and win is None:
             return None
         ids, player = self.ids(world), self.player(world)
-        if lose is not None and _holds(world, lose, ids, player):
+        if lose is not None and holds(world, lose, ids, player):
             return "lost"
-        if win is not None and _holds(world, win, ids, player):
+        if win is not None and holds(world, win, ids, player):
             return "won"
         return None
 
 
-def _holds(world: World, condition: Condition, ids: dict[str, int], player: int) -> bool:
-    """Whether every clause of ``condition`` holds."""
+def holds(
+    world: World | ReadOnlyWorld, condition: Condition, ids: dict[str, int], player: int
+) -> bool:
+    """Whether every clause of ``condition`` holds (the game's win and lose
+    conditions; memory's lore gates use the same predicate)."""
     health = world.get(player, Health, readonly=True)
     if condition.dead is not None and (health.hp <= 0) != condition.dead:
         return False

@@ -129,15 +129,18 @@ class ModelNarrator:
         length = 0
         cut = False
         error = ""
+        held = ""  # trailing whitespace, shown only if more text follows
         try:
             for piece in self.client.stream(messages):
                 text = clean.feed(piece)
-                if not text:
-                    continue
                 if not shown:
                     text = text.lstrip()
-                    if not text:
-                        continue
+                body = text.rstrip()
+                if not body:
+                    held += text if shown else ""
+                    continue
+                text, held = held + body, text[len(body) :]
+                if not shown:
                     first = time.perf_counter() - start
                 if length + len(text) > self.max_chars:
                     text = _cut(text, self.max_chars - length)

@@ -42,6 +42,10 @@ from fabula.parsing.words import ARTICLES, DIRECTIONS, META, split_commands, tok
 
 __all__ = ["SymbolicParser"]
 
+MAX_ACTIONS = 50
+"""The most actions one input may ask for ("take all" in a crowded room
+fits; a pasted wall of "look. look. look." does not)."""
+
 _SELF = frozenset({"me", "myself", "self", "yourself"})
 _ALL_FROM_ROOM = frozenset({"take"})
 """Actions for which ``all`` means what lies around, not what is carried."""
@@ -106,10 +110,18 @@ class SymbolicParser:
         if meta is not None and meta not in {"again", "oops"}:
             return Meta(meta, " ".join(tokens[1:]))
         proposals: list[ActionProposal] = []
-        for command in self._commands(tokens):
+        commands = self._commands(tokens)
+        if not commands:  # only separators (". ; then")
+            return ParseError("EMPTY", "I beg your pardon?")
+        for command in commands:
             result = self._one(command, world, actor)
             if isinstance(result, list):
                 proposals.extend(result)
+                if len(proposals) > MAX_ACTIONS:
+                    return ParseError(
+                        "TOO_MANY",
+                        f"That is too much for one turn: at most {MAX_ACTIONS} actions at a time.",
+                    )
                 continue
             if isinstance(result, Meta):
                 return Parsed(tuple(proposals)) if proposals else result
@@ -186,7 +198,8 @@ class SymbolicParser:
             self._failed = (tokens, verb)
             return ParseError(
                 "UNKNOWN_VERB",
-                f'I don\'t know the word "{verb}" as a command. Try "help" for what you can do.',
+                f'I don\'t know the word "{_quote(verb)}" as a command. '
+                'Try "help" for what you can do.',
                 verb,
             )
         for pattern in self.grammar.patterns:
@@ -197,7 +210,8 @@ class SymbolicParser:
                     return Clarification(f"What do you want to {phrase}?")
         return ParseError(
             "NOT_UNDERSTOOD",
-            f'I understood "{verb}" but not the rest. Try something like "{verb} the lamp".',
+            f'I understood "{_quote(verb)}" but not the rest. '
+            f'Try something like "{_quote(verb)} the lamp".',
         )
 
     def _fill(
@@ -347,3 +361,8 @@ def _all_words(world: World | ReadOnlyWorld) -> frozenset[str]:
     for entity in world.entities_with[Named]:
         words |= vocabulary(world, entity)[0]
     return frozenset(words)
+
+
+def _quote(word: str, limit: int = 40) -> str:
+    """A word of the player's, quoted back: never a wall of text."""
+    return word if len(word) <= limit else word[: limit - 1] + "…"

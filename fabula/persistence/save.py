@@ -260,6 +260,13 @@ class SaveFile:
         """
         conn = self._db()
         started = time.time()
+        try:
+            input.encode("utf-8")
+        except UnicodeEncodeError as exc:  # checked before the world changes
+            raise ValueError(
+                f"the input cannot be journalled ({exc.reason} at {exc.start}); "
+                "pass text without lone surrogates"
+            ) from exc
         proposals, malformed = _proposals(actions)
         record = {
             "turn": self.turn + 1,
@@ -282,6 +289,9 @@ class SaveFile:
             except sqlite3.Error as exc:
                 self._rebuild(self.turn)
                 raise translate(self.path, exc, "recording the turn") from exc
+            except BaseException:  # whatever failed, the world must not keep the turn
+                self._rebuild(self.turn)
+                raise
             self.turn += 1
             self._since_flush += 1
             if (
@@ -441,26 +451,64 @@ class SaveFile:
 
     # ------------------------------------------------------------ internals
 
+    # ------------------------------------------------------ reading history
+
+    def records(self, after: int = 0, upto: int | None = None) -> list[TurnRecord]:
+        """The journal's rows with ``after < turn <= upto`` (default: up to the
+        current turn), in order: what derived data (memory, a trace viewer)
+        is rebuilt from.
+
+        Raises:
+            PersistenceError: the save is closed or cannot be read.
+        """
+        upto = self.turn if upto is None else upto
+        try:
+            return list(journal.read(self._db(), after, upto))
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc, "reading the journal") from exc
+
+    def world_before(self, turn: int) -> tuple[World, int]:
+        """A fresh world to replay towards ``turn`` from, and its turn: the
+        snapshot if it is before ``turn``, else the game's turn-0 world
+        (checked against the digest recorded when the game began). The
+        save's own world is not touched.
+
+        Raises:
+            ReplayError: the game no longer builds the same starting world.
+            PersistenceError: the save cannot be read.
+        """
+        world, base, _ = self._start_for(turn, strict=True)
+        return world, base
+
+    def _start_for(self, turn: int, *, strict: bool) -> tuple[World, int, bool]:
+        """The snapshot if it lies before ``turn`` (or at it, unless
+        ``strict``), else the checked turn-0 world; with its turn, and
+        whether it is the snapshot."""
+        conn = self._db()
+        try:
+            (snapshot_turn,) = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
+            if snapshot_turn < turn or (snapshot_turn == turn and not strict):
+                world, base = read_world(conn, self.path, self._catalog)
+                return world, base, True
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc, "reading the snapshot") from exc
+        world = self.game.new_world(self.seed)
+        if state_digest(world, self.game.components.name_of) != self._start_digest:
+            raise ReplayError(
+                self.path,
+                "the game now builds a different starting world than when this save was "
+                "made (its world files or code changed), so earlier turns cannot be "
+                "rebuilt. Play on with the original game, or start a new game.",
+            )
+        return world, 0, False
+
     def _rebuild(self, turn: int) -> int:
         """Make :attr:`world` the world at ``turn``: from the snapshot if it is
         not past it, else from the game's start, replaying journal rows up to
         ``turn``. Return how many rows were replayed onto the snapshot."""
         conn = self._db()
-        (snapshot_turn,) = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
-        if snapshot_turn <= turn:
-            world, base = read_world(conn, self.path, self._catalog)
-            rewrite = False
-        else:
-            world, base = self.game.new_world(self.seed), 0
-            found = state_digest(world, self.game.components.name_of)
-            if found != self._start_digest:
-                raise ReplayError(
-                    self.path,
-                    "the game now builds a different starting world than when this save was "
-                    "made (its world files or code changed), so earlier turns cannot be "
-                    "rebuilt. Undo is only possible with the original game.",
-                )
-            rewrite = True
+        world, base, from_snapshot = self._start_for(turn, strict=False)
+        rewrite = not from_snapshot
         log = world.track_changes()
         simulation = self.game.simulation(world)
         records = list(journal.read(conn, base, turn))

@@ -230,6 +230,7 @@ class Session:
         """
         self._emit = emit
         self._trace = Trace()
+        text = clean_input(text)
         try:
             world = self.world
             with self._stage("parse"):
@@ -265,6 +266,8 @@ class Session:
             return self._reply(result.question)
         if self.ended is not None:
             return self._reply('The game is over. You can "undo", "restore" a save, or "quit".')
+        if not result.proposals:  # nothing to do: no turn passes
+            return self._reply("I beg your pardon?")
         return self._play(text, result)
 
     @staticmethod
@@ -414,15 +417,17 @@ class Session:
             self.brain.rewound(self.save, self.narrator)
 
     def _slot(self, name: str) -> Path:
+        """The file of save slot ``name``: beside the save, whatever the name
+        (letters, digits, ``-`` and ``_`` only, at most 40 of them)."""
         words = "-".join(name.lower().split())
-        slot = "".join(c for c in words if c.isalnum() or c in "-_") or "saved"
-        return self.save.path.with_name(f"{self.game.id}-{slot}.save")
+        slot = "".join(c for c in words if c.isascii() and (c.isalnum() or c in "-_"))
+        return self.save.path.with_name(f"{self.game.id}-{slot[:40] or 'saved'}.save")
 
     def _save(self, name: str) -> Reply:
         target = self._slot(name)
         try:
             self.save.save_as(target)
-        except PersistenceError as exc:
+        except (PersistenceError, OSError) as exc:
             return self._reply(f"Not saved: {exc}")
         return self._reply(f"Saved as {target.stem.removeprefix(self.game.id + '-')!r}.")
 
@@ -434,7 +439,7 @@ class Session:
             )
         try:
             self.save = self.save.restore_from(source)
-        except PersistenceError as exc:
+        except (PersistenceError, OSError) as exc:
             return self._reply(f"Not restored: {exc}")
         self.parser.reset()
         self._rewound()
@@ -461,6 +466,26 @@ class _Stage:
     def __exit__(self, *exc: object) -> None:
         elapsed = (time.perf_counter() - self._start) * 1000
         self._stages[self._name] = self._stages.get(self._name, 0.0) + elapsed
+
+
+MAX_INPUT = 2000
+"""The longest input kept, in characters: the parser reads no further, and
+the journal keeps what the player typed."""
+
+
+def clean_input(text: str) -> str:
+    """What the player typed, as the engine keeps it: valid Unicode (a
+    terminal hands undecodable bytes over as lone surrogates, which no file
+    can store), no control characters, at most :data:`MAX_INPUT` characters.
+
+    >>> clean_input("take" + chr(0xDCFF) + " lamp" + chr(0)) == "take\N{REPLACEMENT CHARACTER} lamp"
+    True
+    """
+    return "".join(
+        "\ufffd" if "\ud800" <= c <= "\udfff" else c
+        for c in text[:MAX_INPUT]
+        if c == "\t" or (c >= " " and not "\x7f" <= c <= "\x9f")
+    )
 
 
 def _names(world: World, proposals: object) -> dict[int, str]:

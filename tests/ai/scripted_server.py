@@ -33,15 +33,20 @@ def completion(text: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def chunks(pieces: list[str]) -> list[dict[str, Any]]:
+def chunks(pieces: list[str], *, usage: bool = True) -> list[dict[str, Any]]:
+    """A streamed answer as OpenAI sends it: the pieces, a chunk with the
+    finish reason, then (asked for with ``stream_options``) the usage."""
     out = [
         {"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "m",
          "choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]}
         for p in pieces
     ]  # fmt: skip
     out.append({"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": len(pieces),
-                                         "total_tokens": 9 + len(pieces)}})  # fmt: skip
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})  # fmt: skip
+    if usage:
+        out.append({"id": "s", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                    "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": len(pieces),
+                                             "total_tokens": 9 + len(pieces)}})  # fmt: skip
     return out
 
 

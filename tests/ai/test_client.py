@@ -103,7 +103,7 @@ def test_narration_streams_piece_by_piece(server: tuple[str, Script]) -> None:
 
 def test_a_stream_without_usage_counts_its_pieces(server: tuple[str, Script]) -> None:
     url, script = server
-    script.answers = [(200, chunks(["The ", "lamp ", "glows."])[:-1])]  # no usage chunk
+    script.answers = [(200, chunks(["The ", "lamp ", "glows."], usage=False))]
     chat, _ = client(url)
     assert "".join(chat.stream([{"role": "user", "content": "light lamp"}])) == "The lamp glows."
     assert chat.last_usage == (0, 3)
@@ -116,3 +116,20 @@ def test_structured_output_in_the_json_object_shape(server: tuple[str, Script]) 
     schema = {"type": "object", "properties": {"action": {"enum": ["look"]}}}
     chat.complete([{"role": "user", "content": "look"}], json_schema=schema)
     assert script.requests[0]["response_format"] == {"type": "json_object", "schema": schema}
+
+
+def test_a_stream_that_stops_without_finishing_is_a_failure(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, chunks(["The ", "lamp "], usage=False)[:-1])]  # no finish reason
+    chat, _ = client(url)
+    with pytest.raises(ModelError, match="the stream ended early"):
+        list(chat.stream([{"role": "user", "content": "light lamp"}]))
+
+
+def test_a_body_that_is_not_a_completion_is_a_model_error(server: tuple[str, Script]) -> None:
+    url, script = server
+    script.answers = [(200, ["not", "a", "completion"])]
+    chat, waits = client(url)
+    with pytest.raises(ModelError, match="not a chat completion"):
+        chat.complete([{"role": "user", "content": "hi"}])
+    assert waits == []  # it will not get better by asking again

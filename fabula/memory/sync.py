@@ -1,0 +1,109 @@
+"""Keeping history in step with the save it remembers.
+
+Memory is written after a turn is durable (the journal row is committed
+first), so the two can part ways:
+
+* **undo** deletes the last journal rows: their entries must go
+  (:meth:`~fabula.memory.MemoryStore.forget_after`);
+* **a crash** between the journal commit and the memory write leaves a
+  journalled turn with no entry: it must be added;
+* **a restore** brings back another branch of the game: entries of turns
+  that exist in both branches with different rows must be replaced.
+
+Each entry records the fingerprint of the journal row it was made from
+(:func:`~fabula.memory.history.source_of`). Sync compares those with the
+journal: an entry past the save's turn, or whose row is no longer the one
+the journal holds, is stale and removed; a journalled turn with no current
+entry is rebuilt by :func:`replayed_entries`, which plays the journal again
+on the game's rules, with no model, exactly as recovery and undo do, and
+tells each turn with the template narrator, exactly as the session does. The
+same :func:`~fabula.memory.history.history_entry` then makes the same entry
+live play made.
+
+It reads the save through :meth:`~fabula.persistence.SaveFile.records` and
+:meth:`~fabula.persistence.SaveFile.world_before` (the save holds the file's
+only lock, so nothing else could read it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, cast
+
+from fabula.actions import ActionProposal, Outcome
+from fabula.content import ContentGame
+from fabula.game import Simulation
+from fabula.memory.history import (
+    HistoryEntry,
+    PlainNarrator,
+    Scene,
+    history_entry,
+    plain_account,
+)
+from fabula.persistence import SaveFile, TurnRecord, replay
+
+__all__ = ["journal_records", "replayed_entries"]
+
+
+def journal_records(save: SaveFile, after: int = 0, upto: int | None = None) -> list[TurnRecord]:
+    """The save's journal rows with ``after < turn <= upto`` (default: up to
+    the save's current turn), in order.
+
+    Raises:
+        PersistenceError: the save is closed or cannot be read.
+    """
+    return save.records(after, upto)
+
+
+def replayed_entries(
+    save: SaveFile,
+    game: ContentGame,
+    narrator: PlainNarrator,
+    turns: Collection[int],
+) -> Iterator[HistoryEntry]:
+    """The history entries of ``turns`` (journalled turns of ``save``), made by
+    playing the journal again up to the last of them.
+
+    Replay starts from the save's snapshot when it lies before the first turn
+    wanted, else from the game's turn-0 world (checked against the digest the
+    save recorded when the game began).
+
+    Raises:
+        ReplayError: the game no longer builds the same starting world, or
+            the journal does not replay (the game is not deterministic).
+        PersistenceError: the save cannot be read.
+    """
+    if not turns:
+        return
+    wanted = set(turns)
+    first, last = min(wanted), max(wanted)
+    world, base = save.world_before(first)
+    records = save.records(base, last)
+    simulation = game.simulation(world)
+    capture = _Capture(simulation)
+    for record in records:
+        player = game.player(world)
+        before = Scene.of(world, player)
+        narrator.prepare(world, record.actions)
+        with simulation.bus.record() as events:
+            replay(save.path, cast(Simulation, capture), [record])
+        if record.turn in wanted:
+            account = plain_account(narrator, world, player, capture.outcomes, events)
+            ending = game.ending(world)
+            yield history_entry(
+                record, account, before, world, player, capture.outcomes, events, ending
+            )
+
+
+class _Capture:
+    """Stands in for the simulation during replay and keeps each turn's
+    outcomes (replay itself checks the tick and RNG before every turn)."""
+
+    def __init__(self, simulation: Simulation) -> None:
+        self.world = simulation.world
+        self._simulation = simulation
+        self.outcomes: list[Outcome] = []
+
+    def play(self, actions: Sequence[ActionProposal | dict[str, Any]]) -> list[Outcome]:
+        self.outcomes = self._simulation.play(actions)
+        return self.outcomes
