@@ -437,6 +437,8 @@ class Session:
             return self._reply(
                 f"There is no save called {source.stem.removeprefix(self.game.id + '-')!r}."
             )
+        if source.resolve() == self.save.path.resolve():
+            return self._reply("That is the game you are playing; nothing to restore.")
         try:
             self.save = self.save.restore_from(source)
         except (PersistenceError, OSError) as exc:

@@ -101,3 +101,20 @@ def test_the_save_belongs_to_the_game(session: Session, tmp_path: Path) -> None:
     session.close()
     with SaveFile.open(tmp_path / "little.save", ContentGame.load(LITTLE)) as save:
         assert save.turn == 0
+
+
+def test_restoring_the_game_being_played_says_so(tmp_path: Path) -> None:
+    game = ContentGame.load(LITTLE)
+    session = Session.start(game, tmp_path / f"{game.id}-mine.save", new=True)
+    session.turn("take key")
+    reply = session.turn("restore mine")
+    assert reply.text == "That is the game you are playing; nothing to restore."
+    assert session.save.turn == 1
+    session.close()
+
+
+def test_what_the_player_typed_is_kept_as_valid_text(session: Session) -> None:
+    session.turn("take key" + chr(0xDCFF) + "\x00")  # a terminal's undecodable byte
+    session.close()
+    with SaveFile.open(session.save.path, session.game) as save:
+        assert save.records()[-1].input == "take key\N{REPLACEMENT CHARACTER}"
