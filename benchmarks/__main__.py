@@ -4,7 +4,8 @@
 events) for checking that everything still runs, not for figures. The ECS
 benchmark is :mod:`benchmarks.ecs`; the event bus benchmark,
 :mod:`benchmarks.events`, runs when it can be imported; then the scheduler
-(:mod:`benchmarks.systems`) and saving (:mod:`benchmarks.persistence`).
+(:mod:`benchmarks.systems`), saving (:mod:`benchmarks.persistence`) and one
+turn of the pipeline (:mod:`benchmarks.turn`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, help="timed runs per figure (default 3)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and one repeat")
     parser.add_argument(
-        "--only", choices=("ecs", "events", "systems", "persistence"), help="run one benchmark"
+        "--only",
+        choices=("ecs", "events", "systems", "persistence", "turn"),
+        help="run one benchmark",
     )
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else "10000,100000")
@@ -58,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             "100",
         ]
         persistence.main([*(quick if args.quick else []), "--repeats", str(repeats)])
+    if args.only in (None, "turn"):
+        from benchmarks import turn
+
+        turn.main(["--quick"] if args.quick else [])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ each sorted by id) and every reference is filled in a second pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
@@ -46,7 +47,7 @@ from fabula.actions.standard import (
 from fabula.content.components import Ident, Points
 from fabula.content.loader import GameFiles, load
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
-from fabula.ecs import ComponentRegistry, World
+from fabula.ecs import ComponentRegistry, FieldIndex, World
 from fabula.events import OnDeath, OnTake
 from fabula.game import Simulation
 from fabula.systems import TickContext, system
@@ -206,9 +207,14 @@ class ContentGame:
         return next(iter(sorted(world.entities_with[Player])))
 
     @staticmethod
-    def ids(world: World) -> dict[str, int]:
-        """Every entity's file id -> its handle."""
-        return {ident.id: e for e, (ident,) in world.query(Ident, readonly=True)}
+    def ids(world: World | ReadOnlyWorld) -> Mapping[str, int]:
+        """File id -> handle, for every entity with one.
+
+        Backed by the world's field index on ``Ident.id``, so a lookup is
+        O(1) and nothing is rebuilt per call: the ending is judged every
+        turn, and a large world has tens of thousands of ids.
+        """
+        return _Ids(world.index(Ident, "id"))
 
     def ending(self, world: World) -> Ending | None:
         """``"won"``, ``"lost"`` or ``None``, by the game's conditions (lose first)."""
@@ -223,8 +229,32 @@ class ContentGame:
         return None
 
 
+class _Ids(Mapping[str, int]):
+    """A read-only view of a field index on ``Ident.id`` as id -> handle."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: FieldIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, key: str) -> int:
+        found = self._index[key]
+        if not found:
+            raise KeyError(key)
+        return min(found)  # ids are unique in a loaded game; min() keeps it deterministic
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self._index[key]) if isinstance(key, str) else False
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(str(v) for v in self._index.values()))
+
+    def __len__(self) -> int:
+        return len(self._index.values())
+
+
 def holds(
-    world: World | ReadOnlyWorld, condition: Condition, ids: dict[str, int], player: int
+    world: World | ReadOnlyWorld, condition: Condition, ids: Mapping[str, int], player: int
 ) -> bool:
     """Whether every clause of ``condition`` holds (the game's win and lose
     conditions; memory's lore gates use the same predicate)."""

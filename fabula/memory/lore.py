@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fabula.actions import ReadOnlyWorld
 from fabula.actions.standard import Player
-from fabula.content import Ident
+from fabula.content.game import ContentGame
 from fabula.content.game import holds as _condition_holds  # the ending's own predicate
 from fabula.content.schema import Condition
 from fabula.ecs import World
@@ -153,7 +153,7 @@ class LoreGates:
     def __init__(self, world: World | ReadOnlyWorld, cache: dict[str, Condition]) -> None:
         self._world = world
         self._cache = cache
-        self._ids: dict[str, int] | None = None
+        self._ids: Mapping[str, int] | None = None
         self._player: int | None = None
 
     def hold(self, gate: str) -> bool:
@@ -163,12 +163,7 @@ class LoreGates:
             condition = self._cache[gate] = Condition.model_validate_json(gate)
         world = self._world
         if self._ids is None:
-            query = (
-                world.query(Ident)
-                if isinstance(world, ReadOnlyWorld)
-                else world.query(Ident, readonly=True)
-            )
-            self._ids = {ident.id: e for e, (ident,) in query}
+            self._ids = ContentGame.ids(world)  # the world's index: nothing rebuilt
             players = sorted(world.entities_with[Player])
             self._player = players[0] if players else None
         if self._player is None:

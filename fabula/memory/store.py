@@ -167,6 +167,7 @@ class MemoryStore:
         self.where = where
         self._chroma = Chroma(client, embedder, where=where, owns_client=owns_client)
         self._gates: dict[str, Condition] = {}
+        self._lore_rows: _LoreMatrix | None = None
         prefix = f"{game_id}-{namespace}" if namespace else game_id
         self._lore = self._chroma.collection(f"{game_id}-lore", f"{_FORMAT}|{_CHUNKER}")
         self._history = self._chroma.collection(f"{prefix}-history", f"{_FORMAT}")
@@ -321,6 +322,7 @@ class MemoryStore:
                 )
         if changed or removed:
             _log.info("lore: %d file(s) indexed, %d removed", len(changed), len(removed))
+        self._lore_rows = None  # read again on the next recall
         return LoreReport(len(paths), tuple(changed), tuple(removed), len(rows))
 
     # -------------------------------------------------------------- history
@@ -353,6 +355,26 @@ class MemoryStore:
             MemoryStoreError, ModelError: the store or the embedder failed
                 (the turn itself is safe; :meth:`sync` adds it later).
         """
+        entry = self.entry_for_turn(save, account, before, actor, outcomes, events)
+        self.record(entry)
+        return entry
+
+    def entry_for_turn(
+        self,
+        save: SaveFile,
+        account: str,
+        before: Scene,
+        actor: int,
+        outcomes: Sequence[Outcome],
+        events: Sequence[Event],
+    ) -> HistoryEntry:
+        """The entry :meth:`record_turn` would write, without writing it: the
+        part that needs the world as the turn left it, so the write itself
+        (embedding and upsert) can happen later, off the turn's path.
+
+        Raises:
+            MemoryStoreError: the save has no such turn.
+        """
         records = journal_records(save, save.turn - 1, save.turn)
         if not records:
             raise MemoryStoreError(
@@ -360,11 +382,9 @@ class MemoryStore:
             )
         game = save.game
         ending = game.ending(save.world) if isinstance(game, ContentGame) else None
-        entry = history_entry(
+        return history_entry(
             records[0], account, before, save.world, actor, outcomes, events, ending
         )
-        self.record(entry)
-        return entry
 
     def forget_after(self, turn: int) -> int:
         """Drop the entries of turns after ``turn`` (after an undo); return how many.
@@ -465,7 +485,7 @@ class MemoryStore:
                 found.append(Memory(ident, text, "history", score, turn))
         if "lore" in kinds:
             gates = LoreGates(world, self._gates)
-            for ident, text, meta, distance in self._chroma.query(self._lore, vector, wanted):
+            for ident, text, meta, distance in self._nearest_lore(vector, wanted):
                 if meta.get("requires") and not gates.hold(str(meta["requires"])):
                     continue
                 score = self.scoring.score(distance, int(meta["importance"]), None, now)
@@ -473,6 +493,23 @@ class MemoryStore:
         return rank(found, k)
 
     # ------------------------------------------------------------ internals
+
+    def _nearest_lore(self, vector: np.ndarray, n: int) -> list[Row]:
+        """The ``n`` lore chunks nearest ``vector``.
+
+        A game's lore is small (the demo's is 11 chunks) and changes only
+        when :meth:`index_lore` changes it, so it is read once and ranked
+        exactly in memory: a Chroma query costs about 3 ms a turn, mostly
+        fixed overhead. Lore past :data:`LORE_IN_MEMORY` chunks is queried.
+        """
+        if self._lore_rows is None:
+            with self._chroma.errors("reading lore"):
+                total = self._lore.count()
+                if total > LORE_IN_MEMORY:
+                    return self._chroma.query(self._lore, vector, n)
+                got = self._lore.get(include=["documents", "metadatas", "embeddings"])
+            self._lore_rows = _LoreMatrix(got)
+        return self._lore_rows.nearest(vector, n)
 
     def _of(self, kind: Kind) -> Any:
         if kind not in KINDS:
@@ -514,3 +551,33 @@ class MemoryStore:
             return passing[:wanted]
         where = {"$and": [{"turn": {"$lte": now}}, {"witnesses": {"$contains": witness}}]}
         return self._chroma.query(self._history, vector, wanted, where)
+
+
+LORE_IN_MEMORY = 5000
+"""Lore chunks ranked in memory rather than by a Chroma query (see
+:meth:`MemoryStore._nearest_lore`)."""
+
+
+class _LoreMatrix:
+    """Lore chunks with their unit vectors, for exact cosine ranking."""
+
+    def __init__(self, got: Any) -> None:
+        self.ids: list[str] = list(got["ids"])
+        self.documents: list[str] = list(got["documents"] or [])
+        self.metadatas: list[dict[str, Any]] = [dict(m) for m in got["metadatas"] or []]
+        raw = got["embeddings"]
+        matrix = np.asarray(raw if raw is not None else [], dtype=np.float32)
+        matrix = matrix.reshape(len(self.ids), -1) if self.ids else matrix.reshape(0, 0)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True) if self.ids else None
+        self.matrix = matrix / np.where(norms == 0, 1, norms) if norms is not None else matrix
+
+    def nearest(self, vector: np.ndarray, n: int) -> list[Row]:
+        if not self.ids:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        norm = float(np.linalg.norm(query)) or 1.0
+        distance = 1.0 - self.matrix @ (query / norm)  # Chroma's cosine distance
+        order = np.argsort(distance, kind="stable")[:n]
+        return [
+            (self.ids[i], self.documents[i], self.metadatas[i], float(distance[i])) for i in order
+        ]

@@ -15,6 +15,13 @@ Memory is optional twice over: it needs the ``fabula[memory]`` extra
 folder, a dead Chroma server) turns it off for the session with one notice,
 never failing a turn. It is written only from committed turns, and brought
 back in line with the save after opening, undo and restore.
+
+Memory is written behind, like the world: the turn's history entry is made
+at once (it needs the world as the turn left it), and its embedding and
+upsert (the slow part, ~10-30 ms) run on one background thread while the
+player reads and types. Writes are settled before anything that reads or
+rewrites history in bulk (undo, restore, close); a write lost in a crash is
+rebuilt from the journal when the save is next opened.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import importlib.util
 import logging
 from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +136,8 @@ class Brain:
         self.recent: deque[str] = deque(maxlen=max(recent, 1))
         self.notice: str | None = None
         self.last: BuiltPrompt | None = None
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
 
     def take_notice(self) -> str | None:
         notice, self.notice = self.notice, None
@@ -196,17 +206,41 @@ class Brain:
     ) -> None:
         """Keep the committed turn: in the recent turns, and in memory."""
         self.recent.append(_brief(text, account))
+        self._check_writes()
         if self.memory is None or before is None:
             return
         try:
-            self.memory.record_turn(save, account, before, actor, outcomes, events)
+            entry = self.memory.entry_for_turn(save, account, before, actor, outcomes, events)
         except Exception as exc:
             self._lose_memory(exc)
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="fabula-memory")
+        self._pending.append(self._writer.submit(self.memory.record, entry))
+
+    def settle(self) -> None:
+        """Wait for the memory writes under way (before reading history in
+        bulk, rewriting it, or closing)."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            exception = future.exception()
+            if exception is not None and self.memory is not None:
+                self._lose_memory(exception)
+
+    def _check_writes(self) -> None:
+        """Report a background write that failed, without waiting for any."""
+        done = [f for f in self._pending if f.done()]
+        self._pending = [f for f in self._pending if not f.done()]
+        for future in done:
+            exception = future.exception()
+            if exception is not None and self.memory is not None:
+                self._lose_memory(exception)
 
     def rewound(self, save: SaveFile, narrator: TemplateNarrator) -> None:
         """The save went back or was replaced (undo, restore, reopen): forget
         the recent turns and bring memory back in line with the journal."""
         self.recent.clear()
+        self.settle()
         if self.memory is None:
             return
         try:
@@ -215,15 +249,26 @@ class Brain:
             self._lose_memory(exc)
 
     def close(self) -> None:
+        """Finish the writes under way, then release memory."""
+        self.settle()
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+        self._release()
+
+    def _release(self) -> None:
         if self.memory is not None:
             self.memory.close()
             self.memory = None
 
-    def _lose_memory(self, exc: Exception) -> None:
+    def _lose_memory(self, exc: BaseException) -> None:
         _log.warning("memory failed, turned off: %s", exc)
         self.notice = f"Long-term memory failed and is off for this game: {exc}"
+        for future in self._pending:
+            future.cancel()
+        self._pending = []
         try:
-            self.close()
+            self._release()
         except Exception:  # already broken; nothing more to release
             self.memory = None
 

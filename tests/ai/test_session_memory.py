@@ -66,6 +66,7 @@ def test_the_narrator_is_told_what_memory_recalls(
     assert session.brain is not None
     store = session.brain.memory
     assert store is not None
+    session.brain.settle()  # memory is written behind, off the turn's path
     assert [e.turn for e in store.history()] == [1, 2, 3, 4, 5]
     assert all("player" in e.witnesses for e in store.history())
     assert "Taken." in store.history()[1].text  # the account, the same as without a model
@@ -84,6 +85,7 @@ def test_a_turn_memory_missed_in_a_crash_is_rebuilt_on_opening(
         session.turn(command)
     assert session.brain is not None
     assert session.brain.memory is not None
+    session.brain.settle()
     live = [(e.turn, e.text, e.source) for e in session.brain.memory.history()]
     session.brain.memory.forget_after(1)  # as if the process died before writing them
     session.close()
