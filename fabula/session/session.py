@@ -425,6 +425,8 @@ class Session:
 
     def _save(self, name: str) -> Reply:
         target = self._slot(name)
+        if target.resolve() == self.save.path.resolve():
+            return self._reply("That is the game you are playing; it is saved after every turn.")
         try:
             self.save.save_as(target)
         except (PersistenceError, OSError) as exc:

@@ -109,8 +109,12 @@ def test_the_live_save_cannot_be_a_slot(game: ContentGame, sandbox: Sandbox) -> 
     session = Session.start(game, sandbox.saves / f"{game.id}-main.save", new=True)
     guard = Guard(session, game, sandbox)
     guard.play("w")
-    assert guard.play("save main").reply.text.startswith("Not saved:")
-    assert guard.play("restore main").reply.text.startswith("Not restored:")
+    assert guard.play("save main").reply.text == (
+        "That is the game you are playing; it is saved after every turn."
+    )
+    assert guard.play("restore main").reply.text == (
+        "That is the game you are playing; nothing to restore."
+    )
     guard.play("take lantern")
     guard.finish(reopen=True)
 
