@@ -24,6 +24,7 @@ from fabula.actions.standard import (
     Drinkable,
     Edible,
     Exits,
+    Goals,
     Health,
     Hostile,
     LightSource,
@@ -165,6 +166,7 @@ class ContentGame:
             Health(player.health, player.health),
             Score(0, player.max_score),
             Location(ids[f.game.start]),
+            *([Goals(tuple(player.goals))] if player.goals else []),
         )
         # Second pass: references between things.
         for ident in sorted(f.rooms):

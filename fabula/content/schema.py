@@ -72,6 +72,7 @@ class PlayerSpec(_Strict):
     description: str = "As good-looking as ever."
     health: int = Field(default=10, gt=0)
     max_score: int = 0
+    goals: list[str] = []
 
 
 class ExitSpec(_Strict):

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fabula.actions import Outcome, ReadOnlyWorld
+from fabula.actions.standard import Goals
 from fabula.ai.config import MemoryConfig, ModelConfig
 from fabula.content import ContentGame
 from fabula.context import (
@@ -165,7 +166,11 @@ class Brain:
         names: dict[int, str] | None = None,
     ) -> BuiltPrompt:
         """The narrator model's messages for the turn just played."""
-        state = self.state.build(world, actor, events=list(self.recent), focus=focus_of(outcomes))
+        goals = world.try_get(actor, Goals, readonly=True)
+        state = self.state.build(
+            world, actor, events=list(self.recent), focus=focus_of(outcomes),
+            goals=goals.active if goals is not None else (),
+        )  # fmt: skip
         memories: list[Any] = []
         if self.memory is not None and self.config.memory.recall:
             try:

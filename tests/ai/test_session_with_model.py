@@ -80,6 +80,7 @@ def test_the_narrator_model_retells_the_turn_as_it_streams(
     assert "satchel" not in told
     assert "lamp oil" not in told
     assert told.rstrip().endswith("take lantern")
+    assert "Relight the great lamp" in told  # the player's goals, from game.toml
 
     row = list(journal.read(session.save._db()))[-1]
     assert row.models["narrator"] == "bard"

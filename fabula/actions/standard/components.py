@@ -264,3 +264,13 @@ class Score:
 
     points: int = 0
     possible: int = 0
+
+
+@component(name="goals")
+class Goals:
+    """What an actor is trying to do, as it should read to a model ("Relight
+    the lighthouse lamp"): the narrator is told them with the state, so its
+    telling keeps the story's aim in view. Games change them through actions
+    like any other state."""
+
+    active: tuple[str, ...] = ()
