@@ -112,6 +112,7 @@ from fabula.actions.standard import (
     Container,
     Description,
     Exits,
+    Goals,
     Health,
     LightSource,
     Location,
@@ -859,7 +860,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
         state = _timed(
             times, "state",
             lambda: brain.state.build(world, player, events=list(brain.recent),
-                                      focus=focus_of(outcomes)),
+                                      focus=focus_of(outcomes), goals=_goals(world, player)),
         )  # fmt: skip
         memories = _timed(
             times, "recall",
@@ -916,6 +917,12 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     ended = _timed(times, "session_after", lambda: game.ending(world))
     check("not ended", ended is None, lambda: f"the game ended ({ended})")
     return query
+
+
+def _goals(world: World, player: int) -> tuple[str, ...]:
+    """The player's goals, as :meth:`Brain.narrator_prompt` reads them."""
+    goals = world.try_get(player, Goals, readonly=True)
+    return goals.active if goals is not None else ()
 
 
 def _accounting(built: BuiltPrompt, account: str) -> dict[str, str]:

@@ -33,6 +33,7 @@ __all__ = [
     "Drinkable",
     "Edible",
     "Exits",
+    "Goals",
     "Health",
     "Hostile",
     "LightSource",
