@@ -25,7 +25,7 @@ from fabula.cli.stream import Wrapper
 from fabula.content import ContentGame
 from fabula.errors import ConfigError, ContentError, PersistenceError
 from fabula.narration.model import ModelNarrator
-from fabula.prompts import PromptError
+from fabula.prompts import PromptError, PromptLibrary
 from fabula.session import Session, default_save_path
 from fabula.session.brain import Brain, open_memory
 
@@ -55,12 +55,15 @@ def run_play(
         game = ContentGame.load(game_dir)
         default = Path(game_dir) / "fabula.toml"
         models = load_config(config or (default if default.is_file() else None), None, flags)
+        # One library for both roles: the built-in prompts, then the game's own.
+        prompts = PromptLibrary.load(game.files.prompts)
         parser = None
         if models.parser.enabled:
             parser = TieredParser(
                 game.actions,
                 ChatClient("parser", models.parser),
                 CircuitBreaker("parser", models.parser.failures_to_open, models.parser.cooldown),
+                prompt=prompts.get("parser", models.parser.prompt or None),
             )
         narrator = brain = None
         notice: str | None = None
@@ -74,7 +77,7 @@ def run_play(
             save = save or default_save_path(game.id)
             with console.status("Opening the game's memory…"):
                 store, notice = open_memory(models.memory, game, save)
-            brain = Brain(game, models, memory=store)
+            brain = Brain(game, models, memory=store, prompts=prompts)
         session = Session.start(
             game, save, new=new, seed=seed, parser=parser, narrator_model=narrator, brain=brain
         )

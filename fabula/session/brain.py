@@ -130,13 +130,12 @@ class Brain:
         self.game = game
         self.config = config
         self.memory = memory
-        library = prompts or PromptLibrary.load(game.files.root / "prompts")
+        library = prompts or PromptLibrary.load(game.files.prompts)
         self.prompt = library.get("narrator", config.narrator.prompt or None)
         self.state = StateContextBuilder(recent=recent)
         self.assembler = FinalPromptBuilder()
         self.recent: deque[str] = deque(maxlen=max(recent, 1))
         self.notice: str | None = None
-        self.last: BuiltPrompt | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
 
@@ -195,7 +194,6 @@ class Brain:
                 "the narrator prompt needs %d tokens, over its budget of %d",
                 built.tokens, built.budget,
             )  # fmt: skip
-        self.last = built
         return built
 
     def remember(

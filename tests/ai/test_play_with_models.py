@@ -4,11 +4,12 @@ shows where the time went, and a model that dies mid-game costs only prose."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from scripted_server import Script, chunks
+from scripted_server import Script, chunks, completion
 
 GAME = Path(__file__).parents[1] / "content" / "games" / "little"
 
@@ -48,3 +49,31 @@ def test_the_telling_streams_wrapped_and_the_debug_line_follows(
     assert "[The narrator" not in last
     assert "Your score is" in out
     assert "Traceback" not in done.stderr
+
+
+def test_the_games_own_parser_prompt_is_the_one_sent(
+    server: tuple[str, Script], tmp_path: Path
+) -> None:
+    url, script = server
+    game = tmp_path / "little"
+    shutil.copytree(GAME, game)
+    (game / "prompts").mkdir()
+    (game / "prompts" / "parser-9.j2").write_text(
+        '+++\nid = "parser"\nversion = "9"\nrole = "parser"\n'
+        'description = "A game\'s own parser prompt."\n+++\n'
+        "{% block system %}Read commands in this little house. {{ things | join(', ') }}"
+        "{% endblock %}\n{% block user %}{{ player_input }}{% endblock %}\n"
+    )
+    script.answers = [(200, completion('{"actions": [{"action": "take", "item": "iron key"}]}'))]
+    walk = tmp_path / "walk.txt"
+    walk.write_text("pocket the key\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "fabula", "play", str(game), "--save", str(tmp_path / "g.save"),
+         "--new", "--script", str(walk), "--parser-model", "tiny", "--parser-url", url],
+        capture_output=True, text=True, timeout=120,
+        env={"COLUMNS": "80", "PATH": "/usr/bin:/bin", "FABULA_PARSER_RETRIES": "0"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    system = script.requests[0]["messages"][0]["content"]
+    assert system.startswith("Read commands in this little house.")  # the newest: the game's v9
+    assert "Taken." in done.stdout
