@@ -128,7 +128,7 @@ from fabula.actions.standard import (
 from fabula.ai import ModelConfig
 from fabula.ai.parser import FOR_THE_MODEL
 from fabula.content import ContentGame, GameFiles, Ident
-from fabula.context import BuiltPrompt, describe_outcomes, focus_of
+from fabula.context import BuiltPrompt, describe_outcomes, focus_of, names_before
 from fabula.ecs import World
 from fabula.events import Event
 from fabula.games import DEMO
@@ -147,7 +147,6 @@ from fabula.parsing import Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import SaveFile, state_digest
 from fabula.session import Session
 from fabula.session.brain import Brain
-from fabula.session.session import _names as verdict_names  # exactly what Session._play passes
 
 __all__ = [
     "CYCLE",
@@ -820,7 +819,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
         player = game.player(world)
         ended = game.ending(world)  # the session plays nothing once the game is over
         rig.narrator.prepare(world, proposals)
-        return player, ended, verdict_names(world, proposals), brain.scene(world, player)
+        return player, ended, names_before(world, proposals), brain.scene(world, player)
 
     player, ended, names, before = _timed(times, "session_before", before_turn)
     check("not ended", ended is None, lambda: f"the game ended ({ended})")

@@ -23,7 +23,7 @@ from fabula.context.tokens import (
     count_messages,
     estimate_tokens,
 )
-from fabula.context.verdict import describe_outcomes, focus_of
+from fabula.context.verdict import describe_outcomes, focus_of, names_before
 
 __all__ = [
     "CHARS_PER_TOKEN",
@@ -43,5 +43,6 @@ __all__ = [
     "describe_outcomes",
     "estimate_tokens",
     "focus_of",
+    "names_before",
     "salience",
 ]

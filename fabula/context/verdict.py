@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from fabula.actions import Outcome, ReadOnlyWorld
+from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
 from fabula.actions.standard import Named
 from fabula.ecs import World
 
-__all__ = ["describe_outcomes", "focus_of"]
+__all__ = ["describe_outcomes", "focus_of", "names_before"]
 
 AnyWorld = World | ReadOnlyWorld
 
@@ -93,3 +93,17 @@ def _value(world: AnyWorld, value: Any, known: Mapping[int, str]) -> str:
         if named is not None:
             return str(named.definite())
     return known.get(value, "something")
+
+
+def names_before(world: AnyWorld, proposals: Iterable[ActionProposal]) -> dict[int, str]:
+    """What ``proposals`` name, as "the lantern", taken before the turn may
+    destroy them: pass it as :func:`describe_outcomes`'s ``names`` so the
+    verdict still names what was eaten or burnt."""
+    out: dict[int, str] = {}
+    for proposal in proposals:
+        for value in proposal.params.values():
+            if isinstance(value, int) and value in world:
+                named = world.try_get(value, Named, readonly=True)
+                if named is not None:
+                    out[value] = named.definite()
+    return out

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Protocol
 
 from fabula.actions import Outcome, ReadOnlyWorld, action_info
-from fabula.actions.standard import Named, Score
+from fabula.actions.standard import Score
 from fabula.content import ContentGame
+from fabula.context import names_before
 from fabula.ecs import World
 from fabula.errors import PersistenceError
 from fabula.events import Event
@@ -296,7 +297,7 @@ class Session:
 
     def _play(self, text: str, parsed: Parsed) -> Reply:
         self.narrator.prepare(self.world, parsed.proposals)
-        names = _names(self.world, parsed.proposals) if self.brain is not None else {}
+        names = names_before(self.world, parsed.proposals) if self.brain is not None else {}
         before = self.brain.scene(self.world, self.player) if self.brain is not None else None
         with self._stage("rules"), self.save.simulation.bus.record() as events:
             outcomes = self.save.play(
@@ -490,19 +491,6 @@ def clean_input(text: str) -> str:
         for c in text[:MAX_INPUT]
         if c == "\t" or (c >= " " and not "\x7f" <= c <= "\x9f")
     )
-
-
-def _names(world: World, proposals: object) -> dict[int, str]:
-    """What the turn's proposals name, as "the lantern", taken before the
-    turn may destroy them (the verdict still names what was eaten)."""
-    out: dict[int, str] = {}
-    for proposal in proposals:  # type: ignore[attr-defined]
-        for value in proposal.params.values():
-            if isinstance(value, int) and value in world:
-                named = world.try_get(value, Named, readonly=True)
-                if named is not None:
-                    out[value] = named.definite()
-    return out
 
 
 def _cap(text: str) -> str:

@@ -16,7 +16,7 @@ from fabula.actions.standard import (
     Portable,
     Room,
 )
-from fabula.context import describe_outcomes, focus_of
+from fabula.context import describe_outcomes, focus_of, names_before
 from fabula.ecs import World
 
 Small = tuple[World, int, dict[str, int]]
@@ -68,6 +68,15 @@ def test_things_the_turn_destroyed_keep_their_names(world: Small) -> None:
     assert describe_outcomes(w, [eaten], names={ids["apple"]: "the apple"}) == (
         "eat (item: the apple): done",
     )
+
+
+def test_names_are_taken_from_the_proposals_before_the_turn(world: Small) -> None:
+    w, me, ids = world
+    proposal = ActionProposal(action="eat", actor=me, params={"item": ids["apple"]})
+    names = names_before(w, [proposal])
+    assert names == {ids["apple"]: "the apple"}
+    eaten = Rules(w, ACTIONS).attempt(proposal)
+    assert describe_outcomes(w, [eaten], names=names) == ("eat (item: the apple): done",)
 
 
 def test_malformed_and_odd_values() -> None:
