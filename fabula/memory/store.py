@@ -68,7 +68,7 @@ from fabula.memory.history import (
 )
 from fabula.memory.lore import LoreGates, file_sha, lore_paths, read_lore
 from fabula.memory.recall import KINDS, Kind, Memory, Scoring, rank
-from fabula.memory.sync import journal_records, replayed_entries
+from fabula.memory.sync import replayed_entries
 from fabula.persistence import SaveFile
 
 __all__ = ["LoreReport", "MemoryStore", "SyncReport"]
@@ -375,7 +375,7 @@ class MemoryStore:
         Raises:
             MemoryStoreError: the save has no such turn.
         """
-        records = journal_records(save, save.turn - 1, save.turn)
+        records = save.records(save.turn - 1, save.turn)
         if not records:
             raise MemoryStoreError(
                 self.where, f"the save has no journalled turn {save.turn} to remember."
@@ -429,7 +429,7 @@ class MemoryStore:
             raise MemoryStoreError(
                 self.where, f"holds the memory of {self.game_id!r}, not of {save.game.id!r}."
             )
-        expected = {record.turn: source_of(record) for record in journal_records(save)}
+        expected = {record.turn: source_of(record) for record in save.records()}
         with self._chroma.errors("reading history"):
             stored = self._history.get(include=["metadatas"])
         current: set[int] = set()

@@ -40,19 +40,9 @@ from fabula.memory.history import (
     history_entry,
     plain_account,
 )
-from fabula.persistence import SaveFile, TurnRecord, replay
+from fabula.persistence import SaveFile, replay
 
-__all__ = ["journal_records", "replayed_entries"]
-
-
-def journal_records(save: SaveFile, after: int = 0, upto: int | None = None) -> list[TurnRecord]:
-    """The save's journal rows with ``after < turn <= upto`` (default: up to
-    the save's current turn), in order.
-
-    Raises:
-        PersistenceError: the save is closed or cannot be read.
-    """
-    return save.records(after, upto)
+__all__ = ["replayed_entries"]
 
 
 def replayed_entries(
