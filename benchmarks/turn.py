@@ -106,7 +106,7 @@ from rich.table import Table
 
 from benchmarks.ecs import VerificationError, parse_sizes
 from benchmarks.phrasings import STEPS
-from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
+from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import (
     Actor,
     Container,
@@ -201,7 +201,7 @@ def share_of_walkthrough(steps: Sequence[tuple[str, list[str]]] = STEPS) -> Shar
         session = Session.start(game, Path(tmp) / "share.save", new=True)
         assert isinstance(session.parser, SymbolicParser)
         for command, phrasings in steps:
-            world = ReadOnlyWorld(session.world)
+            world = session.world.view()
             expected = _actions(copy.copy(session.parser).parse(command, world, session.player))
             for phrasing in phrasings:
                 total += 1
@@ -704,9 +704,7 @@ def _journal(
         step = _step(save.turn + 1)
         world = save.world
         player = game.player(world)
-        proposals = _proposals(
-            parser.parse(step.command, ReadOnlyWorld(world), player), step, check
-        )
+        proposals = _proposals(parser.parse(step.command, world.view(), player), step, check)
         narrator.prepare(world, proposals)
         before = Scene.of(world, player)
         with save.simulation.bus.record() as events:
@@ -811,7 +809,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     step = _step(save.turn + 1)
     text = step.command
     result = _timed(
-        times, "parse", lambda: rig.parser.parse(text, ReadOnlyWorld(world), game.player(world))
+        times, "parse", lambda: rig.parser.parse(text, world.view(), game.player(world))
     )
     proposals = _proposals(result, step, check)
 

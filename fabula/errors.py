@@ -18,6 +18,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     │   ├── EntityError               a handle that names no live entity
     │   │   └── DespawnedEntityError  a handle to an entity that was despawned
     │   ├── MissingComponentError     an entity lacks the component asked for
+    │   ├── ReadOnlyError             a write asked of a read-only view of the world
     │   └── StructuralChangeError     a change that is not allowed where it was made
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
@@ -65,6 +66,7 @@ __all__ = [
     "ModelError",
     "NotASaveError",
     "PersistenceError",
+    "ReadOnlyError",
     "RegistryError",
     "ReplayError",
     "SaveContentError",
@@ -188,6 +190,11 @@ class MissingComponentError(EcsError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class ReadOnlyError(EcsError, TypeError):
+    """A write asked of a read-only view of the world (a validator's, a
+    narrator's): change the world in an action's ``execute()`` instead."""
 
 
 class StructuralChangeError(EcsError):

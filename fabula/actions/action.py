@@ -7,7 +7,7 @@ Every change to the world is an action. An action declares:
 * a **parameter model** (:class:`pydantic.BaseModel`), which validates
   whatever proposed the action: the symbolic parser, a model, a script;
 * a **validator**, ``validate(ctx, params) -> Refusal | None``: the hard rules.
-  It sees the world only through a :class:`ReadOnlyWorld` (no structural
+  It sees the world only through a :class:`~fabula.ecs.ReadOnlyWorld` (no structural
   changes, no write access, no RNG) and returns a typed :class:`Refusal`
   (a code such as ``NOT_HERE`` plus the facts needed to narrate it) or
   ``None`` to allow the action;
@@ -18,7 +18,7 @@ Every change to the world is an action. An action declares:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -27,8 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from fabula.registry import Registry
 
 if TYPE_CHECKING:
-    from fabula.ecs import World
-    from fabula.ecs.index import EntitySet, FieldIndex
+    from fabula.ecs import World, WorldView
     from fabula.events import Event, EventBus
 
 __all__ = [
@@ -37,7 +36,6 @@ __all__ = [
     "ActionInfo",
     "ActionRegistry",
     "NoParams",
-    "ReadOnlyWorld",
     "Refusal",
     "RuleContext",
     "action",
@@ -164,74 +162,11 @@ class ActionRegistry(Registry[type[Action]]):
         super().__init__("action", MARKER, rename_hint='@action("another_id", ...)')
 
 
-class ReadOnlyWorld:
-    """The world as a validator sees it: reads only, nothing marked changed.
-
-    There is no ``rng`` here on purpose: drawing random numbers in a validator
-    would make replay depend on how often rules were checked.
-    """
-
-    __slots__ = ("_world",)
-
-    def __init__(self, world: World) -> None:
-        self._world = world
-
-    def get(self, entity: int, component_type: type[Any], *, readonly: bool = True) -> Any:
-        """See :meth:`World.get`; never marks changed.
-
-        ``readonly`` is accepted so that code written for a :class:`World`
-        (``readonly=True``) runs on this one too; it cannot be false.
-        """
-        _only_readonly(readonly)
-        return self._world.get(entity, component_type, readonly=True)
-
-    def try_get(self, entity: int, component_type: type[Any], *, readonly: bool = True) -> Any:
-        """See :meth:`World.try_get`; never marks changed (``readonly`` as in :meth:`get`)."""
-        _only_readonly(readonly)
-        return self._world.try_get(entity, component_type, readonly=True)
-
-    def has(self, entity: int, *component_types: type) -> bool:
-        """See :meth:`World.has`."""
-        return self._world.has(entity, *component_types)
-
-    def query(self, *types: type, without: tuple[type, ...] = ()) -> Iterator[Any]:
-        """See :meth:`World.query` (read-only)."""
-        return self._world.query(*types, without=without, readonly=True)
-
-    def index(self, component_type: type, field: str) -> FieldIndex:
-        """See :meth:`World.index`."""
-        return self._world.index(component_type, field)
-
-    @property
-    def entities_with(self) -> Mapping[type, EntitySet]:
-        """See :attr:`World.entities_with`."""
-        return self._world.entities_with  # type: ignore[return-value]
-
-    @property
-    def tick(self) -> int:
-        """The world's tick counter."""
-        return self._world.tick
-
-    def __contains__(self, entity: object) -> bool:
-        return entity in self._world
-
-    def __len__(self) -> int:
-        return len(self._world)
-
-
-def _only_readonly(readonly: bool) -> None:
-    if not readonly:
-        raise TypeError(
-            "a validator's world is read-only: get(..., readonly=False) is not possible here. "
-            "Change the world in the action's execute()."
-        )
-
-
 @dataclass(slots=True)
 class RuleContext:
     """What a validator sees: who acts, and a read-only world."""
 
-    world: ReadOnlyWorld
+    world: WorldView
     actor: int
 
 

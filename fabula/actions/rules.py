@@ -29,7 +29,6 @@ from fabula.actions.action import (
     Action,
     ActionContext,
     ActionRegistry,
-    ReadOnlyWorld,
     Refusal,
     RuleContext,
 )
@@ -97,7 +96,7 @@ class Rules:
         self.actions = actions
         self.bus = bus
         self._instances: dict[str, Action] = {}
-        self._readonly = ReadOnlyWorld(world)
+        self._readonly = world.view()
 
     def listen(self) -> None:
         """Decide every ``OnActionProposed`` published on the bus.

@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
-from fabula.actions import ReadOnlyWorld
-from fabula.ecs import component
+from fabula.ecs import WorldView, component
 from fabula.errors import TaskError
 from fabula.events import OnActionProposed
 from fabula.systems import Phase, TaskHandle, TickContext, system
@@ -59,7 +58,7 @@ class NpcMinds:
     def __init__(
         self,
         model: ActionModel,
-        observe: Callable[[ReadOnlyWorld, int], str],
+        observe: Callable[[WorldView, int], str],
         actions: Sequence[str] = (),
         *,
         timeout: float | None = None,
@@ -80,7 +79,7 @@ class NpcMinds:
             handle = self._pending.get(entity)
             if handle is not None and handle.state == "running":
                 continue
-            observation = self._observe(ReadOnlyWorld(ctx.world), entity)
+            observation = self._observe(ctx.world.view(), entity)
             self._pending[entity] = ctx.tasks.start(
                 partial(self._model.propose, observation, self._actions),
                 name=f"mind of entity {entity}",

@@ -26,12 +26,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fabula.actions import ActionProposal, ActionRegistry, ReadOnlyWorld, action_info
+from fabula.actions import ActionProposal, ActionRegistry, action_info
 from fabula.actions.standard import Named, inventory, visible
 from fabula.ai.breaker import CircuitBreaker
 from fabula.ai.client import ChatClient
 from fabula.context import FinalPromptBuilder
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.errors import ModelError
 from fabula.parsing import Clarification, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.parsing.grammar import Grammar, slots_of
@@ -100,7 +100,7 @@ class TieredParser:
         notice, self.notice = self.notice, None
         return notice
 
-    def parse(self, text: str, world: World | ReadOnlyWorld, actor: int) -> ParseResult:
+    def parse(self, text: str, world: WorldView, actor: int) -> ParseResult:
         """Parse ``text``: symbolically, else through the model."""
         self.last_model_use = None
         result = self.symbolic.parse(text, world, actor)
@@ -112,9 +112,7 @@ class TieredParser:
 
     # ---------------------------------------------------------------- model
 
-    def _ask(
-        self, text: str, world: World | ReadOnlyWorld, actor: int, fallback: ParseError
-    ) -> ParseResult:
+    def _ask(self, text: str, world: WorldView, actor: int, fallback: ParseError) -> ParseResult:
         assert self.client is not None
         names = _names_in_scope(world, actor)
         schema = self.schema(names)
@@ -263,7 +261,7 @@ def _short(value: object) -> str:
     return _REPR.repr(value)
 
 
-def _names_in_scope(world: World | ReadOnlyWorld, actor: int) -> dict[str, int]:
+def _names_in_scope(world: WorldView, actor: int) -> dict[str, int]:
     """Name -> entity for what the actor perceives; duplicate names get a number."""
     out: dict[str, int] = {}
     for entity in sorted(visible(world, actor) | inventory(world, actor)):

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
 
-from fabula.actions import ActionRegistry, ReadOnlyWorld, Rules
+from fabula.actions import ActionRegistry, Rules
 from fabula.actions.standard import (
     Actor,
     Armour,
@@ -48,7 +48,7 @@ from fabula.actions.standard import (
 from fabula.content.components import Ident, Points
 from fabula.content.loader import GameFiles, load
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
-from fabula.ecs import ComponentRegistry, FieldIndex, World
+from fabula.ecs import ComponentRegistry, FieldIndex, World, WorldView
 from fabula.events import OnDeath, OnTake
 from fabula.game import Simulation
 from fabula.systems import TickContext, system
@@ -204,12 +204,12 @@ class ContentGame:
     # ------------------------------------------------------------- queries
 
     @staticmethod
-    def player(world: World) -> int:
+    def player(world: WorldView) -> int:
         """The player's entity."""
         return next(iter(sorted(world.entities_with[Player])))
 
     @staticmethod
-    def ids(world: World | ReadOnlyWorld) -> Mapping[str, int]:
+    def ids(world: WorldView) -> Mapping[str, int]:
         """File id -> handle, for every entity with one.
 
         Backed by the world's field index on ``Ident.id``, so a lookup is
@@ -218,7 +218,7 @@ class ContentGame:
         """
         return _Ids(world.index(Ident, "id"))
 
-    def ending(self, world: World) -> Ending | None:
+    def ending(self, world: WorldView) -> Ending | None:
         """``"won"``, ``"lost"`` or ``None``, by the game's conditions (lose first)."""
         lose, win = self.files.lose, self.files.win
         if lose is None and win is None:
@@ -255,9 +255,7 @@ class _Ids(Mapping[str, int]):
         return len(self._index.values())
 
 
-def holds(
-    world: World | ReadOnlyWorld, condition: Condition, ids: Mapping[str, int], player: int
-) -> bool:
+def holds(world: WorldView, condition: Condition, ids: Mapping[str, int], player: int) -> bool:
     """Whether every clause of ``condition`` holds (the game's win and lose
     conditions; memory's lore gates use the same predicate)."""
     health = world.get(player, Health, readonly=True)

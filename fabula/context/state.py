@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from fabula.actions import ReadOnlyWorld
 from fabula.actions.standard import (
     DIRECTIONS,
     Actor,
@@ -57,11 +56,9 @@ from fabula.actions.standard import (
     sees_inside,
     visible,
 )
-from fabula.ecs import World
+from fabula.ecs import WorldView
 
 __all__ = ["DARK", "Seen", "StateContext", "StateContextBuilder", "salience"]
-
-AnyWorld = World | ReadOnlyWorld
 
 DARK = "It is pitch dark. You can't see a thing."
 """What a dark room's description is replaced with (the template narrator's words)."""
@@ -175,7 +172,7 @@ def _section(out: list[str], title: str, lines: Sequence[object]) -> None:
         out.extend(f"- {line}" for line in lines)
 
 
-def salience(world: AnyWorld, entity: int, focus: frozenset[int] = frozenset()) -> int:
+def salience(world: WorldView, entity: int, focus: frozenset[int] = frozenset()) -> int:
     """How much a thing's detail matters to the story, 0 to 4.
 
     4: named by this turn's actions (``focus``); 3: a person; 2: something
@@ -201,7 +198,8 @@ class StateContextBuilder:
         recent: how many of the latest events to keep (the oldest go first).
 
     Example:
-        >>> from fabula.actions.standard import Named, Player, Room, Location
+        >>> from fabula.actions.standard import LightSource, Location, Named, Player, Room
+        >>> from fabula.ecs import World
         >>> world = World(1)
         >>> hall = world.spawn(Named("hall"), Room())
         >>> me = world.spawn(Named("you"), Player(), Location(hall))
@@ -220,7 +218,7 @@ class StateContextBuilder:
 
     def build(
         self,
-        world: AnyWorld,
+        world: WorldView,
         actor: int,
         *,
         events: Sequence[str] = (),
@@ -280,7 +278,7 @@ class _View:
     """One build's walk over what the actor sees, collecting names as it goes."""
 
     def __init__(
-        self, world: AnyWorld, actor: int, seen: frozenset[int], focus: frozenset[int]
+        self, world: WorldView, actor: int, seen: frozenset[int], focus: frozenset[int]
     ) -> None:
         self.world = world
         self.actor = actor
@@ -330,7 +328,7 @@ class _View:
         )
 
 
-def _where(world: AnyWorld, holder: int, how: str) -> str:
+def _where(world: WorldView, holder: int, how: str) -> str:
     """Where a thing is, from its holder: "in the satchel", "held by Tamsin"."""
     owner = _the(world, holder)
     if world.has(holder, Actor):
@@ -338,7 +336,7 @@ def _where(world: AnyWorld, holder: int, how: str) -> str:
     return f"{'on' if how == 'on' else 'in'} {owner}"
 
 
-def _state(world: AnyWorld, thing: int) -> list[str]:
+def _state(world: WorldView, thing: int) -> list[str]:
     """What can be seen of a thing's state, as words."""
     parts: list[str] = []
     health = world.try_get(thing, Health, readonly=True) if world.has(thing, Actor) else None
@@ -366,7 +364,7 @@ def _state(world: AnyWorld, thing: int) -> list[str]:
     return parts
 
 
-def _exits(world: AnyWorld, room: int, view: _View) -> tuple[str, ...]:
+def _exits(world: WorldView, room: int, view: _View) -> tuple[str, ...]:
     """The room's ways out, in compass order, with the door on each way."""
     exits = world.try_get(room, Exits, readonly=True)
     if exits is None:
@@ -387,7 +385,7 @@ def _exits(world: AnyWorld, room: int, view: _View) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _status(world: AnyWorld, actor: int) -> tuple[str, ...]:
+def _status(world: WorldView, actor: int) -> tuple[str, ...]:
     out = []
     health = world.try_get(actor, Health, readonly=True)
     if health is not None:
@@ -398,13 +396,13 @@ def _status(world: AnyWorld, actor: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _name(world: AnyWorld, entity: int) -> str:
+def _name(world: WorldView, entity: int) -> str:
     named = world.try_get(entity, Named, readonly=True)
     return (
         named.name if named is not None else "somewhere" if world.has(entity, Room) else "something"
     )
 
 
-def _the(world: AnyWorld, entity: int) -> str:
+def _the(world: WorldView, entity: int) -> str:
     named = world.try_get(entity, Named, readonly=True)
     return named.definite() if named is not None else "something"

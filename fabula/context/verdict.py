@@ -18,17 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
+from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import Named
-from fabula.ecs import World
+from fabula.ecs import WorldView
 
 __all__ = ["describe_outcomes", "focus_of", "names_before"]
 
-AnyWorld = World | ReadOnlyWorld
-
 
 def describe_outcomes(
-    world: AnyWorld, outcomes: Iterable[Outcome], *, names: Mapping[int, str] | None = None
+    world: WorldView, outcomes: Iterable[Outcome], *, names: Mapping[int, str] | None = None
 ) -> tuple[str, ...]:
     """One line per outcome, in order (see the module docstring).
 
@@ -77,12 +75,12 @@ def focus_of(outcomes: Iterable[Outcome]) -> frozenset[int]:
 
 
 def _pairs(
-    world: AnyWorld, values: Mapping[str, Any], known: Mapping[int, str], sep: str = " = "
+    world: WorldView, values: Mapping[str, Any], known: Mapping[int, str], sep: str = " = "
 ) -> str:
     return ", ".join(f"{key}{sep}{_value(world, values[key], known)}" for key in sorted(values))
 
 
-def _value(world: AnyWorld, value: Any, known: Mapping[int, str]) -> str:
+def _value(world: WorldView, value: Any, known: Mapping[int, str]) -> str:
     """An entity's definite name; any other value as text."""
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, Sequence) and not isinstance(value, str):
@@ -95,7 +93,7 @@ def _value(world: AnyWorld, value: Any, known: Mapping[int, str]) -> str:
     return known.get(value, "something")
 
 
-def names_before(world: AnyWorld, proposals: Iterable[ActionProposal]) -> dict[int, str]:
+def names_before(world: WorldView, proposals: Iterable[ActionProposal]) -> dict[int, str]:
     """What ``proposals`` name, as "the lantern", taken before the turn may
     destroy them: pass it as :func:`describe_outcomes`'s ``names`` so the
     verdict still names what was eaten or burnt."""

@@ -3,8 +3,10 @@
 See :mod:`fabula.ecs.world` for the World, :mod:`fabula.ecs.component` for
 declaring components, :mod:`fabula.ecs.archetype` for storage,
 :mod:`fabula.ecs.changes` for change tracking and :mod:`fabula.ecs.index` for
-the entity and field indexes, and :mod:`fabula.ecs.storage` for what a save
-uses to rebuild a world exactly.
+the entity and field indexes, :mod:`fabula.ecs.storage` for what a save
+uses to rebuild a world exactly, and :mod:`fabula.ecs.worldview` for
+:class:`WorldView`, the read-only view that parsers, narrators, context
+builders and validators are given.
 """
 
 from fabula.ecs.archetype import Archetype
@@ -15,6 +17,7 @@ from fabula.ecs.query import Query
 from fabula.ecs.registry import ComponentRegistry
 from fabula.ecs.view import Columns
 from fabula.ecs.world import World, entity_generation, entity_index
+from fabula.ecs.worldview import ReadOnlyWorld, WorldView
 
 __all__ = [
     "Archetype",
@@ -27,7 +30,9 @@ __all__ = [
     "EntitySet",
     "FieldIndex",
     "Query",
+    "ReadOnlyWorld",
     "World",
+    "WorldView",
     "component",
     "component_info",
     "entity_generation",

@@ -41,6 +41,7 @@ from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query
 from fabula.ecs.storage import StorageAccess
 from fabula.ecs.view import VIEW_OF, Columns, row_view_class
+from fabula.ecs.worldview import ReadOnlyWorld
 from fabula.errors import (
     DespawnedEntityError,
     EcsError,
@@ -136,6 +137,7 @@ class World(StorageAccess):
         """Ticks run so far; advanced by the scheduler."""
         self.schedule: Tickable | None = None
         """What :meth:`run` ticks; set by ``Scheduler.attach(world)``."""
+        self._view: ReadOnlyWorld | None = None
         self.entities_with = EntityIndex(self)
         """``entities_with[C]``: the live set of entities having ``C``, in O(1)."""
 
@@ -170,6 +172,17 @@ class World(StorageAccess):
             )
         for _ in range(ticks):
             self.schedule.tick(self)
+
+    def view(self) -> ReadOnlyWorld:
+        """This world as read-only code sees it (a :class:`~fabula.ecs.WorldView`).
+
+        The same view every time: it keeps no state, so it always shows the
+        world as it is now.
+        """
+        view = self._view
+        if view is None:
+            view = self._view = ReadOnlyWorld(self)
+        return view
 
     def entities(self) -> Iterator[int]:
         """Every live entity, archetype by archetype (a defined, stable order)."""

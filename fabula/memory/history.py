@@ -35,10 +35,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
+from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import Actor, Health, Named, Score, contents, room_of
 from fabula.content import Ident
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.events import Event, OnAttack, OnDamage, OnDeath, OnTalk
 from fabula.persistence import TurnRecord
 
@@ -53,8 +53,6 @@ __all__ = [
     "plain_account",
     "source_of",
 ]
-
-AnyWorld = World | ReadOnlyWorld
 
 ENTITY_FIELDS = frozenset(
     {"actor", "target", "item", "weapon", "key", "source", "entity", "killer", "door",
@@ -74,16 +72,16 @@ class PlainNarrator(Protocol):
     """What :func:`plain_account` and sync need of a narrator: the template
     narrator's methods (:class:`~fabula.narration.TemplateNarrator`)."""
 
-    def prepare(self, world: AnyWorld, proposals: Sequence[ActionProposal]) -> None: ...
+    def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
 
-    def narrate(self, world: AnyWorld, actor: int, outcomes: Sequence[Outcome]) -> str: ...
+    def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str: ...
 
-    def others(self, world: AnyWorld, actor: int, events: Sequence[Event]) -> str: ...
+    def others(self, world: WorldView, actor: int, events: Sequence[Event]) -> str: ...
 
 
 def plain_account(
     narrator: PlainNarrator,
-    world: AnyWorld,
+    world: WorldView,
     actor: int,
     outcomes: Sequence[Outcome],
     events: Sequence[Event],
@@ -98,7 +96,7 @@ def plain_account(
     return "\n\n".join(part for part in told if part)
 
 
-def entity_key(world: AnyWorld, entity: int) -> str:
+def entity_key(world: WorldView, entity: int) -> str:
     """How memory names ``entity``: its id in the game's files, else ``#<handle>``."""
     ident = world.try_get(entity, Ident, readonly=True) if entity in world else None
     return ident.id if ident is not None else f"#{entity}"
@@ -122,7 +120,7 @@ class Scene:
     hp: int | None
 
     @classmethod
-    def of(cls, world: AnyWorld, actor: int) -> Scene:
+    def of(cls, world: WorldView, actor: int) -> Scene:
         """``actor``'s scene in ``world`` now (reads only; O(things in the room))."""
         room = room_of(world, actor)
         present = {entity_key(world, actor)}
@@ -140,7 +138,7 @@ class Scene:
         )
 
 
-def _alive(world: AnyWorld, entity: int) -> bool:
+def _alive(world: WorldView, entity: int) -> bool:
     health = world.try_get(entity, Health, readonly=True)
     return health is None or int(health.hp) > 0
 
@@ -229,7 +227,7 @@ def history_entry(
     record: TurnRecord,
     account: str,
     before: Scene,
-    world: AnyWorld,
+    world: WorldView,
     actor: int,
     outcomes: Sequence[Outcome],
     events: Sequence[Event],
@@ -266,7 +264,7 @@ def history_entry(
 
 
 def _entities(
-    world: AnyWorld, actor: int, outcomes: Sequence[Outcome], events: Sequence[Event]
+    world: WorldView, actor: int, outcomes: Sequence[Outcome], events: Sequence[Event]
 ) -> tuple[str, ...]:
     handles: set[int] = {actor}
     for outcome in outcomes:

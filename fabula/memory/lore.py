@@ -37,12 +37,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fabula.actions import ReadOnlyWorld
 from fabula.actions.standard import Player
 from fabula.content.game import ContentGame
 from fabula.content.game import holds as _condition_holds  # the ending's own predicate
 from fabula.content.schema import Condition
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.errors import ContentError
 from fabula.memory.chunking import Chunk, chunk_text
 
@@ -150,7 +149,7 @@ class LoreGates:
     A world without a player holds no gate.
     """
 
-    def __init__(self, world: World | ReadOnlyWorld, cache: dict[str, Condition]) -> None:
+    def __init__(self, world: WorldView, cache: dict[str, Condition]) -> None:
         self._world = world
         self._cache = cache
         self._ids: Mapping[str, int] | None = None

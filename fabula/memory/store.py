@@ -48,10 +48,10 @@ from typing import Any, NamedTuple
 import numpy as np
 from chromadb.api import ClientAPI
 
-from fabula.actions import Outcome, ReadOnlyWorld
+from fabula.actions import Outcome
 from fabula.content import ContentGame
 from fabula.content.schema import Condition
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.errors import ContentError
 from fabula.events import Event
 from fabula.memory.chroma import Chroma, Row, batched, local_client
@@ -90,8 +90,6 @@ filtered search (see ``MemoryStore._witnessed``): enough that a character who
 witnessed a quarter of the turns rarely needs the filtered search."""
 
 _NAMESPACE = re.compile(r"^[A-Za-z0-9_-]{0,40}$")
-
-AnyWorld = World | ReadOnlyWorld
 
 
 class SyncReport(NamedTuple):
@@ -455,7 +453,7 @@ class MemoryStore:
         self,
         query: str,
         *,
-        world: AnyWorld,
+        world: WorldView,
         actor: int,
         now: int,
         k: int = 4,

@@ -32,9 +32,9 @@ from typing import Any
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
-from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
+from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import Health, Location, Named, contents, sees_inside
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.events import Event, OnDamage, OnDeath
 from fabula.narration import prose
 
@@ -67,7 +67,7 @@ class TemplateNarrator:
         self.env.filters["cap"] = _cap
         self._names: dict[int, Named] = {}
 
-    def prepare(self, world: World | ReadOnlyWorld, proposals: Sequence[ActionProposal]) -> None:
+    def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None:
         """Remember the names of the things ``proposals`` mention, before the
         turn may destroy them."""
         self._names = {}
@@ -78,7 +78,7 @@ class TemplateNarrator:
                     if named is not None:
                         self._names[value] = named
 
-    def narrate(self, world: World | ReadOnlyWorld, actor: int, outcomes: Sequence[Outcome]) -> str:
+    def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str:
         """The text for one turn's outcomes, in order."""
         counts = Counter(o.proposal.action for o in outcomes if o.proposal is not None)
         paragraphs = []
@@ -97,7 +97,7 @@ class TemplateNarrator:
             else "\n\n".join(paragraphs)
         )
 
-    def others(self, world: World | ReadOnlyWorld, actor: int, events: Sequence[Event]) -> str:
+    def others(self, world: WorldView, actor: int, events: Sequence[Event]) -> str:
         """What other actors did to ``actor`` during the turn (a creature's
         bite, the actor's death), from ``others/<Event>.j2``, then its health
         if it was hurt and lives."""
@@ -116,24 +116,24 @@ class TemplateNarrator:
             lines.append(self._render("others", "health", context).strip())
         return "\n\n".join(lines)
 
-    def describe_room(self, world: World | ReadOnlyWorld, actor: int) -> str:
+    def describe_room(self, world: WorldView, actor: int) -> str:
         """The actor's surroundings (what ``look`` shows)."""
         return prose.describe_room(world, actor)
 
     # ----------------------------------------------------------- internals
 
-    def _name(self, world: World | ReadOnlyWorld, entity: int) -> str:
+    def _name(self, world: WorldView, entity: int) -> str:
         if entity in world and world.has(entity, Named):
             return prose.name(world, entity)
         named = self._names.get(entity)
         return named.name if named is not None else "something"
 
-    def _the(self, world: World | ReadOnlyWorld, entity: int | None) -> str:
+    def _the(self, world: WorldView, entity: int | None) -> str:
         if entity is not None and entity not in world and entity in self._names:
             return self._names[entity].definite()
         return prose.the(world, entity)
 
-    def _one(self, world: World | ReadOnlyWorld, actor: int, outcome: Outcome) -> str:
+    def _one(self, world: WorldView, actor: int, outcome: Outcome) -> str:
         proposal = outcome.proposal
         params = dict(proposal.params) if proposal is not None else {}
         if outcome.params is not None:
@@ -154,7 +154,7 @@ class TemplateNarrator:
             context["room"] = prose.describe_room(world, actor)
         return self._render("actions", action, context)
 
-    def _context(self, world: World | ReadOnlyWorld, actor: int) -> dict[str, Any]:
+    def _context(self, world: WorldView, actor: int) -> dict[str, Any]:
         """The helpers every template may use."""
         return {
             "actor": actor,
@@ -185,7 +185,7 @@ def _event(event: Any) -> dict[str, Any]:
     return data
 
 
-def _carrying(world: World | ReadOnlyWorld, actor: int) -> list[str]:
+def _carrying(world: WorldView, actor: int) -> list[str]:
     out = []
     for item in sorted(contents(world, actor)):
         worn = world.get(item, Location, readonly=True).how == "worn"
@@ -193,7 +193,7 @@ def _carrying(world: World | ReadOnlyWorld, actor: int) -> list[str]:
     return out
 
 
-def _revealed(world: World | ReadOnlyWorld, entity: int) -> str:
+def _revealed(world: WorldView, entity: int) -> str:
     if not sees_inside(world, entity):
         return ""
     inside = sorted(contents(world, entity))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fabula.actions import ReadOnlyWorld
 from fabula.actions.standard import (
     DIRECTIONS,
     Actor,
@@ -22,7 +21,7 @@ from fabula.actions.standard import (
     sees_inside,
     visible,
 )
-from fabula.ecs import World
+from fabula.ecs import WorldView
 
 __all__ = [
     "a",
@@ -34,28 +33,26 @@ __all__ = [
     "the",
 ]
 
-AnyWorld = World | ReadOnlyWorld
 
-
-def _named(world: AnyWorld, entity: int | None) -> Named | None:
+def _named(world: WorldView, entity: int | None) -> Named | None:
     if entity is None or entity not in world:
         return None
     return world.try_get(entity, Named, readonly=True)  # type: ignore[no-any-return]
 
 
-def name(world: AnyWorld, entity: int | None) -> str:
+def name(world: WorldView, entity: int | None) -> str:
     """The bare name: "brass lamp"."""
     named = _named(world, entity)
     return named.name if named is not None else "something"
 
 
-def the(world: AnyWorld, entity: int | None) -> str:
+def the(world: WorldView, entity: int | None) -> str:
     """ "the brass lamp", or a proper name as it is (:meth:`Named.definite`)."""
     named = _named(world, entity)
     return named.definite() if named is not None else "it"
 
 
-def a(world: AnyWorld, entity: int | None) -> str:
+def a(world: WorldView, entity: int | None) -> str:
     """ "a brass lamp", "an apple", "some coins" (:meth:`Named.indefinite`)."""
     named = _named(world, entity)
     return named.indefinite() if named is not None else "something"
@@ -71,7 +68,7 @@ def list_of(words: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def description(world: AnyWorld, entity: int) -> str:
+def description(world: WorldView, entity: int) -> str:
     """What examining shows, with what can be seen in or on it."""
     text = world.try_get(entity, Description, readonly=True)
     lines = [
@@ -93,7 +90,7 @@ def description(world: AnyWorld, entity: int) -> str:
     return " ".join(lines)
 
 
-def exits_of(world: AnyWorld, room: int) -> list[str]:
+def exits_of(world: WorldView, room: int) -> list[str]:
     """The room's exit directions, in compass order."""
     exits = world.try_get(room, Exits, readonly=True)
     if exits is None:
@@ -101,7 +98,7 @@ def exits_of(world: AnyWorld, room: int) -> list[str]:
     return [d for d in DIRECTIONS if d in exits.ways]
 
 
-def describe_room(world: AnyWorld, actor: int) -> str:
+def describe_room(world: WorldView, actor: int) -> str:
     """The room as the actor perceives it: name, text, things, exits."""
     room = room_of(world, actor)
     if room is None:

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from fabula.actions import ReadOnlyWorld
 from fabula.actions.standard import Named
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.parsing.words import ARTICLES, PRONOUNS
 
 __all__ = ["NounError", "Resolved", "describe", "resolve", "vocabulary"]
@@ -53,7 +52,7 @@ class NounError:
     options: tuple[int, ...] = ()
 
 
-def vocabulary(world: World | ReadOnlyWorld, entity: int) -> tuple[frozenset[str], frozenset[str]]:
+def vocabulary(world: WorldView, entity: int) -> tuple[frozenset[str], frozenset[str]]:
     """``(words, full names)`` an entity answers to."""
     named = world.try_get(entity, Named, readonly=True)
     if named is None:
@@ -63,7 +62,7 @@ def vocabulary(world: World | ReadOnlyWorld, entity: int) -> tuple[frozenset[str
     return frozenset(words), frozenset(names)
 
 
-def describe(world: World | ReadOnlyWorld, entity: int) -> str:
+def describe(world: WorldView, entity: int) -> str:
     """ "the brass lamp" / "Mira": how a question mentions an entity."""
     named = world.try_get(entity, Named, readonly=True)
     return "that" if named is None else named.definite()
@@ -85,7 +84,7 @@ def _singular(word: str) -> str | None:
 
 
 def _match_one(
-    world: World | ReadOnlyWorld, words: list[str], candidates: Iterable[int]
+    world: WorldView, words: list[str], candidates: Iterable[int]
 ) -> tuple[list[int], bool]:
     """Entities answering to ``words``, and whether a plural was used."""
     phrase = " ".join(words)
@@ -104,7 +103,7 @@ def _match_one(
 
 
 def resolve(
-    world: World | ReadOnlyWorld,
+    world: WorldView,
     words: list[str],
     candidates: frozenset[int],
     *,

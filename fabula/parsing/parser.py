@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fabula.actions import ActionProposal, ActionRegistry, ReadOnlyWorld
+from fabula.actions import ActionProposal, ActionRegistry
 from fabula.actions.standard import (
     Location,
     Named,
@@ -34,7 +34,7 @@ from fabula.actions.standard import (
     room_of,
     visible,
 )
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.parsing.grammar import Grammar, Pattern
 from fabula.parsing.nouns import NounError, Resolved, describe, resolve, vocabulary
 from fabula.parsing.results import Clarification, Meta, Parsed, ParseError, ParseResult
@@ -98,7 +98,7 @@ class SymbolicParser:
 
     # ----------------------------------------------------------------- input
 
-    def parse(self, text: str, world: World | ReadOnlyWorld, actor: int) -> ParseResult:
+    def parse(self, text: str, world: WorldView, actor: int) -> ParseResult:
         """Parse ``text`` typed by ``actor``'s player (see the module docstring)."""
         tokens = tokenize(text)
         if not tokens:
@@ -149,7 +149,7 @@ class SymbolicParser:
         return out
 
     def _one(
-        self, tokens: list[str], world: World | ReadOnlyWorld, actor: int
+        self, tokens: list[str], world: WorldView, actor: int
     ) -> list[ActionProposal] | ParseError | Clarification | Meta:
         meta = META.get(tokens[0])
         if meta == "again":
@@ -173,7 +173,7 @@ class SymbolicParser:
     # -------------------------------------------------------------- commands
 
     def _command(
-        self, tokens: list[str], world: World | ReadOnlyWorld, actor: int
+        self, tokens: list[str], world: WorldView, actor: int
     ) -> list[ActionProposal] | ParseError | Clarification:
         first_problem: ParseError | Clarification | None = None
         scope: frozenset[int] | None = None  # computed once, when a pattern fits
@@ -218,7 +218,7 @@ class SymbolicParser:
         self,
         pattern: Pattern,
         binding: dict[str, list[str]],
-        world: World | ReadOnlyWorld,
+        world: WorldView,
         actor: int,
         tokens: list[str],
         scope: frozenset[int],
@@ -274,7 +274,7 @@ class SymbolicParser:
             for e in entities
         ]
 
-    def _everything(self, action: str, world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+    def _everything(self, action: str, world: WorldView, actor: int) -> frozenset[int]:
         if action in _ALL_FROM_ROOM:
             carried = inventory(world, actor)
             return frozenset(
@@ -290,7 +290,7 @@ class SymbolicParser:
         pattern: Pattern,
         binding: dict[str, list[str]],
         slot: str,
-        world: World | ReadOnlyWorld,
+        world: WorldView,
         actor: int,
         tokens: list[str],
     ) -> ParseError | Clarification:
@@ -317,7 +317,7 @@ class SymbolicParser:
         return ParseError(code, _UNSEEN, unknown[0] if unknown else problem.words[-1])
 
     def _answer(
-        self, pending: _Pending, tokens: list[str], world: World | ReadOnlyWorld, actor: int
+        self, pending: _Pending, tokens: list[str], world: WorldView, actor: int
     ) -> ParseResult:
         if pending.pattern is None:  # "What do you want to take?" -> "lamp"
             return self.parse(" ".join([*pending.tokens, *tokens]), world, actor)
@@ -340,7 +340,7 @@ class SymbolicParser:
         return result
 
 
-def _scope(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+def _scope(world: WorldView, actor: int) -> frozenset[int]:
     """What the actor's words may name: what it sees and carries, and itself."""
     return visible(world, actor) | inventory(world, actor) | {actor}
 
@@ -349,12 +349,12 @@ def _is_entity_slot(pattern: Pattern, name: str) -> bool:
     return any(s.name == name and s.kind == "entity" for s in pattern.slots)
 
 
-def _holder(world: World | ReadOnlyWorld, entity: int) -> int | None:
+def _holder(world: WorldView, entity: int) -> int | None:
     location = world.try_get(entity, Location, readonly=True)
     return None if location is None else location.holder
 
 
-def _all_words(world: World | ReadOnlyWorld) -> frozenset[str]:
+def _all_words(world: WorldView) -> frozenset[str]:
     """Every word any named thing in the world answers to (to tell an unknown
     word from a known one; both get the same message)."""
     words: set[str] = set(DIRECTIONS)

@@ -34,7 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fabula.actions import Outcome, ReadOnlyWorld
+from fabula.actions import Outcome
 from fabula.actions.standard import Goals
 from fabula.ai.config import MemoryConfig, ModelConfig
 from fabula.content import ContentGame
@@ -45,7 +45,7 @@ from fabula.context import (
     describe_outcomes,
     focus_of,
 )
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.events import Event
 from fabula.prompts import PromptLibrary
 
@@ -57,8 +57,6 @@ if TYPE_CHECKING:
 __all__ = ["Brain", "open_memory"]
 
 _log = logging.getLogger(__name__)
-
-AnyWorld = World | ReadOnlyWorld
 
 
 def open_memory(
@@ -145,7 +143,7 @@ class Brain:
 
     # ----------------------------------------------------------------- turn
 
-    def scene(self, world: AnyWorld, actor: int) -> Scene | None:
+    def scene(self, world: WorldView, actor: int) -> Scene | None:
         """The actor's scene before a turn (memory needs it to say who saw it)."""
         if self.memory is None:
             return None
@@ -155,7 +153,7 @@ class Brain:
 
     def narrator_prompt(
         self,
-        world: AnyWorld,
+        world: WorldView,
         actor: int,
         *,
         turn: int,

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from fabula.actions import Outcome, ReadOnlyWorld, action_info
+from fabula.actions import Outcome, action_info
 from fabula.actions.standard import Score
 from fabula.content import ContentGame
 from fabula.context import names_before
-from fabula.ecs import World
+from fabula.ecs import World, WorldView
 from fabula.errors import PersistenceError
 from fabula.events import Event
 from fabula.narration import TemplateNarrator
@@ -48,7 +48,7 @@ Emit = Callable[[str], None]
 class Parser(Protocol):
     """What the session needs from a parser (symbolic, or model-backed)."""
 
-    def parse(self, text: str, world: World | ReadOnlyWorld, actor: int) -> ParseResult: ...
+    def parse(self, text: str, world: WorldView, actor: int) -> ParseResult: ...
 
     def reset(self) -> None: ...
 
@@ -56,13 +56,13 @@ class Parser(Protocol):
 class Narrator(Protocol):
     """What the session needs from a narrator (template, or model-backed)."""
 
-    def prepare(self, world: World | ReadOnlyWorld, proposals: object) -> None: ...
+    def prepare(self, world: WorldView, proposals: object) -> None: ...
 
-    def narrate(self, world: World | ReadOnlyWorld, actor: int, outcomes: list[Outcome]) -> str: ...
+    def narrate(self, world: WorldView, actor: int, outcomes: list[Outcome]) -> str: ...
 
-    def describe_room(self, world: World | ReadOnlyWorld, actor: int) -> str: ...
+    def describe_room(self, world: WorldView, actor: int) -> str: ...
 
-    def others(self, world: World | ReadOnlyWorld, actor: int, events: list[Event]) -> str: ...
+    def others(self, world: WorldView, actor: int, events: list[Event]) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,20 +188,26 @@ class Session:
 
     @property
     def world(self) -> World:
+        """The live world (the save's). Only the save's simulation changes it."""
         return self.save.world
 
     @property
+    def view(self) -> WorldView:
+        """The world as parsers, narrators and the brain see it: read-only."""
+        return self.save.world.view()
+
+    @property
     def player(self) -> int:
-        return self.game.player(self.world)
+        return self.game.player(self.view)
 
     @property
     def ended(self) -> str | None:
         """``"won"``, ``"lost"`` or ``None``."""
-        return self.game.ending(self.world)
+        return self.game.ending(self.view)
 
     def opening(self) -> str:
         """What to show first: the intro for a new game, or where the player is."""
-        room = self.narrator.describe_room(self.world, self.player)
+        room = self.narrator.describe_room(self.view, self.player)
         if self.save.turn == 0:
             f = self.game.files.game
             return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room) if p)
@@ -233,9 +239,8 @@ class Session:
         self._trace = Trace()
         text = clean_input(text)
         try:
-            world = self.world
             with self._stage("parse"):
-                result = self.parser.parse(text, ReadOnlyWorld(world), self.player)
+                result = self.parser.parse(text, self.view, self.player)
             model = self._parser_accounting()
             if model:
                 self._trace.roles["parser"] = model
@@ -296,14 +301,14 @@ class Session:
         return out
 
     def _play(self, text: str, parsed: Parsed) -> Reply:
-        self.narrator.prepare(self.world, parsed.proposals)
-        names = names_before(self.world, parsed.proposals) if self.brain is not None else {}
-        before = self.brain.scene(self.world, self.player) if self.brain is not None else None
+        self.narrator.prepare(self.view, parsed.proposals)
+        names = names_before(self.view, parsed.proposals) if self.brain is not None else {}
+        before = self.brain.scene(self.view, self.player) if self.brain is not None else None
         with self._stage("rules"), self.save.simulation.bus.record() as events:
             outcomes = self.save.play(
                 text, parsed.proposals, models=self._trace.roles.get("parser", {})
             )
-        world = self.world
+        world = self.view
         with self._stage("account"):
             told = [self.narrator.narrate(world, self.player, outcomes)]
             told.append(self.narrator.others(world, self.player, events))
@@ -343,7 +348,7 @@ class Session:
             return account
         with self._stage("context"):
             built = self.brain.narrator_prompt(
-                self.world, self.player, turn=self.save.turn, text=text,
+                self.view, self.player, turn=self.save.turn, text=text,
                 outcomes=outcomes, account=account, names=names,
             )  # fmt: skip
         with self._stage("narrate"):
@@ -401,7 +406,7 @@ class Session:
         return self._reply("\n".join(lines))
 
     def _score_line(self) -> str:
-        score = self.world.get(self.player, Score, readonly=True)
+        score = self.view.get(self.player, Score)
         return f"Your score is {score.points} out of {score.possible}, in {self.save.turn} turns."
 
     def _undo(self, _: str) -> Reply:
@@ -411,7 +416,7 @@ class Session:
             return self._reply(_cap(str(exc).split(": ", 1)[-1]))
         self.parser.reset()
         self._rewound()
-        return self._reply("Undone.\n\n" + self.narrator.describe_room(self.world, self.player))
+        return self._reply("Undone.\n\n" + self.narrator.describe_room(self.view, self.player))
 
     def _rewound(self) -> None:
         if self.brain is not None and isinstance(self.narrator, TemplateNarrator):
@@ -448,7 +453,7 @@ class Session:
             return self._reply(f"Not restored: {exc}")
         self.parser.reset()
         self._rewound()
-        return self._reply("Restored.\n\n" + self.narrator.describe_room(self.world, self.player))
+        return self._reply("Restored.\n\n" + self.narrator.describe_room(self.view, self.player))
 
     def _reply(self, text: str, *, ended: str | None = None) -> Reply:
         self._show(text)

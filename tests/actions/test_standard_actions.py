@@ -191,9 +191,7 @@ def test_look_marks_the_room_visited(house: House) -> None:
 
 
 def test_validators_see_a_world_that_cannot_be_written() -> None:
-    from fabula.actions import ReadOnlyWorld
-
     world = World()
     thing = world.spawn(Named("thing"))
     with pytest.raises(TypeError, match="read-only"):
-        ReadOnlyWorld(world).get(thing, Named, readonly=False)
+        world.view().get(thing, Named, readonly=False)

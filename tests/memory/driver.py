@@ -3,7 +3,6 @@ path that sync's rebuild must reproduce exactly."""
 
 from __future__ import annotations
 
-from fabula.actions import ReadOnlyWorld
 from fabula.content import ContentGame
 from fabula.memory import HistoryEntry, MemoryStore, Scene, plain_account
 from fabula.narration import TemplateNarrator
@@ -42,7 +41,7 @@ class Driver:
     def play(self, text: str, *, remember: bool = True) -> str:
         """Play one command as the session would; return the plain account."""
         world = self.save.world
-        result = self.parser.parse(text, ReadOnlyWorld(world), self.player)
+        result = self.parser.parse(text, world.view(), self.player)
         assert isinstance(result, Parsed), f"{text!r} did not parse: {result}"
         before = Scene.of(world, self.player)
         self.narrator.prepare(world, result.proposals)

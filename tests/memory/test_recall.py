@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from fabula.actions import ReadOnlyWorld
 from fabula.actions.standard import Location
 from fabula.content import ContentGame
 from fabula.ecs import World
@@ -93,7 +92,7 @@ def test_only_what_the_character_witnessed_and_nothing_later(
     assert turns("tamsin", 9) == [3, 9]
     assert turns("crab", 9) == [5]
     assert turns("player", 4) == [3, 4]  # after an undo to turn 4: nothing from later
-    assert recall(KEY, world=ReadOnlyWorld(world), actor=ids["tamsin"], now=9, k=1)[0].turn == 9
+    assert recall(KEY, world=world.view(), actor=ids["tamsin"], now=9, k=1)[0].turn == 9
 
 
 def test_a_character_who_saw_little_still_recalls_it(

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fabula.actions import ActionProposal, Outcome, ReadOnlyWorld
+from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import Score
 from fabula.content import ContentGame
 from fabula.ecs import World
@@ -229,9 +229,7 @@ class Guard:
         session = self.session
         save, world, turn = session.save, session.world, session.save.turn
         digest = self._known
-        symbolic = SymbolicParser(self.game.actions).parse(
-            text, ReadOnlyWorld(world), session.player
-        )
+        symbolic = SymbolicParser(self.game.actions).parse(text, world.view(), session.player)
         pieces: list[str] = []
         reply = session.turn(text, emit=pieces.append)
         label = f"after {_short(text)}"

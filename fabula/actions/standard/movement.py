@@ -8,7 +8,6 @@ from fabula.actions.action import (
     Action,
     ActionContext,
     NoParams,
-    ReadOnlyWorld,
     Refusal,
     RuleContext,
     action,
@@ -23,7 +22,7 @@ from fabula.actions.standard.components import (
     Openable,
 )
 from fabula.actions.standard.scope import room_of
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.events import OnMove
 
 __all__ = ["Go", "Heading", "Wait", "destination"]
@@ -37,9 +36,7 @@ class Heading(BaseModel):
     direction: Direction
 
 
-def destination(
-    world: World | ReadOnlyWorld, room: int, direction: str
-) -> tuple[int | None, int | None]:
+def destination(world: WorldView, room: int, direction: str) -> tuple[int | None, int | None]:
     """Where ``direction`` leads from ``room``: ``(room beyond, door on the way)``.
 
     ``(None, None)`` when there is no exit that way.

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from fabula.actions.action import Action, ActionContext, ReadOnlyWorld, Refusal, RuleContext, action
+from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
 from fabula.actions.standard.checks import alive, held, in_reach, in_sight
 from fabula.actions.standard.components import Actor, Health, Location, Persona, Topics
-from fabula.ecs import World
+from fabula.ecs import WorldView
 from fabula.events import OnTalk
 
 __all__ = ["Give", "Handover", "Speech", "Talk", "reply_to"]
@@ -38,7 +38,7 @@ class Handover(BaseModel):
     target: int
 
 
-def reply_to(world: World | ReadOnlyWorld, target: int, topic: str | None) -> str | None:
+def reply_to(world: WorldView, target: int, topic: str | None) -> str | None:
     """What ``target`` answers about ``topic`` (``None``: it cannot talk)."""
     persona = world.try_get(target, Persona, readonly=True)
     topics = world.try_get(target, Topics, readonly=True)

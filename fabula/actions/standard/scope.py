@@ -19,15 +19,14 @@ The rules:
 * it **holds** what it carries in its hands or wears.
 
 The actor itself is never in its own scope. Every function takes a
-:class:`~fabula.ecs.World` or the :class:`~fabula.actions.ReadOnlyWorld` a
-validator sees, and reads without marking anything changed.
+:class:`~fabula.ecs.WorldView` (a World, or the read-only view a validator
+sees), and reads without marking anything changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fabula.actions.action import ReadOnlyWorld
 from fabula.actions.standard.components import (
     Actor,
     Container,
@@ -38,7 +37,7 @@ from fabula.actions.standard.components import (
     Openable,
     Room,
 )
-from fabula.ecs import World
+from fabula.ecs import WorldView
 
 __all__ = [
     "contents",
@@ -54,13 +53,13 @@ __all__ = [
 _MAX_DEPTH = 64
 
 
-def holder_of(world: World | ReadOnlyWorld, entity: int) -> int | None:
+def holder_of(world: WorldView, entity: int) -> int | None:
     """The entity holding ``entity``, or ``None`` (rooms, doors, limbo)."""
     location = world.try_get(entity, Location, readonly=True)
     return None if location is None else location.holder
 
 
-def room_of(world: World | ReadOnlyWorld, entity: int) -> int | None:
+def room_of(world: WorldView, entity: int) -> int | None:
     """The room ``entity`` is in, following holders up; ``None`` if none."""
     current: int | None = entity
     for _ in range(_MAX_DEPTH):
@@ -72,22 +71,22 @@ def room_of(world: World | ReadOnlyWorld, entity: int) -> int | None:
     return None  # a holder cycle: a broken world, treated as nowhere
 
 
-def contents(world: World | ReadOnlyWorld, holder: int) -> frozenset[int]:
+def contents(world: WorldView, holder: int) -> frozenset[int]:
     """What ``holder`` directly holds (in, on, held or worn)."""
     return frozenset(world.index(Location, "holder")[holder])
 
 
-def inventory(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+def inventory(world: WorldView, actor: int) -> frozenset[int]:
     """What ``actor`` carries or wears (directly)."""
     return contents(world, actor)
 
 
-def _is_open(world: World | ReadOnlyWorld, entity: int) -> bool:
+def _is_open(world: WorldView, entity: int) -> bool:
     openable = world.try_get(entity, Openable, readonly=True)
     return openable is None or openable.open
 
 
-def sees_inside(world: World | ReadOnlyWorld, entity: int) -> bool:
+def sees_inside(world: WorldView, entity: int) -> bool:
     """Whether the contents of ``entity`` can be seen from outside it."""
     container = world.try_get(entity, Container, readonly=True)
     if container is None:
@@ -95,13 +94,13 @@ def sees_inside(world: World | ReadOnlyWorld, entity: int) -> bool:
     return container.transparent or _is_open(world, entity)
 
 
-def _reaches_inside(world: World | ReadOnlyWorld, entity: int, actor: int) -> bool:
+def _reaches_inside(world: WorldView, entity: int, actor: int) -> bool:
     if world.has(entity, Container):
         return _is_open(world, entity)
     return not (entity != actor and world.has(entity, Actor))
 
 
-def _walk(world: World | ReadOnlyWorld, start: int, actor: int, reach: bool) -> Iterator[int]:
+def _walk(world: WorldView, start: int, actor: int, reach: bool) -> Iterator[int]:
     stack = [start]
     seen = {start}
     while stack:
@@ -116,7 +115,7 @@ def _walk(world: World | ReadOnlyWorld, start: int, actor: int, reach: bool) -> 
                 stack.append(thing)
 
 
-def is_lit(world: World | ReadOnlyWorld, room: int, actor: int | None = None) -> bool:
+def is_lit(world: WorldView, room: int, actor: int | None = None) -> bool:
     """Whether ``room`` has light (for ``actor``, whose carried lights count)."""
     info = world.try_get(room, Room, readonly=True)
     if info is None or not info.dark:
@@ -131,14 +130,14 @@ def is_lit(world: World | ReadOnlyWorld, room: int, actor: int | None = None) ->
     return False
 
 
-def _doors(world: World | ReadOnlyWorld, room: int) -> set[int]:
+def _doors(world: WorldView, room: int) -> set[int]:
     exits = world.try_get(room, Exits, readonly=True)
     if exits is None:
         return set()
     return {e for e in exits.ways.values() if e in world and world.has(e, Door)}
 
 
-def _scope(world: World | ReadOnlyWorld, actor: int, reach: bool) -> frozenset[int]:
+def _scope(world: WorldView, actor: int, reach: bool) -> frozenset[int]:
     found = set(_walk(world, actor, actor, reach))  # what it carries
     room = room_of(world, actor)
     if room is not None and is_lit(world, room, actor):
@@ -148,12 +147,12 @@ def _scope(world: World | ReadOnlyWorld, actor: int, reach: bool) -> frozenset[i
     return frozenset(found)
 
 
-def visible(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+def visible(world: WorldView, actor: int) -> frozenset[int]:
     """Everything ``actor`` can see (see the module docstring)."""
     return _scope(world, actor, reach=False)
 
 
-def reachable(world: World | ReadOnlyWorld, actor: int) -> frozenset[int]:
+def reachable(world: WorldView, actor: int) -> frozenset[int]:
     """Everything ``actor`` can touch: what it sees, minus what is inside
     closed containers or carried by another actor."""
     return _scope(world, actor, reach=True)
