@@ -53,8 +53,8 @@ def run_tour(seed: int, console: Console | None = None) -> int:
     console = console or Console()
     console.print(
         Panel.fit(
-            "The demo adventure is not bundled yet. Meanwhile, here is the world engine "
-            "it will run on.",
+            "This is the world engine underneath every game. To play the bundled "
+            "adventure instead, run: fabula play",
             title="fabula",
         )
     )

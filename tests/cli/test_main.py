@@ -30,6 +30,8 @@ def test_tour_shows_the_world_engine() -> None:
     assert "The Cellar: barrel, brass lamp" in result.stdout
     assert "was despawned; this handle is stale" in result.stdout
     assert "bodies moved" in result.stdout
+    assert "not bundled" not in result.stdout  # the demo is: the tour points to it
+    assert "fabula play" in result.stdout
 
 
 def test_sim_reports_every_body_moved() -> None:
