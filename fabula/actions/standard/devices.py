@@ -10,8 +10,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
 from fabula.actions.standard.components import LightSource
+from fabula.actions.standard.preconditions import alive, in_reach
 from fabula.actions.standard.senses import Target
 
 __all__ = ["Application", "SwitchOff", "SwitchOn", "Use"]
@@ -34,11 +34,9 @@ class Application(BaseModel):
 )
 class SwitchOn(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         light = ctx.world.try_get(params.item, LightSource)
         if light is None:
             return Refusal("NOT_A_LIGHT", "that can't be lit.", {"item": params.item})
@@ -62,11 +60,9 @@ class SwitchOn(Action):
 )
 class SwitchOff(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         light = ctx.world.try_get(params.item, LightSource)
         if light is None:
             return Refusal("NOT_A_LIGHT", "that isn't a light.", {"item": params.item})
@@ -86,13 +82,9 @@ class SwitchOff(Action):
 )
 class Use(Action):
     Params = Application
+    requires = (alive, in_reach("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Application) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is None and params.target is not None:
-            refusal = in_reach(ctx, params.target)
-        if refusal is not None:
-            return refusal
         facts = {"item": params.item} | ({} if params.target is None else {"target": params.target})
         return Refusal("NOTHING_HAPPENS", "nothing happens.", facts)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Lockable, Openable
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.senses import Target
 
 __all__ = ["Close", "Lock", "Open", "Unlock", "WithKey"]
@@ -24,11 +24,9 @@ class WithKey(BaseModel):
 @action("open", description="Open a door, a lid, a container.", verbs=("open",))
 class Open(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         opening = ctx.world.try_get(params.item, Openable)
         if opening is None:
             return Refusal("NOT_OPENABLE", "that doesn't open.", {"item": params.item})
@@ -46,11 +44,9 @@ class Open(Action):
 @action("close", description="Close a door, a lid, a container.", verbs=("close", "shut"))
 class Close(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         opening = ctx.world.try_get(params.item, Openable)
         if opening is None:
             return Refusal("NOT_OPENABLE", "that doesn't close.", {"item": params.item})
@@ -63,12 +59,6 @@ class Close(Action):
 
 
 def _key_checks(ctx: RuleContext, params: WithKey) -> Refusal | None:
-    refusal = alive(ctx) or in_reach(ctx, params.item)
-    if refusal is not None:
-        return refusal
-    refusal = held(ctx, params.key)
-    if refusal is not None:
-        return refusal
     lock = ctx.world.try_get(params.item, Lockable)
     if lock is None:
         return Refusal("NOT_LOCKABLE", "it has no lock.", {"item": params.item})
@@ -87,6 +77,7 @@ def _key_checks(ctx: RuleContext, params: WithKey) -> Refusal | None:
 )
 class Lock(Action):
     Params = WithKey
+    requires = (alive, in_reach("item"), held("key"))
 
     def validate(self, ctx: RuleContext, params: WithKey) -> Refusal | None:
         refusal = _key_checks(ctx, params)
@@ -111,6 +102,7 @@ class Lock(Action):
 )
 class Unlock(Action):
     Params = WithKey
+    requires = (alive, in_reach("item"), held("key"))
 
     def validate(self, ctx: RuleContext, params: WithKey) -> Refusal | None:
         refusal = _key_checks(ctx, params)

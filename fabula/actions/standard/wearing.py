@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Drinkable, Edible, Health, Location, Wearable
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.senses import Target
 
 __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
@@ -18,11 +18,9 @@ __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
 )
 class Wear(Action):
     Params = Target
+    requires = (alive, held("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or held(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if not ctx.world.has(params.item, Wearable):
             return Refusal("NOT_WEARABLE", "you can't wear that.", {"item": params.item})
         if ctx.world.get(params.item, Location).how == "worn":
@@ -41,11 +39,9 @@ class Wear(Action):
 )
 class TakeOff(Action):
     Params = Target
+    requires = (alive, held("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or held(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if ctx.world.get(params.item, Location).how != "worn":
             return Refusal("NOT_WORN", "you aren't wearing it.", {"item": params.item})
         return None
@@ -64,11 +60,9 @@ def _consume(ctx: ActionContext, item: int, heals: int) -> None:
 @action("eat", description="Eat something.", verbs=("eat", "consume"))
 class Eat(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if not ctx.world.has(params.item, Edible):
             return Refusal("NOT_EDIBLE", "that's not something you can eat.", {"item": params.item})
         return None
@@ -80,11 +74,9 @@ class Eat(Action):
 @action("drink", description="Drink something.", verbs=("drink", "sip", "quaff"))
 class Drink(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if not ctx.world.has(params.item, Drinkable):
             return Refusal("NOT_DRINKABLE", "you can't drink that.", {"item": params.item})
         return None
