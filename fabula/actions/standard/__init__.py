@@ -58,6 +58,7 @@ from fabula.actions.standard.scope import (
     visible,
 )
 from fabula.actions.standard.senses import Examine, Inventory, Look, Target
+from fabula.actions.standard.toggles import Toggle
 from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear
 
 __all__ = [
@@ -110,6 +111,7 @@ __all__ = [
     "TakeOff",
     "Talk",
     "Target",
+    "Toggle",
     "Topics",
     "Unlock",
     "Use",
