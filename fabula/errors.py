@@ -20,6 +20,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     │   ├── MissingComponentError     an entity lacks the component asked for
     │   ├── ReadOnlyError             a write asked of a read-only view of the world
     │   └── StructuralChangeError     a change that is not allowed where it was made
+    ├── ActionDeclarationError        an action class that cannot be used as declared
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     ├── GameNotFoundError             no game answers to the id or reference given
@@ -49,6 +50,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ActionDeclarationError",
     "ComponentDeclarationError",
     "ConfigError",
     "ContentError",
@@ -199,6 +201,28 @@ class ReadOnlyError(EcsError, TypeError):
 
 class StructuralChangeError(EcsError):
     """A structural change (spawn, insert, remove, despawn) made where it is not allowed."""
+
+
+# --- actions ----------------------------------------------------------------
+
+
+class ActionDeclarationError(FabulaError, TypeError):
+    """An action class that cannot be used as declared: its ``requires`` holds
+    something that is not a precondition, or names a parameter field the
+    action's ``Params`` does not have, or a precondition is bound to
+    something other than a field's name. Raised while actions are declared,
+    marked with ``@action`` or registered, never during play.
+
+    Attributes:
+        action: the action's id (or class name), when one is known.
+        field: the parameter field concerned, if any.
+    """
+
+    def __init__(
+        self, message: str, *, action: str | None = None, field: str | None = None
+    ) -> None:
+        self.action, self.field = action, field
+        super().__init__(message if action is None else f"action {action!r}: {message}")
 
 
 # --- systems ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Actions: the registered, validated units of change, and the rules that gate them."""
+"""Actions: the registered, validated units of change, the preconditions they
+declare, and the rules that gate them."""
 
 from fabula.actions.action import (
     Action,
@@ -11,6 +12,12 @@ from fabula.actions.action import (
     action,
     action_info,
 )
+from fabula.actions.precondition import (
+    Precondition,
+    PreconditionFactory,
+    PreconditionTest,
+    precondition,
+)
 from fabula.actions.rules import ActionProposal, Outcome, Rules
 
 __all__ = [
@@ -21,9 +28,13 @@ __all__ = [
     "ActionRegistry",
     "NoParams",
     "Outcome",
+    "Precondition",
+    "PreconditionFactory",
+    "PreconditionTest",
     "Refusal",
     "RuleContext",
     "Rules",
     "action",
     "action_info",
+    "precondition",
 ]

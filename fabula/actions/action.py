@@ -6,14 +6,26 @@ Every change to the world is an action. An action declares:
 * a **description** (feeds the model parser's schema and the help text);
 * a **parameter model** (:class:`pydantic.BaseModel`), which validates
   whatever proposed the action: the symbolic parser, a model, a script;
-* a **validator**, ``validate(ctx, params) -> Refusal | None``: the hard rules.
-  It sees the world only through a :class:`~fabula.ecs.ReadOnlyWorld` (no structural
+* its **preconditions**, ``requires``: a tuple of
+  :class:`~fabula.actions.Precondition` objects (``alive``,
+  ``in_reach("item")``), checked in order before the validator; the first
+  that refuses is the action's refusal (see :mod:`fabula.actions.precondition`);
+* a **validator**, ``validate(ctx, params) -> Refusal | None``: the hard rules
+  particular to this action, run only once every precondition holds.
+  It sees the world only through a :class:`~fabula.ecs.WorldView` (no structural
   changes, no write access, no RNG) and returns a typed :class:`Refusal`
   (a code such as ``NOT_HERE`` plus the facts needed to narrate it) or
   ``None`` to allow the action;
 * an **executor**, ``execute(ctx, params)``: applies the change and emits
   events. It runs only after the validator allowed the action, and only
   through :class:`~fabula.actions.rules.Rules`.
+
+``requires`` is inherited like any class attribute: a subclass that does not
+set it keeps its parent's, and one that sets it **replaces** the parent's.
+To extend, say so: ``requires = (*SwitchOn.requires, held("tool"))``. A
+``requires`` that holds anything but preconditions, or names a field the
+action's ``Params`` lacks, is an :class:`~fabula.errors.ActionDeclarationError`
+when the class is marked with :func:`action` or registered.
 """
 
 from __future__ import annotations
@@ -24,6 +36,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from fabula.actions.precondition import Precondition, PreconditionFactory
+from fabula.errors import ActionDeclarationError
 from fabula.registry import Registry
 
 if TYPE_CHECKING:
@@ -92,16 +106,28 @@ class ActionInfo:
 
 
 class Action:
-    """Base class of actions. Subclass, set ``Params``, implement the rules.
+    """Base class of actions. Subclass, set ``Params`` and ``requires``,
+    implement the rules.
 
     Instances must not keep state between uses: one instance serves every
     attempt, and replay must reach the same result.
+
+    Attributes:
+        Params: the parameter model.
+        requires: the preconditions :class:`~fabula.actions.Rules` checks, in
+            order, before :meth:`validate`; inherited, and replaced by a
+            subclass that sets it (see the module docstring).
     """
 
     Params: ClassVar[type[BaseModel]] = NoParams
+    requires: ClassVar[tuple[Precondition, ...]] = ()
 
     def validate(self, ctx: RuleContext, params: Any) -> Refusal | None:
-        """Return a :class:`Refusal`, or ``None`` to allow. Must not mutate."""
+        """Return a :class:`Refusal`, or ``None`` to allow.
+
+        Runs only once every precondition in ``requires`` holds. Must not
+        mutate and must not draw random numbers.
+        """
         return None
 
     def execute(self, ctx: ActionContext, params: Any) -> None:
@@ -130,6 +156,7 @@ def action(
     def mark(cls: A) -> A:
         if not (isinstance(cls, type) and issubclass(cls, Action)):
             raise TypeError(f"@action decorates Action subclasses, not {cls!r}.")
+        _check_requires(cls, name)
         info = ActionInfo(
             name=name, description=description, verbs=tuple(verbs), syntax=tuple(syntax)
         )
@@ -151,6 +178,54 @@ def action_info(cls: type[Action]) -> ActionInfo:
     return info
 
 
+def _check_requires(cls: type[Action], name: str | None = None) -> None:
+    """Check that ``cls.requires`` is a tuple of preconditions on fields its
+    ``Params`` has.
+
+    Args:
+        cls: the action class.
+        name: its id, for the message (default: its class name).
+
+    Raises:
+        ActionDeclarationError: it is not; the message names the action and
+            the field, and says how to fix it.
+    """
+    label = name or cls.__qualname__
+    requires = cls.requires
+    if isinstance(requires, Precondition | PreconditionFactory):
+        raise ActionDeclarationError(
+            f"requires must be a tuple of preconditions: write requires = ({requires!r},).",
+            action=label,
+        )
+    if not isinstance(requires, tuple):
+        raise ActionDeclarationError(
+            f"requires must be a tuple of preconditions, not {type(requires).__name__}: "
+            "write requires = (alive, in_reach('item'), ...).",
+            action=label,
+        )
+    fields = cls.Params.model_fields
+    for entry in requires:
+        if isinstance(entry, PreconditionFactory):
+            raise ActionDeclarationError(
+                f"requires holds {entry.name} without the field it applies to; "
+                f"write {entry.name}({next(iter(fields), 'field')!r}).",
+                action=label,
+            )
+        if not isinstance(entry, Precondition):
+            raise ActionDeclarationError(
+                f"requires holds {entry!r}, which is not a Precondition.", action=label
+            )
+        if entry.field is not None and entry.field not in fields:
+            have = ", ".join(fields) or "none"
+            raise ActionDeclarationError(
+                f"requires {entry!r}, but its parameters ({cls.Params.__name__}) have no "
+                f"field {entry.field!r} (they have: {have}). Name one of those fields, "
+                "or add it to Params.",
+                action=label,
+                field=entry.field,
+            )
+
+
 class ActionRegistry(Registry[type[Action]]):
     """Action classes by id. ``discover()`` loads a game's ``actions/`` folder.
 
@@ -160,6 +235,21 @@ class ActionRegistry(Registry[type[Action]]):
 
     def __init__(self) -> None:
         super().__init__("action", MARKER, rename_hint='@action("another_id", ...)')
+
+    def register(
+        self, obj: type[Action], name: str | None = None, *, replace: bool = False
+    ) -> type[Action]:
+        """Register an action class (see :meth:`Registry.register`).
+
+        Raises:
+            ActionDeclarationError: its ``requires`` is not a tuple of
+                preconditions on fields of its ``Params``.
+            DuplicateNameError: the id is taken and ``replace`` is false.
+        """
+        if isinstance(obj, type) and issubclass(obj, Action):
+            info = obj.__dict__.get(MARKER)
+            _check_requires(obj, name or (info.name if info is not None else None))
+        return super().register(obj, name, replace=replace)
 
 
 @dataclass(slots=True)

@@ -7,14 +7,27 @@ model or a script alike, and decides it in a fixed order:
 2. the action id is registered (``UNKNOWN_ACTION``);
 3. the actor is a live entity (``NO_ACTOR``);
 4. the parameters validate against the action's model (``BAD_PARAMS``);
-5. the action's validator allows it, seeing a read-only world (its own codes);
-6. only then the executor runs, and the events it emitted are published,
-   followed by ``OnActionSuccess``. A refusal publishes ``OnActionRefused``.
+5. the action's preconditions (``requires``) hold, checked in the order
+   declared; the first refusal is the action's (``DEAD``, ``NOT_HERE``, ...),
+   and nothing after it runs;
+6. the action's validator allows it (its own codes);
+7. only then the executor runs, and the events it emitted are published,
+   followed by ``OnActionSuccess``. A refusal at any step publishes
+   ``OnActionRefused``.
 
+Steps 5 and 6 see the world only through a read-only
+:class:`~fabula.ecs.WorldView`, through one :class:`RuleContext`.
 Whatever a model proposes, the worst outcome is a refusal: no step before the
 executor can change the world, and the executor runs only for an allowed
-action. Exceptions from validators and executors are bugs in the game's rules
-and propagate; they are not turned into refusals.
+action. Exceptions from preconditions, validators and executors are bugs in
+the game's rules and propagate; they are not turned into refusals.
+
+*(planned)* Author-written rules and implicit actions slot into this order
+the way Inform's action processing places them: ``before`` rules between 4
+and 5; at 5, a refused precondition that names an action in its
+``satisfied_by`` tries that action first ("(first taking the coat)") and is
+checked again; ``instead`` rules between 5 and 6; ``after`` rules once 7 has
+applied the change, before ``OnActionSuccess``.
 """
 
 from __future__ import annotations
@@ -152,7 +165,12 @@ class Rules:
                 {"action": proposal.action, "errors": _errors(exc)},
             )
             return self._refuse(proposal, refusal, None)
-        refusal = action.validate(RuleContext(self._readonly, proposal.actor), params)
+        rule_ctx = RuleContext(self._readonly, proposal.actor)
+        for requirement in action.requires:
+            refusal = requirement.check(rule_ctx, params)
+            if refusal is not None:
+                return self._refuse(proposal, refusal, params)
+        refusal = action.validate(rule_ctx, params)
         if refusal is not None:
             return self._refuse(proposal, refusal, params)
         ctx = ActionContext(self.world, proposal.actor, self.bus)

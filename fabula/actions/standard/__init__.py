@@ -1,5 +1,7 @@
 """The standard library: the world model of interactive fiction (components),
-the scope rules over it, and the standard actions with their hard rules.
+the scope rules over it, the preconditions actions declare (``alive``,
+``in_sight``, ``in_reach``, ``held``), and the standard actions with their
+hard rules.
 
 Register every standard action with
 ``ActionRegistry().discover("fabula.actions.standard")`` and every component
@@ -43,6 +45,7 @@ from fabula.actions.standard.handling import Drop, Take
 from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
 from fabula.actions.standard.movement import Go, Heading, Wait, destination
 from fabula.actions.standard.people import Give, Handover, Speech, Talk, reply_to
+from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight
 from fabula.actions.standard.putting import Placement, Put
 from fabula.actions.standard.scope import (
     contents,
@@ -55,6 +58,7 @@ from fabula.actions.standard.scope import (
     visible,
 )
 from fabula.actions.standard.senses import Examine, Inventory, Look, Target
+from fabula.actions.standard.toggles import Toggle
 from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear
 
 __all__ = [
@@ -107,6 +111,7 @@ __all__ = [
     "TakeOff",
     "Talk",
     "Target",
+    "Toggle",
     "Topics",
     "Unlock",
     "Use",
@@ -115,10 +120,14 @@ __all__ = [
     "Wear",
     "Wearable",
     "WithKey",
+    "alive",
     "contents",
     "destination",
     "drop_loot",
+    "held",
     "holder_of",
+    "in_reach",
+    "in_sight",
     "inventory",
     "is_lit",
     "protection",

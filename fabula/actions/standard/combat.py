@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Actor, Armour, Health, Location, Weapon
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.scope import contents, room_of
 from fabula.ecs import World
 from fabula.events import OnAttack, OnDamage, OnDeath
@@ -47,6 +47,12 @@ def protection(world: World, entity: int) -> int:
     return total
 
 
+_WEAPON_HELD = held("weapon")
+"""Checked by the validator, not in ``requires``: a named weapon must be held,
+but only once the target is known to be fair game (``NOT_A_TARGET`` and
+``ALREADY_DEAD`` come first)."""
+
+
 @action(
     "attack",
     description="Attack someone or something, bare-handed or with a weapon you hold.",
@@ -55,11 +61,9 @@ def protection(world: World, entity: int) -> int:
 )
 class Attack(Action):
     Params = Strike
+    requires = (alive, in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Strike) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.target)
-        if refusal is not None:
-            return refusal
         health = ctx.world.try_get(params.target, Health)
         if params.target == ctx.actor or health is None:
             return Refusal(
@@ -67,12 +71,11 @@ class Attack(Action):
             )
         if health.hp <= 0:
             return Refusal("ALREADY_DEAD", "it is already dead.", {"item": params.target})
-        if params.weapon is not None:
-            refusal = held(ctx, params.weapon)
-            if refusal is not None:
-                return refusal
-            if not ctx.world.has(params.weapon, Weapon):
-                return Refusal("NOT_A_WEAPON", "that is no weapon.", {"item": params.weapon})
+        refusal = _WEAPON_HELD.check(ctx, params)  # passes when bare-handed
+        if refusal is not None:
+            return refusal
+        if params.weapon is not None and not ctx.world.has(params.weapon, Weapon):
+            return Refusal("NOT_A_WEAPON", "that is no weapon.", {"item": params.weapon})
         return None
 
     def execute(self, ctx: ActionContext, params: Strike) -> None:

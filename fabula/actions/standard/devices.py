@@ -2,7 +2,8 @@
 
 ``use`` is deliberately generic: the standard rule only says nothing happens.
 A game gives it meaning by registering its own ``use`` action (same id,
-``replace=True``), or better, by adding a precise action ("pull lever").
+``replace=True``), or better, by adding a precise action ("pull lever", a
+:class:`~fabula.actions.standard.Toggle` if it sets one flag).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_reach
 from fabula.actions.standard.components import LightSource
-from fabula.actions.standard.senses import Target
+from fabula.actions.standard.preconditions import alive, in_reach
+from fabula.actions.standard.toggles import Toggle
 
 __all__ = ["Application", "SwitchOff", "SwitchOn", "Use"]
 
@@ -32,22 +33,10 @@ class Application(BaseModel):
     verbs=("light", "switch on", "turn on"),
     syntax=("light {item}", "switch|turn on {item}", "switch|turn {item} on"),
 )
-class SwitchOn(Action):
-    Params = Target
-
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
-        light = ctx.world.try_get(params.item, LightSource)
-        if light is None:
-            return Refusal("NOT_A_LIGHT", "that can't be lit.", {"item": params.item})
-        if light.lit:
-            return Refusal("ALREADY_ON", "it is already lit.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        ctx.world.get(params.item, LightSource).lit = True
+class SwitchOn(Toggle):
+    component, flag, value = LightSource, "lit", True
+    missing = ("NOT_A_LIGHT", "that can't be lit.")
+    already = ("ALREADY_ON", "it is already lit.")
 
 
 @action(
@@ -60,22 +49,10 @@ class SwitchOn(Action):
         "switch|turn|put {item} off|out",
     ),
 )
-class SwitchOff(Action):
-    Params = Target
-
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
-        light = ctx.world.try_get(params.item, LightSource)
-        if light is None:
-            return Refusal("NOT_A_LIGHT", "that isn't a light.", {"item": params.item})
-        if not light.lit:
-            return Refusal("ALREADY_OFF", "it isn't lit.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        ctx.world.get(params.item, LightSource).lit = False
+class SwitchOff(Toggle):
+    component, flag, value = LightSource, "lit", False
+    missing = ("NOT_A_LIGHT", "that isn't a light.")
+    already = ("ALREADY_OFF", "it isn't lit.")
 
 
 @action(
@@ -86,13 +63,9 @@ class SwitchOff(Action):
 )
 class Use(Action):
     Params = Application
+    requires = (alive, in_reach("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Application) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is None and params.target is not None:
-            refusal = in_reach(ctx, params.target)
-        if refusal is not None:
-            return refusal
         facts = {"item": params.item} | ({} if params.target is None else {"target": params.target})
         return Refusal("NOTHING_HAPPENS", "nothing happens.", facts)
 

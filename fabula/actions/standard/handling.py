@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Actor, Location, Portable
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.scope import room_of
 from fabula.actions.standard.senses import Target
 from fabula.events import OnDrop, OnTake
@@ -20,11 +20,9 @@ __all__ = ["Drop", "Take"]
 )
 class Take(Action):
     Params = Target
+    requires = (alive, in_reach("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if params.item == ctx.actor:
             return Refusal("NOT_PORTABLE", "you can't take yourself.", {"item": params.item})
         location = ctx.world.try_get(params.item, Location)
@@ -48,14 +46,9 @@ class Take(Action):
 )
 class Drop(Action):
     Params = Target
+    requires = (alive, held("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx)
-        if refusal is not None:
-            return refusal
-        refusal = held(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if ctx.world.get(params.item, Location).how == "worn":
             return Refusal("WORN", "you are wearing it; take it off first.", {"item": params.item})
         if room_of(ctx.world, ctx.actor) is None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
+from fabula.actions.action import Refusal, RuleContext, action
 from fabula.actions.standard.components import Lockable, Openable
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.senses import Target
+from fabula.actions.standard.toggles import Toggle
 
 __all__ = ["Close", "Lock", "Open", "Unlock", "WithKey"]
 
@@ -21,62 +22,48 @@ class WithKey(BaseModel):
     key: int
 
 
+def _is(ctx: RuleContext, item: int, component: type, flag: str) -> bool:
+    """Whether ``item`` has ``component`` and its ``flag`` is set."""
+    state = ctx.world.try_get(item, component)
+    return state is not None and bool(getattr(state, flag))
+
+
 @action("open", description="Open a door, a lid, a container.", verbs=("open",))
-class Open(Action):
-    Params = Target
+class Open(Toggle):
+    component, flag, value = Openable, "open", True
+    missing = ("NOT_OPENABLE", "that doesn't open.")
+    already = ("ALREADY_OPEN", "it is already open.")
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
-        opening = ctx.world.try_get(params.item, Openable)
-        if opening is None:
-            return Refusal("NOT_OPENABLE", "that doesn't open.", {"item": params.item})
-        if opening.open:
-            return Refusal("ALREADY_OPEN", "it is already open.", {"item": params.item})
-        lock = ctx.world.try_get(params.item, Lockable)
-        if lock is not None and lock.locked:
+        refusal = super().validate(ctx, params)
+        if refusal is None and _is(ctx, params.item, Lockable, "locked"):
             return Refusal("LOCKED", "it is locked.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        ctx.world.get(params.item, Openable).open = True
+        return refusal
 
 
 @action("close", description="Close a door, a lid, a container.", verbs=("close", "shut"))
-class Close(Action):
-    Params = Target
-
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
-        opening = ctx.world.try_get(params.item, Openable)
-        if opening is None:
-            return Refusal("NOT_OPENABLE", "that doesn't close.", {"item": params.item})
-        if not opening.open:
-            return Refusal("ALREADY_CLOSED", "it is already closed.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        ctx.world.get(params.item, Openable).open = False
+class Close(Toggle):
+    component, flag, value = Openable, "open", False
+    missing = ("NOT_OPENABLE", "that doesn't close.")
+    already = ("ALREADY_CLOSED", "it is already closed.")
 
 
-def _key_checks(ctx: RuleContext, params: WithKey) -> Refusal | None:
-    refusal = alive(ctx) or in_reach(ctx, params.item)
-    if refusal is not None:
-        return refusal
-    refusal = held(ctx, params.key)
-    if refusal is not None:
-        return refusal
-    lock = ctx.world.try_get(params.item, Lockable)
-    if lock is None:
-        return Refusal("NOT_LOCKABLE", "it has no lock.", {"item": params.item})
-    if lock.key is not None and lock.key != params.key:
-        return Refusal(
-            "WRONG_KEY", "that doesn't fit the lock.", {"item": params.item, "key": params.key}
-        )
-    return None
+class _KeyToggle(Toggle):
+    """``lock`` and ``unlock``: a toggle of the lock that needs a key held,
+    which must fit the lock (``WRONG_KEY``, checked before ``already``)."""
+
+    Params = WithKey
+    requires = (alive, in_reach("item"), held("key"))
+    component, flag = Lockable, "locked"
+    missing = ("NOT_LOCKABLE", "it has no lock.")
+
+    def validate(self, ctx: RuleContext, params: WithKey) -> Refusal | None:
+        lock = ctx.world.try_get(params.item, Lockable)
+        if lock is not None and lock.key is not None and lock.key != params.key:
+            return Refusal(
+                "WRONG_KEY", "that doesn't fit the lock.", {"item": params.item, "key": params.key}
+            )
+        return super().validate(ctx, params)
 
 
 @action(
@@ -85,22 +72,15 @@ def _key_checks(ctx: RuleContext, params: WithKey) -> Refusal | None:
     verbs=("lock",),
     syntax=("lock {item} with {key}",),
 )
-class Lock(Action):
-    Params = WithKey
+class Lock(_KeyToggle):
+    value = True
+    already = ("ALREADY_LOCKED", "it is already locked.")
 
     def validate(self, ctx: RuleContext, params: WithKey) -> Refusal | None:
-        refusal = _key_checks(ctx, params)
-        if refusal is not None:
-            return refusal
-        if ctx.world.get(params.item, Lockable).locked:
-            return Refusal("ALREADY_LOCKED", "it is already locked.", {"item": params.item})
-        opening = ctx.world.try_get(params.item, Openable)
-        if opening is not None and opening.open:
+        refusal = super().validate(ctx, params)
+        if refusal is None and _is(ctx, params.item, Openable, "open"):
             return Refusal("OPEN", "close it first.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: WithKey) -> None:
-        ctx.world.get(params.item, Lockable).locked = True
+        return refusal
 
 
 @action(
@@ -109,16 +89,6 @@ class Lock(Action):
     verbs=("unlock",),
     syntax=("unlock {item} with {key}",),
 )
-class Unlock(Action):
-    Params = WithKey
-
-    def validate(self, ctx: RuleContext, params: WithKey) -> Refusal | None:
-        refusal = _key_checks(ctx, params)
-        if refusal is not None:
-            return refusal
-        if not ctx.world.get(params.item, Lockable).locked:
-            return Refusal("ALREADY_UNLOCKED", "it is already unlocked.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: WithKey) -> None:
-        ctx.world.get(params.item, Lockable).locked = False
+class Unlock(_KeyToggle):
+    value = False
+    already = ("ALREADY_UNLOCKED", "it is already unlocked.")

@@ -12,7 +12,6 @@ from fabula.actions.action import (
     RuleContext,
     action,
 )
-from fabula.actions.standard.checks import alive
 from fabula.actions.standard.components import (
     Direction,
     Door,
@@ -21,6 +20,7 @@ from fabula.actions.standard.components import (
     Lockable,
     Openable,
 )
+from fabula.actions.standard.preconditions import alive
 from fabula.actions.standard.scope import room_of
 from fabula.ecs import WorldView
 from fabula.events import OnMove
@@ -67,11 +67,9 @@ def destination(world: WorldView, room: int, direction: str) -> tuple[int | None
 )
 class Go(Action):
     Params = Heading
+    requires = (alive,)
 
     def validate(self, ctx: RuleContext, params: Heading) -> Refusal | None:
-        refusal = alive(ctx)
-        if refusal is not None:
-            return refusal
         room = room_of(ctx.world, ctx.actor)
         if room is None:
             return Refusal("NOWHERE", "you are nowhere.")
@@ -107,9 +105,7 @@ class Go(Action):
 @action("wait", description="Let a moment pass.", verbs=("wait", "z"))
 class Wait(Action):
     Params = NoParams
-
-    def validate(self, ctx: RuleContext, params: NoParams) -> Refusal | None:
-        return alive(ctx)
+    requires = (alive,)
 
     def execute(self, ctx: ActionContext, params: NoParams) -> None:
         pass

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach, in_sight
 from fabula.actions.standard.components import Actor, Health, Location, Persona, Topics
+from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight
 from fabula.ecs import WorldView
 from fabula.events import OnTalk
 
@@ -72,11 +72,9 @@ def _dead(ctx: RuleContext, target: int) -> bool:
 )
 class Talk(Action):
     Params = Speech
+    requires = (alive, in_sight("target"))
 
     def validate(self, ctx: RuleContext, params: Speech) -> Refusal | None:
-        refusal = alive(ctx) or in_sight(ctx, params.target)
-        if refusal is not None:
-            return refusal
         if _dead(ctx, params.target) or reply_to(ctx.world, params.target, None) is None:
             return Refusal("NO_REPLY", "there is no answer.", {"item": params.target})
         return None
@@ -94,14 +92,9 @@ class Talk(Action):
 )
 class Give(Action):
     Params = Handover
+    requires = (alive, held("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Handover) -> Refusal | None:
-        refusal = alive(ctx)
-        if refusal is not None:
-            return refusal
-        refusal = held(ctx, params.item) or in_reach(ctx, params.target)
-        if refusal is not None:
-            return refusal
         if not ctx.world.has(params.target, Actor) or params.target == ctx.actor:
             return Refusal(
                 "NOT_A_PERSON", "you can only give things to someone.", {"item": params.target}

@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Container, Location, Openable, Supporter
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.scope import contents, holder_of
 
 __all__ = ["Placement", "Put"]
@@ -32,14 +32,9 @@ class Placement(BaseModel):
 )
 class Put(Action):
     Params = Placement
+    requires = (alive, held("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Placement) -> Refusal | None:
-        refusal = alive(ctx)
-        if refusal is not None:
-            return refusal
-        refusal = held(ctx, params.item) or in_reach(ctx, params.target)
-        if refusal is not None:
-            return refusal
         facts = {"item": params.item, "target": params.target}
         if params.item == params.target or _inside(ctx, params.target, params.item):
             return Refusal("IMPOSSIBLE", "you can't put something inside itself.", facts)

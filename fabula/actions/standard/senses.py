@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, NoParams, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, in_sight
 from fabula.actions.standard.components import Room
+from fabula.actions.standard.preconditions import alive, in_sight
 from fabula.actions.standard.scope import is_lit, room_of
 
 __all__ = ["Examine", "Inventory", "Look", "Target"]
@@ -47,9 +47,7 @@ class Look(Action):
 )
 class Examine(Action):
     Params = Target
-
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        return alive(ctx) or in_sight(ctx, params.item)
+    requires = (alive, in_sight("item"))
 
     def execute(self, ctx: ActionContext, params: Target) -> None:
         pass  # nothing changes; the narrator describes the item

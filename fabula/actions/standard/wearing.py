@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.checks import alive, held, in_reach
 from fabula.actions.standard.components import Drinkable, Edible, Health, Location, Wearable
+from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.senses import Target
 
 __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
@@ -18,11 +20,9 @@ __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
 )
 class Wear(Action):
     Params = Target
+    requires = (alive, held("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or held(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if not ctx.world.has(params.item, Wearable):
             return Refusal("NOT_WEARABLE", "you can't wear that.", {"item": params.item})
         if ctx.world.get(params.item, Location).how == "worn":
@@ -41,11 +41,9 @@ class Wear(Action):
 )
 class TakeOff(Action):
     Params = Target
+    requires = (alive, held("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or held(ctx, params.item)
-        if refusal is not None:
-            return refusal
         if ctx.world.get(params.item, Location).how != "worn":
             return Refusal("NOT_WORN", "you aren't wearing it.", {"item": params.item})
         return None
@@ -54,40 +52,36 @@ class TakeOff(Action):
         ctx.world.insert(params.item, Location(ctx.actor, "held"))
 
 
-def _consume(ctx: ActionContext, item: int, heals: int) -> None:
-    health = ctx.world.try_get(ctx.actor, Health)
-    if health is not None and heals:
-        health.hp = min(health.max_hp, health.hp + heals)
-    ctx.world.despawn(item)
+class _Consume(Action):
+    """``eat`` and ``drink``: the item must be ``food`` (a component with a
+    ``heals`` field), else ``missing``; consuming it heals the actor that
+    much, up to its maximum, and the item is gone."""
+
+    Params = Target
+    requires = (alive, in_reach("item"))
+    food: ClassVar[type[Edible] | type[Drinkable]]
+    missing: ClassVar[tuple[str, str]]
+
+    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+        if not ctx.world.has(params.item, self.food):
+            return Refusal(*self.missing, {"item": params.item})
+        return None
+
+    def execute(self, ctx: ActionContext, params: Target) -> None:
+        heals = ctx.world.get(params.item, self.food, readonly=True).heals
+        health = ctx.world.try_get(ctx.actor, Health)
+        if health is not None and heals:
+            health.hp = min(health.max_hp, health.hp + heals)
+        ctx.world.despawn(params.item)
 
 
 @action("eat", description="Eat something.", verbs=("eat", "consume"))
-class Eat(Action):
-    Params = Target
-
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
-        if not ctx.world.has(params.item, Edible):
-            return Refusal("NOT_EDIBLE", "that's not something you can eat.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        _consume(ctx, params.item, ctx.world.get(params.item, Edible, readonly=True).heals)
+class Eat(_Consume):
+    food = Edible
+    missing = ("NOT_EDIBLE", "that's not something you can eat.")
 
 
 @action("drink", description="Drink something.", verbs=("drink", "sip", "quaff"))
-class Drink(Action):
-    Params = Target
-
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        refusal = alive(ctx) or in_reach(ctx, params.item)
-        if refusal is not None:
-            return refusal
-        if not ctx.world.has(params.item, Drinkable):
-            return Refusal("NOT_DRINKABLE", "you can't drink that.", {"item": params.item})
-        return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        _consume(ctx, params.item, ctx.world.get(params.item, Drinkable, readonly=True).heals)
+class Drink(_Consume):
+    food = Drinkable
+    missing = ("NOT_DRINKABLE", "you can't drink that.")

@@ -2,12 +2,15 @@
 takes a flame once it holds oil and a fresh wick.
 
 This replaces the standard ``switch_on`` action (same id): it keeps every
-standard rule and adds the game's own.
+standard rule and adds the game's own. Its preconditions are the standard
+action's, inherited (``requires``: the actor is alive and can touch the
+thing), so its validator only adds what is particular to Gull's End, after
+the standard checks (``super().validate``).
 """
 
 from __future__ import annotations
 
-from fabula.actions import ActionContext, Refusal, RuleContext, action
+from fabula.actions import Refusal, RuleContext, action
 from fabula.actions.standard import SwitchOn, Target, contents, inventory
 from fabula.content import Ident
 
@@ -23,6 +26,8 @@ def _ids(ctx: RuleContext, entities: frozenset[int]) -> set[str]:
     syntax=("{verb} {item}", "{verb} {item} with tinderbox|flint|box", "switch|turn on {item}"),
 )
 class Kindle(SwitchOn):
+    """``switch_on`` that needs the tinderbox, and oil and a wick in the great lamp."""
+
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
         refusal = super().validate(ctx, params)
         if refusal is not None:
@@ -40,6 +45,3 @@ class Kindle(SwitchOn):
                     {"item": params.item, "missing": missing},
                 )
         return None
-
-    def execute(self, ctx: ActionContext, params: Target) -> None:
-        super().execute(ctx, params)

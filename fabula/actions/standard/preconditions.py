@@ -1,5 +1,13 @@
-"""The preconditions the standard actions share, each returning a typed
-:class:`~fabula.actions.Refusal` or ``None``.
+"""The preconditions the standard actions declare in ``requires``.
+
+``alive`` is about the actor; the others are bound to the parameter field
+that names the thing (``in_reach("item")``, ``held("key")``). Each test reads
+the world through the validator's read-only view and returns the refusal the
+narrator's templates know (``DEAD``, ``TOO_DARK``, ``NOT_HERE``,
+``OUT_OF_REACH``, ``NOT_HELD``), or ``None``; none of them mutates or draws
+random numbers (see :mod:`fabula.actions.precondition`); they read with
+``readonly=True``, so even a World handed to them directly is not marked
+changed.
 
 Refusals about things the actor cannot perceive never name them: their facts
 are empty, so no narrator can leak a hidden entity.
@@ -8,18 +16,22 @@ are empty, so no narrator can leak a hidden entity.
 from __future__ import annotations
 
 from fabula.actions.action import Refusal, RuleContext
+from fabula.actions.precondition import Precondition, precondition
 from fabula.actions.standard.components import Health, Location
 from fabula.actions.standard.scope import is_lit, reachable, room_of, visible
 
 __all__ = ["alive", "held", "in_reach", "in_sight"]
 
 
-def alive(ctx: RuleContext) -> Refusal | None:
-    """``DEAD`` when the actor has no hit points left."""
-    health = ctx.world.try_get(ctx.actor, Health)
+def _alive(ctx: RuleContext, actor: int) -> Refusal | None:
+    health = ctx.world.try_get(actor, Health, readonly=True)
     if health is not None and health.hp <= 0:
         return Refusal("DEAD", "you are dead.")
     return None
+
+
+alive = Precondition("alive", _alive, summary="the actor is alive")
+"""``DEAD`` when the actor has no hit points left."""
 
 
 def _unseen(ctx: RuleContext) -> Refusal:
@@ -29,6 +41,7 @@ def _unseen(ctx: RuleContext) -> Refusal:
     return Refusal("NOT_HERE", "you can't see any such thing.")
 
 
+@precondition("the actor can see the {field}")
 def in_sight(ctx: RuleContext, entity: int) -> Refusal | None:
     """``TOO_DARK`` or ``NOT_HERE`` unless the actor sees ``entity``."""
     if entity == ctx.actor or entity in visible(ctx.world, ctx.actor):
@@ -36,10 +49,11 @@ def in_sight(ctx: RuleContext, entity: int) -> Refusal | None:
     return _unseen(ctx)
 
 
+@precondition("the actor can touch the {field}")
 def in_reach(ctx: RuleContext, entity: int) -> Refusal | None:
-    """Like :func:`in_sight`, then ``OUT_OF_REACH`` for what is seen but not
+    """Like :data:`in_sight`, then ``OUT_OF_REACH`` for what is seen but not
     touchable (behind glass, held by someone else)."""
-    refusal = in_sight(ctx, entity)
+    refusal = in_sight.test(ctx, entity)
     if refusal is not None:
         return refusal
     if entity == ctx.actor or entity in reachable(ctx.world, ctx.actor):
@@ -47,12 +61,13 @@ def in_reach(ctx: RuleContext, entity: int) -> Refusal | None:
     return Refusal("OUT_OF_REACH", "you can't reach it.", {"item": entity})
 
 
+@precondition("the actor holds the {field}", satisfied_by="take")
 def held(ctx: RuleContext, entity: int) -> Refusal | None:
     """``NOT_HELD`` unless the actor carries (or wears) ``entity`` itself.
 
     The refusal names the thing only if the actor can see it.
     """
-    location = ctx.world.try_get(entity, Location) if entity in ctx.world else None
+    location = ctx.world.try_get(entity, Location, readonly=True) if entity in ctx.world else None
     if location is not None and location.holder == ctx.actor:
         return None
     seen = entity in visible(ctx.world, ctx.actor)
