@@ -14,10 +14,10 @@ from a package, nothing downloaded), or on any OpenAI-compatible endpoint
 (:class:`OpenAIEmbedder`); any Chroma embedding function fits.
 """
 
+from fabula.errors import EmbedderError, MemoryStoreError
 from fabula.memory.chroma import chroma_server
 from fabula.memory.chunking import Chunk, chunk_text
 from fabula.memory.embedding import LOCAL_MODEL, Embedder, LocalEmbedder, OpenAIEmbedder
-from fabula.memory.errors import EmbedderError, MemoryStoreError
 from fabula.memory.history import (
     HistoryEntry,
     PlainNarrator,

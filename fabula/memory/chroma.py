@@ -34,9 +34,8 @@ from chromadb.api.types import EmbeddingFunction
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
 
-from fabula.errors import FabulaError
+from fabula.errors import EmbedderError, FabulaError, MemoryStoreError
 from fabula.memory.embedding import Embedder
-from fabula.memory.errors import EmbedderError, MemoryStoreError
 
 __all__ = ["Chroma", "Row", "batched", "chroma_server", "embedder_identity", "local_client"]
 

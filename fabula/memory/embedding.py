@@ -33,8 +33,7 @@ import openai
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from fabula.errors import ModelError
-from fabula.memory.errors import EmbedderError
+from fabula.errors import EmbedderError, ModelError
 
 __all__ = ["LOCAL_MODEL", "Embedder", "LocalEmbedder", "OpenAIEmbedder"]
 

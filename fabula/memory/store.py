@@ -52,12 +52,11 @@ from fabula.actions import Outcome
 from fabula.content import ContentGame
 from fabula.content.schema import Condition
 from fabula.ecs import WorldView
-from fabula.errors import ContentError
+from fabula.errors import ContentError, MemoryStoreError
 from fabula.events import Event
 from fabula.memory.chroma import Chroma, Row, batched, local_client
 from fabula.memory.chunking import MAX_WORDS, MIN_WORDS
 from fabula.memory.embedding import Embedder, LocalEmbedder
-from fabula.memory.errors import MemoryStoreError
 from fabula.memory.history import (
     HistoryEntry,
     PlainNarrator,
