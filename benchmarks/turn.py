@@ -8,7 +8,7 @@ needed, and what the engine itself costs per turn, model time excluded.
    *parsed* (structured actions, or a meta command), *answered* (a
    symbolic answer such as "you can't see any such thing" or a question —
    no model would be asked) or *model* (the errors
-   :class:`~fabula.ai.TieredParser` sends to the parser model: unknown verb,
+   :class:`~fabula.parsing.TieredParser` sends to the parser model: unknown verb,
    not understood, unknown noun). Parsed phrasings are also checked against
    the terse command's actions: *same* means the same action ids.
 2. **Engine overhead per turn** (:func:`run_overhead`), against the issue's
@@ -126,7 +126,6 @@ from fabula.actions.standard import (
     room_of,
 )
 from fabula.ai import ModelConfig
-from fabula.ai.parser import FOR_THE_MODEL
 from fabula.content import ContentGame, GameFiles, Ident
 from fabula.context import BuiltPrompt, describe_outcomes, focus_of, names_before
 from fabula.ecs import World
@@ -143,7 +142,7 @@ from fabula.memory import (
 )
 from fabula.narration import TemplateNarrator
 from fabula.narration.model import Telling
-from fabula.parsing import Meta, Parsed, ParseError, ParseResult, SymbolicParser
+from fabula.parsing import FOR_THE_MODEL, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import SaveFile, state_digest
 from fabula.session import Session
 from fabula.session.brain import Brain

@@ -8,7 +8,6 @@ from fabula.ai.breaker import CircuitBreaker
 from fabula.ai.client import ChatClient, Completion
 from fabula.ai.config import ROLES, ModelConfig, RoleConfig, load_config
 from fabula.ai.npc import ActionModel, Mind, NpcMinds
-from fabula.ai.parser import TieredParser
 
 __all__ = [
     "ROLES",
@@ -20,6 +19,5 @@ __all__ = [
     "ModelConfig",
     "NpcMinds",
     "RoleConfig",
-    "TieredParser",
     "load_config",
 ]

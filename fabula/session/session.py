@@ -8,7 +8,7 @@
       -> model narrator, if any: the account retold, streamed -> UI
 
 The parser is a strategy: the symbolic parser is the offline default and
-:class:`~fabula.ai.TieredParser` puts a model behind it. The template
+:class:`~fabula.parsing.TieredParser` puts a model behind it. The template
 narrator always tells the turn; a :class:`~fabula.narration.ModelNarrator`
 may retell it in the game's voice, falling back to the account whenever the
 model cannot. Every reply carries a :class:`Trace` of where the turn's time
@@ -166,7 +166,7 @@ class Session:
         """Continue the game's save, or start a new one (``new`` or no save yet).
 
         ``parser`` replaces the symbolic parser (e.g. a
-        :class:`~fabula.ai.TieredParser` with a model behind it);
+        :class:`~fabula.parsing.TieredParser` with a model behind it);
         ``narrator_model`` retells each turn through the narrator model,
         told what ``brain`` gathers (state, verdicts, memories).
 

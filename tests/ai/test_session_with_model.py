@@ -10,10 +10,11 @@ from typing import Any
 
 from scripted_server import Script, chunks, completion
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig, TieredParser
+from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.narration.model import ModelNarrator
+from fabula.parsing import TieredParser
 from fabula.persistence import journal
 from fabula.session import Session
 

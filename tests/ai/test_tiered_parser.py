@@ -14,9 +14,8 @@ from fabula.actions.standard import Actor, Location, Named, Portable, Room
 from fabula.ai.breaker import CircuitBreaker
 from fabula.ai.client import ChatClient
 from fabula.ai.config import RoleConfig
-from fabula.ai.parser import TieredParser
 from fabula.ecs import World
-from fabula.parsing import Clarification, Parsed, ParseError
+from fabula.parsing import Clarification, Parsed, ParseError, TieredParser
 from fabula.persistence import state_digest
 
 ACTIONS = ActionRegistry()

@@ -38,7 +38,7 @@ class Figures:
     tellings: list[tuple[float, float, int, int]] = field(default_factory=list)
 
     def parser_use(self, use: dict[str, Any] | None, *, played: bool) -> None:
-        """Record what a :class:`~fabula.ai.TieredParser` turn asked of the
+        """Record what a :class:`~fabula.parsing.TieredParser` turn asked of the
         model (its ``last_model_use``), as one call per answer, and whether
         the turn was played."""
         if not use or not use.get("answers"):

@@ -15,9 +15,10 @@ from typing import Any
 from legality import assert_legal, journal_rows
 from model_figures import Figures
 
-from fabula.ai import ChatClient, CircuitBreaker, TieredParser
+from fabula.ai import ChatClient, CircuitBreaker
 from fabula.content import ContentGame
 from fabula.games import DEMO
+from fabula.parsing import TieredParser
 from fabula.persistence.verify import verify
 from fabula.session import Session
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from legality import assert_legal, journal_rows
 from model_figures import Figures
 
-from fabula.ai import ChatClient, TieredParser
+from fabula.ai import ChatClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.narration.model import ModelNarrator
+from fabula.parsing import TieredParser
 from fabula.persistence.verify import verify
 from fabula.session import Session
 

@@ -18,10 +18,11 @@ from model_figures import Figures
 from schema_check import schema_errors
 
 from fabula.actions.standard import Named, inventory, visible
-from fabula.ai import ChatClient, RoleConfig, TieredParser
+from fabula.ai import ChatClient, RoleConfig
 from fabula.content import ContentGame
 from fabula.errors import ModelError
 from fabula.games import DEMO
+from fabula.parsing import TieredParser
 from fabula.session import Session
 
 SYSTEM = (

@@ -14,8 +14,9 @@ from typing import Any
 from guard import Guard, Sandbox
 from payloads import SCENES
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig, TieredParser
+from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.content import ContentGame
+from fabula.parsing import TieredParser
 from fabula.session import Session
 
 __all__ = ["PARSER_TIMEOUT", "Scenes", "model_parser", "parser_client", "start"]

@@ -28,16 +28,16 @@ from pydantic import ValidationError
 
 from fabula.actions import ActionProposal, ActionRegistry, action_info
 from fabula.actions.standard import Named, inventory, visible
-from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient
+from fabula.ai import ChatClient, CircuitBreaker
 from fabula.context import FinalPromptBuilder
 from fabula.ecs import WorldView
 from fabula.errors import ModelError
-from fabula.parsing import Clarification, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.parsing.grammar import Grammar, slots_of
+from fabula.parsing.parser import SymbolicParser
+from fabula.parsing.results import Clarification, Parsed, ParseError, ParseResult
 from fabula.prompts import Prompt, PromptLibrary
 
-__all__ = ["TieredParser"]
+__all__ = ["FOR_THE_MODEL", "TieredParser"]
 
 MAX_ACTIONS = 12
 """The most actions one answer may propose (a turn is a player's sentence)."""
