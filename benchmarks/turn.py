@@ -31,18 +31,18 @@ needed, and what the engine itself costs per turn, model time excluded.
      ``durability="process"`` and timed apart: the difference is the disk's
      fsync;
    * *account*: the template narrator's telling;
-   * *context*: :meth:`~fabula.session.brain.Brain.narrator_prompt` (state
+   * *context*: :meth:`~fabula.narration.Brain.narrator_prompt` (state
      context, memory recall, prompt assembly), and its three parts called
      apart;
    * *annotate*: the narrator's accounting added to the turn's journal row
      (:meth:`~fabula.persistence.SaveFile.annotate`, a second commit), on
      both saves;
-   * *memory*: :meth:`~fabula.session.brain.Brain.remember`: the history
+   * *memory*: :meth:`~fabula.narration.Brain.remember`: the history
      entry is made on the turn's path; its embedding and Chroma upsert are
      written behind on memory's own thread. A player's reading time covers
      that write; back-to-back turns would make the next turn's fsync queue
      behind its disk writes, so after each turn it is waited for
-     (:meth:`~fabula.session.brain.Brain.settle`) and shown apart, outside
+     (:meth:`~fabula.narration.Brain.settle`) and shown apart, outside
      the total.
 
    The total adds these up per turn (with the fsynced saves' rules and
@@ -140,12 +140,10 @@ from fabula.memory import (
     history_entry,
     plain_account,
 )
-from fabula.narration import TemplateNarrator
-from fabula.narration.model import Telling
+from fabula.narration import Brain, Telling, TemplateNarrator
 from fabula.parsing import FOR_THE_MODEL, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import SaveFile, state_digest
 from fabula.session import Session
-from fabula.session.brain import Brain
 
 __all__ = [
     "CYCLE",

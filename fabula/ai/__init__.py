@@ -5,8 +5,8 @@ through :class:`fabula.actions.Rules` like a player's.
 """
 
 from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient, Completion
-from fabula.ai.config import ROLES, ModelConfig, RoleConfig, load_config
+from fabula.ai.client import ChatClient, Completion, Message
+from fabula.ai.config import ROLES, MemoryConfig, ModelConfig, RoleConfig, load_config
 from fabula.ai.npc import ActionModel, Mind, NpcMinds
 
 __all__ = [
@@ -15,6 +15,8 @@ __all__ = [
     "ChatClient",
     "CircuitBreaker",
     "Completion",
+    "MemoryConfig",
+    "Message",
     "Mind",
     "ModelConfig",
     "NpcMinds",

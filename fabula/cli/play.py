@@ -24,11 +24,10 @@ from fabula.ai import ChatClient, CircuitBreaker, load_config
 from fabula.cli.stream import Wrapper
 from fabula.content import ContentGame
 from fabula.errors import ConfigError, ContentError, PersistenceError
-from fabula.narration.model import ModelNarrator
+from fabula.narration import Brain, ModelNarrator, open_memory
 from fabula.parsing import TieredParser
 from fabula.prompts import PromptError, PromptLibrary
 from fabula.session import Session, default_save_path
-from fabula.session.brain import Brain, open_memory
 
 __all__ = ["run_play"]
 

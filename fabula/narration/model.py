@@ -23,8 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient, Message
+from fabula.ai import ChatClient, CircuitBreaker, Message
 from fabula.errors import ModelError
 
 __all__ = ["ModelNarrator", "Sanitizer", "Telling"]

@@ -34,11 +34,9 @@ from fabula.context import names_before
 from fabula.ecs import World, WorldView
 from fabula.errors import PersistenceError
 from fabula.events import Event
-from fabula.narration import TemplateNarrator
-from fabula.narration.model import ModelNarrator, Telling
+from fabula.narration import Brain, ModelNarrator, Telling, TemplateNarrator
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import FlushPolicy, SaveFile
-from fabula.session.brain import Brain
 
 __all__ = ["Narrator", "Parser", "Reply", "Session", "Trace", "default_save_path"]
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scripted_server import Script, chunks
 
 from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
-from fabula.narration.model import ModelNarrator, Sanitizer
+from fabula.narration import ModelNarrator, Sanitizer
 
 ACCOUNT = "Taken."
 MESSAGES = [{"role": "user", "content": "take lantern"}]

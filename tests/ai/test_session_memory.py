@@ -15,9 +15,8 @@ from fabula.ai import ChatClient, CircuitBreaker, ModelConfig, RoleConfig
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.memory import LocalEmbedder, MemoryStore
-from fabula.narration.model import ModelNarrator
+from fabula.narration import Brain, ModelNarrator, open_memory
 from fabula.session import Session
-from fabula.session.brain import Brain, open_memory
 
 
 @pytest.fixture(scope="module")

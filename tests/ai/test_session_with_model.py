@@ -13,7 +13,7 @@ from scripted_server import Script, chunks, completion
 from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.content import ContentGame
 from fabula.games import DEMO
-from fabula.narration.model import ModelNarrator
+from fabula.narration import ModelNarrator
 from fabula.parsing import TieredParser
 from fabula.persistence import journal
 from fabula.session import Session

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from fabula.narration.model import Telling
+from fabula.narration import Telling
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ from model_figures import Figures
 from fabula.ai import ChatClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
-from fabula.narration.model import ModelNarrator
+from fabula.narration import ModelNarrator
 from fabula.parsing import TieredParser
 from fabula.persistence.verify import verify
 from fabula.session import Session

@@ -33,7 +33,7 @@ from sessions import Scenes, model_parser, start
 
 from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.content import ContentGame
-from fabula.narration.model import ModelNarrator
+from fabula.narration import ModelNarrator
 
 ACCOUNT = "Taken."
 """The template narrator's account of taking the lantern in the boathouse."""

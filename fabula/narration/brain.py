@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from fabula.actions import Outcome
 from fabula.actions.standard import Goals
-from fabula.ai.config import MemoryConfig, ModelConfig
+from fabula.ai import MemoryConfig, ModelConfig
 from fabula.content import ContentGame
 from fabula.context import (
     BuiltPrompt,
