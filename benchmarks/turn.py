@@ -138,7 +138,6 @@ from fabula.memory import (
     Scene,
     SyncReport,
     history_entry,
-    plain_account,
 )
 from fabula.narration import Brain, Telling, TemplateNarrator
 from fabula.parsing import FOR_THE_MODEL, Meta, Parsed, ParseError, ParseResult, SymbolicParser
@@ -707,7 +706,7 @@ def _journal(
         with save.simulation.bus.record() as events:
             outcomes = save.play(step.command, proposals)
         _check_turn(world, player, step, outcomes, places, check)
-        account = plain_account(narrator, world, player, outcomes, events)
+        account = narrator.account(world, player, outcomes, events)
         (record,) = save.records(save.turn - 1, save.turn)
         entries.append(history_entry(record, account, before, world, player, outcomes, events))
     check(
@@ -829,14 +828,9 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     _check_turn(world, player, step, outcomes, rig.places, check)
     check("twin", [o.ok for o in twin] == [True], lambda: f"the copy refused {text!r}")
 
-    def tell() -> str:
-        told = (
-            rig.narrator.narrate(world, player, outcomes),
-            rig.narrator.others(world, player, events),
-        )
-        return "\n\n".join(p for p in told if p)
-
-    account = _timed(times, "account", tell)
+    account = _timed(
+        times, "account", lambda: rig.narrator.account(world, player, outcomes, events)
+    )
     query, k = f"{text}\n{account}", brain.config.memory.recall
 
     def whole() -> BuiltPrompt:

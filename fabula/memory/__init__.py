@@ -25,7 +25,6 @@ from fabula.memory.history import (
     entity_key,
     history_entry,
     importance_of,
-    plain_account,
     source_of,
 )
 from fabula.memory.lore import LoreFile, LoreMeta, read_lore
@@ -57,7 +56,6 @@ __all__ = [
     "entity_key",
     "history_entry",
     "importance_of",
-    "plain_account",
     "read_lore",
     "source_of",
 ]

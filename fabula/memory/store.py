@@ -345,7 +345,7 @@ class MemoryStore:
 
         Call it after :meth:`~fabula.persistence.SaveFile.play` returned, with
         the scene taken before it, the turn's outcomes and events, and its
-        :func:`~fabula.memory.plain_account`. Whether the turn ended the game
+        :meth:`~fabula.narration.TemplateNarrator.account`. Whether the turn ended the game
         is asked of the save's game.
 
         Raises:

@@ -33,13 +33,7 @@ from typing import Any, cast
 from fabula.actions import ActionProposal, Outcome
 from fabula.content import ContentGame
 from fabula.game import Simulation
-from fabula.memory.history import (
-    HistoryEntry,
-    PlainNarrator,
-    Scene,
-    history_entry,
-    plain_account,
-)
+from fabula.memory.history import HistoryEntry, PlainNarrator, Scene, history_entry
 from fabula.persistence import SaveFile, replay
 
 __all__ = ["replayed_entries"]
@@ -78,7 +72,7 @@ def replayed_entries(
         with simulation.bus.record() as events:
             replay(save.path, cast(Simulation, capture), [record])
         if record.turn in wanted:
-            account = plain_account(narrator, world, player, capture.outcomes, events)
+            account = narrator.account(world, player, capture.outcomes, events)
             ending = game.ending(world)
             yield history_entry(
                 record, account, before, world, player, capture.outcomes, events, ending

@@ -50,8 +50,7 @@ from fabula.events import Event
 from fabula.prompts import PromptLibrary
 
 if TYPE_CHECKING:
-    from fabula.memory import MemoryStore, Scene
-    from fabula.narration import TemplateNarrator
+    from fabula.memory import MemoryStore, PlainNarrator, Scene
     from fabula.persistence import SaveFile
 
 __all__ = ["Brain", "open_memory"]
@@ -237,9 +236,11 @@ class Brain:
             if exception is not None and self.memory is not None:
                 self._lose_memory(exception)
 
-    def rewound(self, save: SaveFile, narrator: TemplateNarrator) -> None:
+    def rewound(self, save: SaveFile, narrator: PlainNarrator) -> None:
         """The save went back or was replaced (undo, restore, reopen): forget
-        the recent turns and bring memory back in line with the journal."""
+        the recent turns and bring memory back in line with the journal,
+        rebuilding missing turns with ``narrator``'s accounts (the narrator
+        the session tells turns with, so rebuilt entries read as live ones)."""
         self.recent.clear()
         self.settle()
         if self.memory is None:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from fabula.actions import Outcome, action_info
+from fabula.actions import ActionProposal, Outcome, action_info
 from fabula.actions.standard import Score
 from fabula.content import ContentGame
 from fabula.context import names_before
@@ -52,15 +52,21 @@ class Parser(Protocol):
 
 
 class Narrator(Protocol):
-    """What the session needs from a narrator (template, or model-backed)."""
+    """What the session needs from the narrator that tells each turn plainly
+    (:class:`~fabula.narration.TemplateNarrator`): memory is kept, and
+    rebuilt by replay, with the same narrator's accounts."""
 
-    def prepare(self, world: WorldView, proposals: object) -> None: ...
+    def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
 
-    def narrate(self, world: WorldView, actor: int, outcomes: list[Outcome]) -> str: ...
+    def account(
+        self,
+        world: WorldView,
+        actor: int,
+        outcomes: Sequence[Outcome],
+        events: Sequence[Event],
+    ) -> str: ...
 
     def describe_room(self, world: WorldView, actor: int) -> str: ...
-
-    def others(self, world: WorldView, actor: int, events: list[Event]) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,7 @@ class Session:
 
             brain = Brain(game, ModelConfig(narrator=narrator_model.client.config))
         self.brain = brain
-        if brain is not None and isinstance(self.narrator, TemplateNarrator):
+        if brain is not None:
             brain.rewound(save, self.narrator)  # memory matches the save as opened
         self._emit: Emit | None = None
         self._trace = Trace()
@@ -308,9 +314,7 @@ class Session:
             )
         world = self.view
         with self._stage("account"):
-            told = [self.narrator.narrate(world, self.player, outcomes)]
-            told.append(self.narrator.others(world, self.player, events))
-            account = "\n\n".join(p for p in told if p)
+            account = self.narrator.account(world, self.player, outcomes, events)
         parts = [self._tell(text, account, outcomes, names)]
         if self.brain is not None:
             with self._stage("memory"):
@@ -417,7 +421,7 @@ class Session:
         return self._reply("Undone.\n\n" + self.narrator.describe_room(self.view, self.player))
 
     def _rewound(self) -> None:
-        if self.brain is not None and isinstance(self.narrator, TemplateNarrator):
+        if self.brain is not None:
             self.brain.rewound(self.save, self.narrator)
 
     def _slot(self, name: str) -> Path:
