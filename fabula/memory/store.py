@@ -56,7 +56,7 @@ from fabula.errors import ContentError, MemoryStoreError
 from fabula.events import Event
 from fabula.memory.chroma import Chroma, Row, batched, local_client
 from fabula.memory.chunking import MAX_WORDS, MIN_WORDS
-from fabula.memory.embedding import Embedder, LocalEmbedder
+from fabula.memory.embedding import Embedder, LocalEmbedder, OpenAIEmbedder
 from fabula.memory.history import (
     HistoryEntry,
     PlainNarrator,
@@ -235,8 +235,13 @@ class MemoryStore:
                    namespace=namespace, scoring=scoring)  # fmt: skip
 
     def close(self) -> None:
-        """Release the store (and the Chroma client, if :meth:`open` made it)."""
+        """Release the store: the Chroma client, if :meth:`open` made it, and
+        the embedder's HTTP connections, if it keeps any (an
+        :class:`~fabula.memory.OpenAIEmbedder`, which reconnects if it is used
+        again, so an embedder shared with another store is not broken)."""
         self._chroma.close()
+        if isinstance(self.embedder, OpenAIEmbedder):
+            self.embedder.close()
 
     @property
     def closed(self) -> bool:

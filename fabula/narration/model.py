@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from fabula.ai import ChatClient, CircuitBreaker, Message
+from fabula.ai import CircuitBreaker, Message, ModelClient
 from fabula.errors import ModelError
 
 __all__ = ["ModelNarrator", "Sanitizer", "Telling"]
@@ -88,7 +88,7 @@ class ModelNarrator:
 
     def __init__(
         self,
-        client: ChatClient,
+        client: ModelClient,
         breaker: CircuitBreaker | None = None,
         *,
         max_chars: int = 4000,
@@ -129,8 +129,9 @@ class ModelNarrator:
         cut = False
         error = ""
         held = ""  # trailing whitespace, shown only if more text follows
+        stream = self.client.stream(messages)
         try:
-            for piece in self.client.stream(messages):
+            for piece in stream:
                 text = clean.feed(piece)
                 if not shown:
                     text = text.lstrip()
@@ -151,8 +152,10 @@ class ModelNarrator:
                     break
         except ModelError as exc:
             error = exc.reason
+        finally:
+            stream.close()  # a cut telling lets go of the connection at once
         latency = time.perf_counter() - start
-        prompt_tokens, completion_tokens = self.client.last_usage
+        prompt_tokens, completion_tokens = stream.usage
         told = "".join(shown).rstrip()
         if error:
             self.notice = self.breaker.record_failure(error)

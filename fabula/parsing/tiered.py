@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from fabula.actions import ActionProposal, ActionRegistry, action_info
 from fabula.actions.standard import Named, inventory, visible
-from fabula.ai import ChatClient, CircuitBreaker
+from fabula.ai import CircuitBreaker, ModelClient
 from fabula.context import FinalPromptBuilder
 from fabula.ecs import WorldView
 from fabula.errors import ModelError
@@ -72,7 +72,7 @@ class TieredParser:
     def __init__(
         self,
         actions: ActionRegistry,
-        client: ChatClient | None = None,
+        client: ModelClient | None = None,
         breaker: CircuitBreaker | None = None,
         *,
         prompt: Prompt | None = None,

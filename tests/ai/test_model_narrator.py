@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scripted_server import Script, chunks
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
+from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.narration import ModelNarrator, Sanitizer
 
 ACCOUNT = "Taken."
@@ -19,7 +19,7 @@ MESSAGES = [{"role": "user", "content": "take lantern"}]
 
 
 def narrator(url: str, *, failures: int = 3, max_chars: int = 4000) -> ModelNarrator:
-    client = ChatClient(
+    client = ModelClient(
         "narrator", RoleConfig(model="bard", base_url=url, retries=0), sleep=lambda _: None
     )
     return ModelNarrator(client, CircuitBreaker("narrator", failures), max_chars=max_chars)

@@ -4,6 +4,7 @@ constrained to what exists, checked, asked once more, and never trusted."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from scripted_server import Script, completion
 from fabula.actions import ActionRegistry, Rules
 from fabula.actions.standard import Actor, Location, Named, Portable, Room
 from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient
+from fabula.ai.client import ModelClient
 from fabula.ai.config import RoleConfig
 from fabula.ecs import World
 from fabula.parsing import Clarification, Parsed, ParseError, TieredParser
@@ -27,7 +28,7 @@ def answer(*actions: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 @pytest.fixture
-def scene(server: tuple[str, Script]) -> dict[str, Any]:
+def scene(server: tuple[str, Script]) -> Iterator[dict[str, Any]]:
     url, script = server
     world = World(1)
     hall = world.spawn(Named("hall"), Room())
@@ -35,11 +36,12 @@ def scene(server: tuple[str, Script]) -> dict[str, Any]:
     lamp = world.spawn(Named("brass lamp"), Portable(), Location(hall))
     vault = world.spawn(Named("vault"), Room())
     world.spawn(Named("golden idol"), Portable(), Location(vault))  # hidden
-    client = ChatClient("parser", RoleConfig(model="tiny", base_url=url, retries=0),
+    client = ModelClient("parser", RoleConfig(model="tiny", base_url=url, retries=0),
                         sleep=lambda _: None)  # fmt: skip
     breaker = CircuitBreaker("parser", failures_to_open=2)
     parser = TieredParser(ACTIONS, client, breaker)
-    return {"world": world, "me": me, "lamp": lamp, "parser": parser, "script": script}
+    with client:
+        yield {"world": world, "me": me, "lamp": lamp, "parser": parser, "script": script}
 
 
 def test_what_the_symbolic_parser_reads_never_reaches_the_model(scene: dict[str, Any]) -> None:

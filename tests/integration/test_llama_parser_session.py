@@ -15,7 +15,7 @@ from typing import Any
 from legality import assert_legal, journal_rows
 from model_figures import Figures
 
-from fabula.ai import ChatClient, CircuitBreaker
+from fabula.ai import CircuitBreaker, ModelClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.parsing import TieredParser
@@ -48,7 +48,7 @@ FOR_THE_MODEL = {
 
 
 def test_a_tiny_parser_model_cannot_break_the_rules(
-    parser_client: ChatClient, tmp_path: Path, figures: Figures
+    parser_client: ModelClient, tmp_path: Path, figures: Figures
 ) -> None:
     game = ContentGame.load(DEMO)
     parser = TieredParser(game.actions, parser_client, CircuitBreaker("parser"))

@@ -10,7 +10,7 @@ from pathlib import Path
 from legality import assert_legal, journal_rows
 from model_figures import Figures
 
-from fabula.ai import ChatClient
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.narration import ModelNarrator
@@ -29,14 +29,14 @@ MESSAGES = [
 ]
 
 
-def test_a_stream_arrives_in_pieces(narrator_client: ChatClient) -> None:
+def test_a_stream_arrives_in_pieces(narrator_client: ModelClient) -> None:
     pieces = list(narrator_client.stream(MESSAGES))
     assert len(pieces) > 1, pieces
     assert "".join(pieces).strip()
 
 
 def test_the_model_narrator_streams_its_telling(
-    narrator_client: ChatClient, figures: Figures
+    narrator_client: ModelClient, figures: Figures
 ) -> None:
     shown: list[str] = []
     narrator = ModelNarrator(narrator_client, breaker=None, max_chars=4000)
@@ -52,13 +52,13 @@ def test_the_model_narrator_streams_its_telling(
     assert narrator.take_notice() is None  # nothing went wrong, nothing to announce
 
 
-def test_a_streamed_telling_reports_its_tokens(narrator_client: ChatClient) -> None:
+def test_a_streamed_telling_reports_its_tokens(narrator_client: ModelClient) -> None:
     telling = ModelNarrator(narrator_client).tell(MESSAGES, ACCOUNT)
     assert telling.source == "model"
     assert telling.completion_tokens > 0
 
 
-def test_a_telling_cut_short_leaves_the_server_answering(narrator_client: ChatClient) -> None:
+def test_a_telling_cut_short_leaves_the_server_answering(narrator_client: ModelClient) -> None:
     """The narrator stops reading at ``max_chars`` and drops the stream
     part-way; the server must let go of it and serve the next request."""
     shown: list[str] = []
@@ -98,7 +98,7 @@ PLAY = (
 
 
 def test_a_session_with_both_models_streams_and_stays_legal(
-    parser_client: ChatClient, narrator_client: ChatClient, tmp_path: Path, figures: Figures
+    parser_client: ModelClient, narrator_client: ModelClient, tmp_path: Path, figures: Figures
 ) -> None:
     game = ContentGame.load(DEMO)
     model = narrator_client.config.model
