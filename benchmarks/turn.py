@@ -31,7 +31,7 @@ needed, and what the engine itself costs per turn, model time excluded.
      ``durability="process"`` and timed apart: the difference is the disk's
      fsync;
    * *account*: the template narrator's telling;
-   * *context*: :meth:`~fabula.narration.Brain.narrator_prompt` (state
+   * *context*: :meth:`~fabula.narration.Brain.brief` (state
      context, memory recall, prompt assembly), and its three parts called
      apart;
    * *annotate*: the narrator's accounting added to the turn's journal row
@@ -125,7 +125,7 @@ from fabula.actions.standard import (
     holder_of,
     room_of,
 )
-from fabula.ai import ModelConfig
+from fabula.ai import ModelConfig, ModelUse
 from fabula.content import ContentGame, GameFiles, Ident
 from fabula.context import BuiltPrompt, describe_outcomes, focus_of, names_before
 from fabula.ecs import World
@@ -609,7 +609,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("rules", "rules: SaveFile.play, fsync per turn (default)"),
     ("rules_nofsync", 'rules: the same, durability="process" (no fsync)'),
     ("account", "account: template narrator"),
-    ("context", "context: Brain.narrator_prompt"),
+    ("context", "context: Brain.brief"),
     ("state", "  apart: state context"),
     ("recall", "  apart: memory recall (Chroma query, rescoring)"),
     ("assembly", "  apart: verdict and prompt assembly"),
@@ -832,17 +832,19 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
         times, "account", lambda: rig.narrator.account(world, player, outcomes, events)
     )
     query, k = f"{text}\n{account}", brain.config.memory.recall
+    notices: list[str | None] = []  # memory's, if it failed (it must not)
 
     def whole() -> BuiltPrompt:
         spent = rig.embedder.ns
-        built = _timed(
-            times, "context", lambda: brain.narrator_prompt(
+        briefing = _timed(
+            times, "context", lambda: brain.brief(
                 world, player, turn=save.turn, text=text, outcomes=outcomes, account=account,
                 names=names,
             ),
         )  # fmt: skip
         times["hash"].append(rig.embedder.ns - spent)
-        return built
+        notices.append(briefing.notice)
+        return briefing.prompt
 
     def apart() -> BuiltPrompt:
         state = _timed(
@@ -878,7 +880,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     check(
         "parts",
         pieces.messages == built.messages,
-        lambda: "the three parts built another prompt than Brain.narrator_prompt",
+        lambda: "the three parts built another prompt than Brain.brief",
     )
     info = _accounting(built, account)
     _timed(times, "annotate", lambda: save.annotate(info))
@@ -886,21 +888,24 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     (row,) = save.records(save.turn - 1)
     check("annotated", row.models == info, lambda: f"the journal row holds {row.models}")
     spent = rig.embedder.ns
-    _timed(
-        times, "memory", lambda: brain.remember(
-            save, text=text, account=account, before=before, actor=player, outcomes=outcomes,
-            events=events,
-        ),
+    notices.append(
+        _timed(
+            times, "memory", lambda: brain.remember(
+                save, text=text, account=account, before=before, actor=player,
+                outcomes=outcomes, events=events,
+            ),
+        )
     )  # fmt: skip
     # The entry's embedding and upsert run behind, on memory's own thread, while
     # a player reads and types; here the next turn would otherwise start at
     # once and share the disk with it, so it is waited for, and shown apart.
-    _timed(times, "writebehind", brain.settle)
+    notices.append(_timed(times, "writebehind", brain.settle))
     times["hash"][-1] += rig.embedder.ns - spent
+    failed = [notice for notice in notices if notice]
     check(
         "memory kept",
-        brain.memory is not None and brain.notice is None,
-        lambda: f"memory turned itself off: {brain.notice}",
+        brain.memory is not None and not failed,
+        lambda: f"memory turned itself off: {failed}",
     )
     ended = _timed(times, "session_after", lambda: game.ending(world))
     check("not ended", ended is None, lambda: f"the game ended ({ended})")
@@ -908,7 +913,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
 
 
 def _goals(world: World, player: int) -> tuple[str, ...]:
-    """The player's goals, as :meth:`Brain.narrator_prompt` reads them."""
+    """The player's goals, as :meth:`Brain.brief` reads them."""
     goals = world.try_get(player, Goals, readonly=True)
     return goals.active if goals is not None else ()
 
@@ -917,15 +922,8 @@ def _accounting(built: BuiltPrompt, account: str) -> dict[str, str]:
     """What :class:`~fabula.session.Session` journals after the narrator
     model told a turn (:meth:`~fabula.persistence.SaveFile.annotate`); the
     model's own figures are placeholders, since no model runs."""
-    telling = Telling(
-        account, "model", model="stand-in", prompt=str(built.ref), prompt_tokens=built.tokens
-    )
-    info = telling.journal()
-    info["narrator_prompt_tokens"] = str(built.tokens)
-    cut = ",".join(f"{name}:{n}" for name, n in built.dropped.items() if n)
-    if cut:
-        info["narrator_cut"] = cut
-    return info
+    use = ModelUse("narrator", "stand-in", str(built.ref), prompt_tokens=built.tokens)
+    return Telling(account, "model", use).journal(built)
 
 
 def _model_times(

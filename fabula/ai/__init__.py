@@ -17,6 +17,7 @@ from fabula.ai.client import ChatStream, Completion, Message, ModelClient
 from fabula.ai.config import ROLES, MemoryConfig, ModelConfig, RoleConfig, load_config
 from fabula.ai.npc import ActionModel, Mind, NpcMinds
 from fabula.ai.retry import RetryPolicy
+from fabula.ai.use import ModelUse
 
 __all__ = [
     "ROLES",
@@ -29,6 +30,7 @@ __all__ = [
     "Mind",
     "ModelClient",
     "ModelConfig",
+    "ModelUse",
     "NpcMinds",
     "RetryPolicy",
     "RoleConfig",

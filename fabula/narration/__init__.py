@@ -10,13 +10,14 @@ long-term memory from :func:`open_memory`). The English helpers the
 templates use are here too.
 """
 
-from fabula.narration.brain import Brain, open_memory
+from fabula.narration.brain import Brain, Briefing, open_memory
 from fabula.narration.model import ModelNarrator, Sanitizer, Telling
 from fabula.narration.narrator import TemplateNarrator
 from fabula.narration.prose import a, describe_room, description, exits_of, list_of, name, the
 
 __all__ = [
     "Brain",
+    "Briefing",
     "ModelNarrator",
     "Sanitizer",
     "Telling",

@@ -31,6 +31,7 @@ import logging
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from fabula.memory import MemoryStore, PlainNarrator, Scene
     from fabula.persistence import SaveFile
 
-__all__ = ["Brain", "open_memory"]
+__all__ = ["Brain", "Briefing", "open_memory"]
 
 _log = logging.getLogger(__name__)
 
@@ -102,6 +103,21 @@ def _namespace(save_path: Path) -> str:
     return stem[:40] or "save"
 
 
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """What the narrator model is told for one turn.
+
+    Attributes:
+        prompt: the messages, cut to the role's budget, with their token
+            estimate, what was cut and the prompt's reference.
+        notice: a message for the player if memory failed while recalling
+            (it is off for the rest of the game), else ``None``.
+    """
+
+    prompt: BuiltPrompt
+    notice: str | None = None
+
+
 class Brain:
     """Builds the narrator model's prompt each turn, and keeps memory.
 
@@ -109,10 +125,15 @@ class Brain:
         game: the game being played.
         config: the model settings (the narrator's prompt version and budget,
             memory's recall size).
-        memory: the save's memory store, or ``None`` to go without.
+        memory: the save's memory store, or ``None`` to go without; the brain
+            closes it (:meth:`close`).
         prompts: the prompt library (default: built-ins, then the game's
             ``prompts/`` folder).
         recent: how many recent turns the state context repeats.
+
+    Every method that may find memory failing returns the notice for the
+    player (``str``, once: memory is off from then on) or ``None``; the brain
+    keeps no notice to be read later.
     """
 
     def __init__(
@@ -132,13 +153,8 @@ class Brain:
         self.state = StateContextBuilder(recent=recent)
         self.assembler = FinalPromptBuilder()
         self.recent: deque[str] = deque(maxlen=max(recent, 1))
-        self.notice: str | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
-
-    def take_notice(self) -> str | None:
-        notice, self.notice = self.notice, None
-        return notice
 
     # ----------------------------------------------------------------- turn
 
@@ -150,7 +166,7 @@ class Brain:
 
         return Scene.of(world, actor)
 
-    def narrator_prompt(
+    def brief(
         self,
         world: WorldView,
         actor: int,
@@ -160,14 +176,18 @@ class Brain:
         outcomes: Sequence[Outcome],
         account: str,
         names: dict[int, str] | None = None,
-    ) -> BuiltPrompt:
-        """The narrator model's messages for the turn just played."""
+    ) -> Briefing:
+        """What the narrator model is told for the turn just played: the
+        state the player perceives, the recent turns, the memories recalled
+        for it, the verdicts and the account, in the narrator prompt, cut to
+        its budget."""
         goals = world.try_get(actor, Goals, readonly=True)
         state = self.state.build(
             world, actor, events=list(self.recent), focus=focus_of(outcomes),
             goals=goals.active if goals is not None else (),
         )  # fmt: skip
         memories: list[Any] = []
+        notice = None
         if self.memory is not None and self.config.memory.recall:
             try:
                 memories = self.memory.recall(
@@ -175,7 +195,7 @@ class Brain:
                     k=self.config.memory.recall,
                 )  # fmt: skip
             except Exception as exc:
-                self._lose_memory(exc)
+                notice = self._lose_memory(exc)
         built = self.assembler.build(
             self.prompt,
             budget=self.config.narrator.context_tokens,
@@ -191,7 +211,7 @@ class Brain:
                 "the narrator prompt needs %d tokens, over its budget of %d",
                 built.tokens, built.budget,
             )  # fmt: skip
-        return built
+        return Briefing(built, notice)
 
     def remember(
         self,
@@ -203,55 +223,63 @@ class Brain:
         actor: int,
         outcomes: Sequence[Outcome],
         events: Sequence[Event],
-    ) -> None:
-        """Keep the committed turn: in the recent turns, and in memory."""
+    ) -> str | None:
+        """Keep the committed turn: in the recent turns, and in memory (its
+        write goes behind, on memory's own thread). Returns a notice if
+        memory failed, now or in an earlier write."""
         self.recent.append(_brief(text, account))
-        self._check_writes()
+        notice = self._check_writes()
         if self.memory is None or before is None:
-            return
+            return notice
         try:
             entry = self.memory.entry_for_turn(save, account, before, actor, outcomes, events)
         except Exception as exc:
-            self._lose_memory(exc)
-            return
+            return self._lose_memory(exc)
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="fabula-memory")
         self._pending.append(self._writer.submit(self.memory.record, entry))
+        return notice
 
-    def settle(self) -> None:
+    def settle(self) -> str | None:
         """Wait for the memory writes under way (before reading history in
-        bulk, rewriting it, or closing)."""
+        bulk, rewriting it, or closing); return a notice if one failed."""
         pending, self._pending = self._pending, []
-        for future in pending:
-            exception = future.exception()
-            if exception is not None and self.memory is not None:
-                self._lose_memory(exception)
+        return self._failed(pending)
 
-    def _check_writes(self) -> None:
+    def _check_writes(self) -> str | None:
         """Report a background write that failed, without waiting for any."""
         done = [f for f in self._pending if f.done()]
         self._pending = [f for f in self._pending if not f.done()]
-        for future in done:
+        return self._failed(done)
+
+    def _failed(self, writes: list[Future[None]]) -> str | None:
+        """Wait for ``writes``; the notice for the first that failed, if any did."""
+        notice = None
+        for future in writes:
             exception = future.exception()
             if exception is not None and self.memory is not None:
-                self._lose_memory(exception)
+                notice = self._lose_memory(exception)
+        return notice
 
-    def rewound(self, save: SaveFile, narrator: PlainNarrator) -> None:
+    def rewound(self, save: SaveFile, narrator: PlainNarrator) -> str | None:
         """The save went back or was replaced (undo, restore, reopen): forget
         the recent turns and bring memory back in line with the journal,
         rebuilding missing turns with ``narrator``'s accounts (the narrator
-        the session tells turns with, so rebuilt entries read as live ones)."""
+        the session tells turns with, so rebuilt entries read as live ones).
+        Returns a notice if memory failed."""
         self.recent.clear()
-        self.settle()
+        notice = self.settle()
         if self.memory is None:
-            return
+            return notice
         try:
             self.memory.sync(save, self.game, narrator)
         except Exception as exc:
-            self._lose_memory(exc)
+            return self._lose_memory(exc)
+        return notice
 
     def close(self) -> None:
-        """Finish the writes under way, then release memory."""
+        """Finish the writes under way, then release memory (a failure is
+        logged: there is no one left to tell). Closing twice is harmless."""
         self.settle()
         if self._writer is not None:
             self._writer.shutdown(wait=True)
@@ -263,9 +291,9 @@ class Brain:
             self.memory.close()
             self.memory = None
 
-    def _lose_memory(self, exc: BaseException) -> None:
+    def _lose_memory(self, exc: BaseException) -> str:
+        """Turn memory off for the rest of the game; return the notice saying so."""
         _log.warning("memory failed, turned off: %s", exc)
-        self.notice = f"Long-term memory failed and is off for this game: {exc}"
         for future in self._pending:
             future.cancel()
         self._pending = []
@@ -273,6 +301,7 @@ class Brain:
             self._release()
         except Exception:  # already broken; nothing more to release
             self.memory = None
+        return f"Long-term memory failed and is off for this game: {exc}"
 
 
 def _brief(text: str, account: str, limit: int = 160) -> str:

@@ -29,12 +29,13 @@ from typing import Protocol
 
 from fabula.actions import ActionProposal, Outcome, action_info
 from fabula.actions.standard import Score
+from fabula.ai import ModelConfig, ModelUse
 from fabula.content import ContentGame
 from fabula.context import names_before
 from fabula.ecs import World, WorldView
 from fabula.errors import PersistenceError
 from fabula.events import Event
-from fabula.narration import Brain, ModelNarrator, Telling, TemplateNarrator
+from fabula.narration import Brain, ModelNarrator, TemplateNarrator
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import FlushPolicy, SaveFile
 
@@ -78,10 +79,13 @@ class Trace:
             ``account``, ``context``, ``narrate``, ``memory``), in order.
         roles: per model role, its accounting as journalled (model, tokens,
             latency, prompt reference, errors).
+        uses: per model role, what it asked of its model and what it cost,
+            as the role returned it (:class:`~fabula.ai.ModelUse`).
     """
 
     stages: dict[str, float] = field(default_factory=dict)
     roles: dict[str, dict[str, str]] = field(default_factory=dict)
+    uses: dict[str, ModelUse] = field(default_factory=dict)
 
     def line(self) -> str:
         """One line for the debug view."""
@@ -145,12 +149,11 @@ class Session:
         self.narrator: Narrator = narrator or TemplateNarrator(game.files.templates)
         self.narrator_model = narrator_model
         if brain is None and narrator_model is not None:
-            from fabula.ai.config import ModelConfig
-
-            brain = Brain(game, ModelConfig(narrator=narrator_model.client.config))
+            brain = Brain(game, ModelConfig(narrator=narrator_model.config))
         self.brain = brain
-        if brain is not None:
-            brain.rewound(save, self.narrator)  # memory matches the save as opened
+        # Memory is brought in line with the save as opened; if that fails,
+        # the opening says so.
+        self._opened_notice = brain.rewound(save, self.narrator) if brain is not None else None
         self._emit: Emit | None = None
         self._trace = Trace()
 
@@ -210,17 +213,20 @@ class Session:
         return self.game.ending(self.view)
 
     def opening(self) -> str:
-        """What to show first: the intro for a new game, or where the player is."""
+        """What to show first: the intro for a new game, or where the player
+        is; and, if memory failed as the game was opened, the notice saying so."""
         room = self.narrator.describe_room(self.view, self.player)
+        notice = f"[{self._opened_notice}]" if self._opened_notice else ""
         if self.save.turn == 0:
             f = self.game.files.game
-            return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room) if p)
+            return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room, notice) if p)
         recovered = (
             f" ({self.save.recovered} turns recovered from the journal)"
             if self.save.recovered
             else ""
         )
-        return f"Welcome back, at turn {self.save.turn}{recovered}.\n\n{room}"
+        back = f"Welcome back, at turn {self.save.turn}{recovered}.\n\n{room}"
+        return f"{back}\n\n{notice}" if notice else back
 
     def close(self) -> None:
         """Save and release the game (and its memory)."""
@@ -245,10 +251,10 @@ class Session:
         try:
             with self._stage("parse"):
                 result = self.parser.parse(text, self.view, self.player)
-            model = self._parser_accounting()
-            if model:
-                self._trace.roles["parser"] = model
-            notice = self._notice(self.parser)
+            if result.model_use is not None:
+                self._trace.roles["parser"] = result.model_use.journal()
+                self._trace.uses["parser"] = result.model_use
+            notice = result.notice
             if notice:  # the parser model went away or came back: say so, once
                 self._show(f"[{notice}]\n\n")
             reply = self._answer(text, result)
@@ -280,30 +286,6 @@ class Session:
             return self._reply("I beg your pardon?")
         return self._play(text, result)
 
-    @staticmethod
-    def _notice(source: object) -> str | None:
-        take = getattr(source, "take_notice", None)
-        return take() if callable(take) else None
-
-    def _parser_accounting(self) -> dict[str, str]:
-        """What the parser model did this turn, for the journal and the trace."""
-        use = getattr(self.parser, "last_model_use", None)
-        client = getattr(self.parser, "client", None)
-        if not use or client is None:
-            return {}
-        tokens = use.get("tokens", [0, 0])
-        out = {
-            "parser": client.config.model,
-            "parser_tokens": f"{tokens[0]}+{tokens[1]}",
-            "parser_answers": str(len(use.get("answers", []))),
-            "parser_ms": f"{use.get('latency', 0.0) * 1000:.0f}",
-        }
-        if use.get("prompt"):
-            out["parser_prompt"] = str(use["prompt"])
-        if use.get("error"):
-            out["parser_error"] = str(use["error"])
-        return out
-
     def _play(self, text: str, parsed: Parsed) -> Reply:
         self.narrator.prepare(self.view, parsed.proposals)
         names = names_before(self.view, parsed.proposals) if self.brain is not None else {}
@@ -315,16 +297,15 @@ class Session:
         world = self.view
         with self._stage("account"):
             account = self.narrator.account(world, self.player, outcomes, events)
-        parts = [self._tell(text, account, outcomes, names)]
+        told, recalled = self._tell(text, account, outcomes, names)
+        parts = [told]
         if self.brain is not None:
             with self._stage("memory"):
-                self.brain.remember(
+                kept = self.brain.remember(
                     self.save, text=text, account=account, before=before,
                     actor=self.player, outcomes=outcomes, events=events,
                 )  # fmt: skip
-            notice = self.brain.take_notice()
-            if notice:
-                parts.append(f"[{notice}]")
+            parts.extend(f"[{notice}]" for notice in (recalled, kept) if notice)
         if parsed.stopped is not None:
             stopped = parsed.stopped
             parts.append(stopped.message if isinstance(stopped, ParseError) else stopped.question)
@@ -343,30 +324,29 @@ class Session:
                 shown = shown + "\n\n" + part if shown else part
         return Reply(shown, self.save.turn, ended=ending, trace=self._trace)
 
-    def _tell(self, text: str, account: str, outcomes: list[Outcome], names: dict[int, str]) -> str:
-        """The turn told: the model's retelling, streamed, or the account."""
+    def _tell(
+        self, text: str, account: str, outcomes: list[Outcome], names: dict[int, str]
+    ) -> tuple[str, str | None]:
+        """The turn told: the model's retelling, streamed, or the account; and
+        memory's notice if it failed while the narrator's context was gathered."""
         if self.narrator_model is None or self.brain is None:
             self._show(account)
-            return account
+            return account, None
         with self._stage("context"):
-            built = self.brain.narrator_prompt(
+            briefing = self.brain.brief(
                 self.view, self.player, turn=self.save.turn, text=text,
                 outcomes=outcomes, account=account, names=names,
             )  # fmt: skip
+        built = briefing.prompt
         with self._stage("narrate"):
-            telling: Telling = self.narrator_model.tell(
+            telling = self.narrator_model.tell(
                 built.messages, account, prompt=str(built.ref), emit=self._emit
             )
-        notice = self._notice(self.narrator_model)
-        info = telling.journal()
+        notice = telling.notice
+        info = telling.journal(built)
         if info:
-            info["narrator_prompt_tokens"] = str(built.tokens)  # our estimate, before sending
-            cut = ",".join(f"{name}:{n}" for name, n in built.dropped.items() if n)
-            if cut:  # what the budget left out, by section
-                info["narrator_cut"] = cut
-            if built.over_budget:
-                info["narrator_over_budget"] = f"{built.tokens}>{built.budget}"
             self._trace.roles["narrator"] = info
+            self._trace.uses["narrator"] = telling.use
             try:
                 self.save.annotate(info)
             except PersistenceError as exc:
@@ -374,8 +354,8 @@ class Session:
                 notice += f"(The narrator's accounting was not saved: {exc})"
         if notice:
             self._show(f"\n\n[{notice}]")
-            return f"{telling.text}\n\n[{notice}]"
-        return telling.text
+            return f"{telling.text}\n\n[{notice}]", briefing.notice
+        return telling.text, briefing.notice
 
     # ------------------------------------------------------------------- meta
 
@@ -417,12 +397,15 @@ class Session:
         except PersistenceError as exc:
             return self._reply(_cap(str(exc).split(": ", 1)[-1]))
         self.parser.reset()
-        self._rewound()
-        return self._reply("Undone.\n\n" + self.narrator.describe_room(self.view, self.player))
+        return self._reply(self._after_rewind("Undone."))
 
-    def _rewound(self) -> None:
-        if self.brain is not None:
-            self.brain.rewound(self.save, self.narrator)
+    def _after_rewind(self, done: str) -> str:
+        """After an undo or a restore: memory brought back in line with the
+        save, and the reply (what was done, where the player is, and memory's
+        notice if it failed)."""
+        notice = self.brain.rewound(self.save, self.narrator) if self.brain is not None else None
+        text = f"{done}\n\n{self.narrator.describe_room(self.view, self.player)}"
+        return f"{text}\n\n[{notice}]" if notice else text
 
     def _slot(self, name: str) -> Path:
         """The file of save slot ``name``: beside the save, whatever the name
@@ -454,8 +437,7 @@ class Session:
         except (PersistenceError, OSError) as exc:
             return self._reply(f"Not restored: {exc}")
         self.parser.reset()
-        self._rewound()
-        return self._reply("Restored.\n\n" + self.narrator.describe_room(self.view, self.player))
+        return self._reply(self._after_rewind("Restored."))
 
     def _reply(self, text: str, *, ended: str | None = None) -> Reply:
         self._show(text)

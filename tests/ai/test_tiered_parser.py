@@ -77,7 +77,8 @@ def test_unreadable_input_goes_to_the_model_within_a_schema_of_what_exists(
     assert "take: " in system
     assert "Things here: brass lamp" in system
     assert "golden idol" not in system
-    assert scene["parser"].last_model_use["prompt"].startswith("parser@1#")
+    assert result.model_use is not None
+    assert result.model_use.prompt.startswith("parser@1#")
 
 
 def test_a_wrong_answer_is_asked_again_once_then_the_player_is_asked(
@@ -117,9 +118,9 @@ def test_a_model_that_is_down_falls_back_and_says_so_once(scene: dict[str, Any])
     for _ in range(2):
         result = parser.parse("frobnicate the lamp", scene["world"], scene["me"])
         assert isinstance(result, ParseError)  # the symbolic answer stands
-    assert "parser model is not answering (HTTP 503)" in (parser.take_notice() or "")
-    assert parser.take_notice() is None
-    parser.parse("frobnicate the lamp", scene["world"], scene["me"])
+    assert "parser model is not answering (HTTP 503)" in (result.notice or "")
+    result = parser.parse("frobnicate the lamp", scene["world"], scene["me"])
+    assert result.notice is None
     assert len(script.requests) == 2  # the circuit is open: not even tried
 
 
