@@ -171,10 +171,19 @@ class LoreGates:
 
 
 def lore_paths(folder: Path) -> list[Path]:
-    """The lore files in ``folder`` (none if it does not exist), sorted by name."""
+    """The lore files in ``folder`` (none if it does not exist), sorted by name.
+
+    Raises:
+        ContentError: the folder cannot be listed.
+    """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    except OSError as exc:
+        raise ContentError(
+            [("lore/", "", f"cannot be listed ({exc.strerror}); check its permissions.")]
+        ) from exc
 
 
 def file_sha(path: Path) -> str:

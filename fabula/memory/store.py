@@ -37,10 +37,11 @@ whose message says what to do next.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -52,7 +53,7 @@ from fabula.actions import Outcome
 from fabula.content import ContentGame
 from fabula.content.schema import Condition
 from fabula.ecs import WorldView
-from fabula.errors import ContentError, MemoryStoreError
+from fabula.errors import ContentError, MemoryStoreError, PersistenceError
 from fabula.events import Event
 from fabula.memory.chroma import Chroma, Row, batched, local_client
 from fabula.memory.chunking import MAX_WORDS, MIN_WORDS
@@ -220,19 +221,27 @@ class MemoryStore:
         namespace: str = "",
         scoring: Scoring | None = None,
         where: str = "the Chroma server",
+        owns_client: bool = False,
     ) -> MemoryStore:
         """Use the collections of ``game_id`` on ``client`` (e.g.
         :func:`~fabula.memory.chroma_server`).
 
         Lore is shared by every save of the game on that server; history is
         not, so give each save (or player) its own ``namespace``. The client
-        stays the caller's: :meth:`close` does not close it.
+        stays the caller's (:meth:`close` does not close it), unless
+        ``owns_client`` hands it over; then it is closed with the store, or
+        at once if the store cannot be opened.
 
         Raises:
             MemoryStoreError: the server refused or failed.
         """
-        return cls(client, game_id, embedder or LocalEmbedder(), where=where,
-                   namespace=namespace, scoring=scoring)  # fmt: skip
+        try:
+            return cls(client, game_id, embedder or LocalEmbedder(), where=where,
+                       namespace=namespace, scoring=scoring, owns_client=owns_client)  # fmt: skip
+        except BaseException:
+            if owns_client:
+                client.close()
+            raise
 
     def close(self) -> None:
         """Release the store: the Chroma client, if :meth:`open` made it, and
@@ -275,7 +284,7 @@ class MemoryStore:
         Raises:
             ContentError: lore files with problems (all of them, each with its
                 file and line); nothing is changed then.
-            MemoryStoreError, ModelError: the store or the embedder failed.
+            MemoryStoreError: the store or the embedder (EmbedderError) failed.
         """
         if isinstance(source, ContentGame):
             folder = source.files.root / "lore"
@@ -333,7 +342,7 @@ class MemoryStore:
         """Store ``entry`` (replacing any entry of the same turn).
 
         Raises:
-            MemoryStoreError, ModelError: the store or the embedder failed.
+            MemoryStoreError: the store or the embedder (EmbedderError) failed.
         """
         self._write_history([entry])
 
@@ -354,7 +363,7 @@ class MemoryStore:
         is asked of the save's game.
 
         Raises:
-            MemoryStoreError, ModelError: the store or the embedder failed
+            MemoryStoreError: the store or the embedder (EmbedderError) failed
                 (the turn itself is safe; :meth:`sync` adds it later).
         """
         entry = self.entry_for_turn(save, account, before, actor, outcomes, events)
@@ -375,9 +384,11 @@ class MemoryStore:
         (embedding and upsert) can happen later, off the turn's path.
 
         Raises:
-            MemoryStoreError: the save has no such turn.
+            MemoryStoreError: the save has no such turn, or its journal cannot
+                be read.
         """
-        records = save.records(save.turn - 1, save.turn)
+        with self._journal(save, "reading the turn to remember"):
+            records = save.records(save.turn - 1, save.turn)
         if not records:
             raise MemoryStoreError(
                 self.where, f"the save has no journalled turn {save.turn} to remember."
@@ -423,15 +434,18 @@ class MemoryStore:
                 for each replayed turn; the session's own may be passed).
 
         Raises:
-            MemoryStoreError: the save belongs to another game, or the store failed.
-            ReplayError: the journal cannot be replayed.
-            ModelError: the embedder failed.
+            MemoryStoreError: the save belongs to another game, the store or
+                the embedder (EmbedderError) failed, or the journal cannot be
+                read or replayed (the :class:`~fabula.errors.ReplayError` is
+                the cause): memory cannot be brought in line, the save is
+                untouched.
         """
         if save.game.id != self.game_id or game.id != self.game_id:
             raise MemoryStoreError(
                 self.where, f"holds the memory of {self.game_id!r}, not of {save.game.id!r}."
             )
-        expected = {record.turn: source_of(record) for record in save.records()}
+        with self._journal(save, "reading the journal"):
+            expected = {record.turn: source_of(record) for record in save.records()}
         with self._chroma.errors("reading history"):
             stored = self._history.get(include=["metadatas"])
         current: set[int] = set()
@@ -446,7 +460,8 @@ class MemoryStore:
             with self._chroma.errors("dropping stale history"):
                 self._history.delete(ids=stale)
         missing = sorted(set(expected) - current)
-        added = self._write_history(replayed_entries(save, game, narrator, missing))
+        with self._journal(save, "replaying the journal to rebuild history"):
+            added = self._write_history(replayed_entries(save, game, narrator, missing))
         if stale or added:
             _log.info("history: %d stale entries removed, %d rebuilt", len(stale), added)
         return SyncReport(len(stale), added)
@@ -471,7 +486,7 @@ class MemoryStore:
         * lore: only passages whose ``requires`` holds in ``world`` now.
 
         Raises:
-            MemoryStoreError, ModelError: the store or the embedder failed.
+            MemoryStoreError: the store or the embedder (EmbedderError) failed.
         """
         if k <= 0 or not query.strip() or not kinds:
             return []
@@ -512,6 +527,19 @@ class MemoryStore:
                 got = self._lore.get(include=["documents", "metadatas", "embeddings"])
             self._lore_rows = _LoreMatrix(got)
         return self._lore_rows.nearest(vector, n)
+
+    @contextlib.contextmanager
+    def _journal(self, save: SaveFile, doing: str) -> Iterator[None]:
+        """Translate the save's errors while memory reads it (memory is derived
+        from the journal: if it cannot be read or replayed, memory cannot be
+        kept, and that is memory's failure, not the turn's)."""
+        try:
+            yield
+        except PersistenceError as exc:
+            raise MemoryStoreError(
+                self.where, f"{doing} failed ({exc}); memory is rebuilt when the save can be "
+                "read again.",
+            ) from exc  # fmt: skip
 
     def _of(self, kind: Kind) -> Any:
         if kind not in KINDS:

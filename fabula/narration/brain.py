@@ -11,10 +11,13 @@ cut to the role's token budget by :class:`~fabula.context.FinalPromptBuilder`
 in the versioned ``narrator`` prompt file.
 
 Memory is optional twice over: it needs the ``fabula[memory]`` extra
-(ChromaDB and a local embedding model), and any failure of it (a broken
-folder, a dead Chroma server) turns it off for the session with one notice,
-never failing a turn. It is written only from committed turns, and brought
-back in line with the save after opening, undo and restore.
+(ChromaDB and a local embedding model), and its failure (a broken folder, a
+dead Chroma server, an embedder that fails: the memory package raises
+:class:`~fabula.errors.MemoryStoreError` for all of them) turns it off for
+the session with one notice, never failing a turn. Only that error does: any
+other exception is a bug, and propagates like one. Memory is written only
+from committed turns, and brought back in line with the save after opening,
+undo and restore.
 
 Memory is written behind, like the world: the turn's history entry is made
 at once (it needs the world as the turn left it), and its embedding and
@@ -26,6 +29,7 @@ rebuilt from the journal when the save is next opened.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 from collections import deque
@@ -47,6 +51,7 @@ from fabula.context import (
     focus_of,
 )
 from fabula.ecs import WorldView
+from fabula.errors import ContentError, FabulaError, MemoryStoreError
 from fabula.events import Event
 from fabula.prompts import PromptLibrary
 
@@ -65,7 +70,11 @@ def open_memory(
     """The memory store for a save, and a notice if there is none.
 
     Returns ``(None, notice)`` when memory is turned off, its packages are
-    not installed, or it cannot be opened; the game goes on without it.
+    not installed, or it cannot be opened (a :class:`MemoryStoreError`: a
+    broken folder, no Chroma server, an embedder that does not load) or its
+    lore has problems (a :class:`ContentError`); the game goes on without
+    it. The store returned owns what it opened (its Chroma client and its
+    embedder's connections) and releases them when it is closed.
     """
     if not config.enabled:
         return None, None
@@ -76,25 +85,37 @@ def open_memory(
         )
     from fabula.memory import LocalEmbedder, MemoryStore, OpenAIEmbedder, chroma_server
 
+    if config.embedder == "openai":
+        embedder: Any = OpenAIEmbedder(
+            config.base_url, config.embedding_model, config.api_key_env, config.timeout
+        )
+    else:
+        embedder = LocalEmbedder()
     try:
-        if config.embedder == "openai":
-            embedder: Any = OpenAIEmbedder(
-                config.base_url, config.embedding_model, config.api_key_env, config.timeout
-            )
-        else:
-            embedder = LocalEmbedder()
         if config.server:
             store = MemoryStore.connect(
                 chroma_server(config.server), game.id, embedder,
-                namespace=_namespace(save_path), where=config.server,
+                namespace=_namespace(save_path), where=config.server, owns_client=True,
             )  # fmt: skip
         else:
             store = MemoryStore.open(save_path, game.id, embedder)
+    except MemoryStoreError as exc:  # memory is an aid: never a reason not to play
+        if isinstance(embedder, OpenAIEmbedder):
+            embedder.close()
+        return None, _off(exc)
+    try:
         store.index_lore(game)
-    except Exception as exc:  # memory is an aid: never a reason not to play
-        _log.warning("memory unavailable: %s", exc)
-        return None, f"Long-term memory is off: {exc}"
+    except (MemoryStoreError, ContentError) as exc:
+        with contextlib.suppress(MemoryStoreError):  # it is going anyway
+            store.close()
+        return None, _off(exc)
     return store, None
+
+
+def _off(exc: FabulaError) -> str:
+    """The notice that memory is off, for the reason ``exc`` gives."""
+    _log.warning("memory unavailable: %s", exc)
+    return f"Long-term memory is off: {exc}"
 
 
 def _namespace(save_path: Path) -> str:
@@ -194,7 +215,7 @@ class Brain:
                     f"{text}\n{account}", world=world, actor=actor, now=turn,
                     k=self.config.memory.recall,
                 )  # fmt: skip
-            except Exception as exc:
+            except MemoryStoreError as exc:
                 notice = self._lose_memory(exc)
         built = self.assembler.build(
             self.prompt,
@@ -233,7 +254,7 @@ class Brain:
             return notice
         try:
             entry = self.memory.entry_for_turn(save, account, before, actor, outcomes, events)
-        except Exception as exc:
+        except MemoryStoreError as exc:
             return self._lose_memory(exc)
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="fabula-memory")
@@ -253,11 +274,20 @@ class Brain:
         return self._failed(done)
 
     def _failed(self, writes: list[Future[None]]) -> str | None:
-        """Wait for ``writes``; the notice for the first that failed, if any did."""
+        """Wait for ``writes``; the notice for the first that failed, if any did.
+
+        Raises:
+            Exception: a write failed otherwise than memory does (a bug), as
+                it was raised on memory's thread.
+        """
         notice = None
         for future in writes:
             exception = future.exception()
-            if exception is not None and self.memory is not None:
+            if exception is None:
+                continue
+            if not isinstance(exception, MemoryStoreError):
+                raise exception
+            if self.memory is not None:
                 notice = self._lose_memory(exception)
         return notice
 
@@ -273,34 +303,38 @@ class Brain:
             return notice
         try:
             self.memory.sync(save, self.game, narrator)
-        except Exception as exc:
+        except MemoryStoreError as exc:
             return self._lose_memory(exc)
         return notice
 
     def close(self) -> None:
         """Finish the writes under way, then release memory (a failure is
         logged: there is no one left to tell). Closing twice is harmless."""
-        self.settle()
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
-            self._writer = None
-        self._release()
+        try:
+            self.settle()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+            self._release()
 
     def _release(self) -> None:
-        if self.memory is not None:
-            self.memory.close()
-            self.memory = None
+        """Close the store, whatever state it is in; memory is gone after."""
+        memory, self.memory = self.memory, None
+        if memory is None:
+            return
+        try:
+            memory.close()
+        except MemoryStoreError as exc:  # broken already: nothing more to release
+            _log.warning("memory did not close cleanly: %s", exc)
 
-    def _lose_memory(self, exc: BaseException) -> str:
+    def _lose_memory(self, exc: MemoryStoreError) -> str:
         """Turn memory off for the rest of the game; return the notice saying so."""
         _log.warning("memory failed, turned off: %s", exc)
         for future in self._pending:
             future.cancel()
         self._pending = []
-        try:
-            self._release()
-        except Exception:  # already broken; nothing more to release
-            self.memory = None
+        self._release()
         return f"Long-term memory failed and is off for this game: {exc}"
 
 
