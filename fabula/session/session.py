@@ -10,26 +10,29 @@
 The parser is a strategy: the symbolic parser is the offline default and
 :class:`~fabula.parsing.TieredParser` puts a model behind it. The template
 narrator always tells the turn; a :class:`~fabula.narration.ModelNarrator`
-may retell it in the game's voice, falling back to the account whenever the
-model cannot. Every reply carries a :class:`Trace` of where the turn's time
-and tokens went (``fabula play --debug`` shows it; the journal keeps it).
+may retell it in the game's voice, told what the
+:class:`~fabula.narration.Brain` gathers, falling back to the account
+whenever the model cannot. Each role returns what it used (a
+:class:`~fabula.ai.ModelUse`) and any notice for the player with its result;
+the session reads them there and nowhere else. Every reply carries a
+:class:`~fabula.session.Trace` of where the turn's time and tokens went
+(``fabula play --debug`` shows it; the journal keeps it).
 
-Meta commands (save, restore, undo, help, score, quit) are handled here and
-never reach the world; ``again`` and ``oops`` are resolved by the parser.
+This module is the pipeline; :mod:`fabula.session.reply` holds the reply and
+its trace, and :mod:`fabula.session.meta` the meta commands (save, restore,
+undo, help, score, quit), which never reach the world. ``again`` and
+``oops`` are resolved by the parser.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from fabula.actions import ActionProposal, Outcome, action_info
-from fabula.actions.standard import Score
-from fabula.ai import ModelConfig, ModelUse
+from fabula.actions import ActionProposal, Outcome
+from fabula.ai import ModelConfig
 from fabula.content import ContentGame
 from fabula.context import names_before
 from fabula.ecs import World, WorldView
@@ -38,14 +41,19 @@ from fabula.events import Event
 from fabula.narration import Brain, ModelNarrator, TemplateNarrator
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import FlushPolicy, SaveFile
+from fabula.session.meta import answer_meta, score_line
+from fabula.session.reply import Reply, Trace
 
-__all__ = ["Narrator", "Parser", "Reply", "Session", "Trace", "default_save_path"]
+__all__ = ["MAX_INPUT", "Narrator", "Parser", "Session", "clean_input", "default_save_path"]
 
 Emit = Callable[[str], None]
 
 
 class Parser(Protocol):
-    """What the session needs from a parser (symbolic, or model-backed)."""
+    """What the session needs from a parser (symbolic, or model-backed): a
+    result for each input, which also says what the parser model did for it
+    and any notice for the player (``model_use``, ``notice``), and a way to
+    forget the conversation after an undo or a restore."""
 
     def parse(self, text: str, world: WorldView, actor: int) -> ParseResult: ...
 
@@ -68,56 +76,6 @@ class Narrator(Protocol):
     ) -> str: ...
 
     def describe_room(self, world: WorldView, actor: int) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Trace:
-    """Where one input's time and tokens went.
-
-    Attributes:
-        stages: milliseconds per engine stage (``parse``, ``rules``,
-            ``account``, ``context``, ``narrate``, ``memory``), in order.
-        roles: per model role, its accounting as journalled (model, tokens,
-            latency, prompt reference, errors).
-        uses: per model role, what it asked of its model and what it cost,
-            as the role returned it (:class:`~fabula.ai.ModelUse`).
-    """
-
-    stages: dict[str, float] = field(default_factory=dict)
-    roles: dict[str, dict[str, str]] = field(default_factory=dict)
-    uses: dict[str, ModelUse] = field(default_factory=dict)
-
-    def line(self) -> str:
-        """One line for the debug view."""
-        parts = [f"{stage} {ms:.1f} ms" for stage, ms in self.stages.items()]
-        for role, info in self.roles.items():
-            model = info.get(role, "")
-            detail = " ".join(
-                f"{key.removeprefix(role + '_')}={value}"
-                for key, value in info.items()
-                if key != role
-            )
-            parts.append(f"{role} {model} {detail}".strip())
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What one input produced, for the UI.
-
-    Attributes:
-        text: what to show.
-        turn: the turn number after it (unchanged if no turn was played).
-        ended: ``"won"`` or ``"lost"`` once the game is over.
-        quit: the player asked to stop.
-        trace: the turn's timings and model accounting.
-    """
-
-    text: str
-    turn: int
-    ended: str | None = None
-    quit: bool = False
-    trace: Trace = field(default_factory=Trace)
 
 
 def default_save_path(game_id: str) -> Path:
@@ -249,7 +207,7 @@ class Session:
         self._trace = Trace()
         text = clean_input(text)
         try:
-            with self._stage("parse"):
+            with self._trace.stage("parse"):
                 result = self.parser.parse(text, self.view, self.player)
             if result.model_use is not None:
                 self._trace.roles["parser"] = result.model_use.journal()
@@ -270,37 +228,34 @@ class Session:
         if self._emit is not None and text:
             self._emit(text)
 
-    def _stage(self, name: str) -> _Stage:
-        return _Stage(self._trace.stages, name)
-
     def _answer(self, text: str, result: ParseResult) -> Reply:
         if isinstance(result, Meta):
-            return self._meta(result)
+            return self._say(answer_meta(self, result), quit=result.command == "quit")
         if isinstance(result, ParseError):
-            return self._reply(result.message)
+            return self._say(result.message)
         if isinstance(result, Clarification):
-            return self._reply(result.question)
+            return self._say(result.question)
         if self.ended is not None:
-            return self._reply('The game is over. You can "undo", "restore" a save, or "quit".')
+            return self._say('The game is over. You can "undo", "restore" a save, or "quit".')
         if not result.proposals:  # nothing to do: no turn passes
-            return self._reply("I beg your pardon?")
+            return self._say("I beg your pardon?")
         return self._play(text, result)
 
     def _play(self, text: str, parsed: Parsed) -> Reply:
         self.narrator.prepare(self.view, parsed.proposals)
         names = names_before(self.view, parsed.proposals) if self.brain is not None else {}
         before = self.brain.scene(self.view, self.player) if self.brain is not None else None
-        with self._stage("rules"), self.save.simulation.bus.record() as events:
+        with self._trace.stage("rules"), self.save.simulation.bus.record() as events:
             outcomes = self.save.play(
                 text, parsed.proposals, models=self._trace.roles.get("parser", {})
             )
         world = self.view
-        with self._stage("account"):
+        with self._trace.stage("account"):
             account = self.narrator.account(world, self.player, outcomes, events)
         told, recalled = self._tell(text, account, outcomes, names)
         parts = [told]
         if self.brain is not None:
-            with self._stage("memory"):
+            with self._trace.stage("memory"):
                 kept = self.brain.remember(
                     self.save, text=text, account=account, before=before,
                     actor=self.player, outcomes=outcomes, events=events,
@@ -316,7 +271,7 @@ class Session:
             parts.append(
                 f"*** {message or ('You have won' if ending == 'won' else 'You have lost')} ***"
             )
-            parts.append(self._score_line())
+            parts.append(score_line(self))
         shown = parts[0]
         for part in parts[1:]:
             if part:
@@ -332,13 +287,13 @@ class Session:
         if self.narrator_model is None or self.brain is None:
             self._show(account)
             return account, None
-        with self._stage("context"):
+        with self._trace.stage("context"):
             briefing = self.brain.brief(
                 self.view, self.player, turn=self.save.turn, text=text,
                 outcomes=outcomes, account=account, names=names,
             )  # fmt: skip
         built = briefing.prompt
-        with self._stage("narrate"):
+        with self._trace.stage("narrate"):
             telling = self.narrator_model.tell(
                 built.messages, account, prompt=str(built.ref), emit=self._emit
             )
@@ -357,109 +312,10 @@ class Session:
             return f"{telling.text}\n\n[{notice}]", briefing.notice
         return telling.text, briefing.notice
 
-    # ------------------------------------------------------------------- meta
-
-    def _meta(self, meta: Meta) -> Reply:
-        handler = {
-            "help": self._help,
-            "score": lambda _: self._reply(self._score_line()),
-            "undo": self._undo,
-            "save": self._save,
-            "restore": self._restore,
-            "quit": lambda _: self._quit(),
-        }.get(meta.command)
-        if handler is None:
-            return self._reply(f'"{meta.command}" is not available here.')
-        return handler(meta.argument)
-
-    def _quit(self) -> Reply:
-        text = "Goodbye. Your game is saved."
+    def _say(self, text: str, *, quit: bool = False) -> Reply:
+        """A reply that plays no turn: ``text``, shown as it is."""
         self._show(text)
-        return Reply(text, self.save.turn, quit=True, trace=self._trace)
-
-    def _help(self, _: str) -> Reply:
-        lines = ["You can type commands such as:"]
-        for name, action in sorted(self.game.actions.items()):
-            info = action_info(action)
-            verb = info.verbs[0] if info.verbs else name
-            lines.append(f"  {verb:<12} {info.description}")
-        lines.append("Directions: n, s, e, w, ne, nw, se, sw, up, down, in, out.")
-        lines.append("Also: again (g), oops WORD, undo, save [NAME], restore [NAME], score, quit.")
-        return self._reply("\n".join(lines))
-
-    def _score_line(self) -> str:
-        score = self.view.get(self.player, Score)
-        return f"Your score is {score.points} out of {score.possible}, in {self.save.turn} turns."
-
-    def _undo(self, _: str) -> Reply:
-        try:
-            self.save.undo()
-        except PersistenceError as exc:
-            return self._reply(_cap(str(exc).split(": ", 1)[-1]))
-        self.parser.reset()
-        return self._reply(self._after_rewind("Undone."))
-
-    def _after_rewind(self, done: str) -> str:
-        """After an undo or a restore: memory brought back in line with the
-        save, and the reply (what was done, where the player is, and memory's
-        notice if it failed)."""
-        notice = self.brain.rewound(self.save, self.narrator) if self.brain is not None else None
-        text = f"{done}\n\n{self.narrator.describe_room(self.view, self.player)}"
-        return f"{text}\n\n[{notice}]" if notice else text
-
-    def _slot(self, name: str) -> Path:
-        """The file of save slot ``name``: beside the save, whatever the name
-        (letters, digits, ``-`` and ``_`` only, at most 40 of them)."""
-        words = "-".join(name.lower().split())
-        slot = "".join(c for c in words if c.isascii() and (c.isalnum() or c in "-_"))
-        return self.save.path.with_name(f"{self.game.id}-{slot[:40] or 'saved'}.save")
-
-    def _save(self, name: str) -> Reply:
-        target = self._slot(name)
-        if target.resolve() == self.save.path.resolve():
-            return self._reply("That is the game you are playing; it is saved after every turn.")
-        try:
-            self.save.save_as(target)
-        except (PersistenceError, OSError) as exc:
-            return self._reply(f"Not saved: {exc}")
-        return self._reply(f"Saved as {target.stem.removeprefix(self.game.id + '-')!r}.")
-
-    def _restore(self, name: str) -> Reply:
-        source = self._slot(name)
-        if not source.exists():
-            return self._reply(
-                f"There is no save called {source.stem.removeprefix(self.game.id + '-')!r}."
-            )
-        if source.resolve() == self.save.path.resolve():
-            return self._reply("That is the game you are playing; nothing to restore.")
-        try:
-            self.save = self.save.restore_from(source)
-        except (PersistenceError, OSError) as exc:
-            return self._reply(f"Not restored: {exc}")
-        self.parser.reset()
-        return self._reply(self._after_rewind("Restored."))
-
-    def _reply(self, text: str, *, ended: str | None = None) -> Reply:
-        self._show(text)
-        return Reply(text, self.save.turn, ended=ended, trace=self._trace)
-
-
-class _Stage:
-    """Times one stage of a turn into a trace (a tiny context manager)."""
-
-    __slots__ = ("_name", "_stages", "_start")
-
-    def __init__(self, stages: dict[str, float], name: str) -> None:
-        self._stages = stages
-        self._name = name
-        self._start = 0.0
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        elapsed = (time.perf_counter() - self._start) * 1000
-        self._stages[self._name] = self._stages.get(self._name, 0.0) + elapsed
+        return Reply(text, self.save.turn, quit=quit, trace=self._trace)
 
 
 MAX_INPUT = 2000
@@ -480,7 +336,3 @@ def clean_input(text: str) -> str:
         for c in text[:MAX_INPUT]
         if c == "\t" or (c >= " " and not "\x7f" <= c <= "\x9f")
     )
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
