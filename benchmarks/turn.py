@@ -666,8 +666,8 @@ class Overhead:
 # -- one size ---------------------------------------------------------------------------------
 
 RECORD_ONE_BY_ONE = 1_000
-"""Up to this many memories are written with the public ``record``, one
-Chroma upsert each; more go through the store's batch write (see
+"""Up to this many memories are written with ``record``, one Chroma upsert
+each; more go through the store's batch write, ``record_many`` (see
 :func:`_write_memory`)."""
 
 
@@ -716,16 +716,15 @@ def _journal(
 
 
 def _write_memory(store: MemoryStore, entries: list[HistoryEntry]) -> None:
-    """Store ``entries``. :class:`~fabula.memory.MemoryStore` has no public
-    batch write: ``record`` embeds and upserts one entry per Chroma call,
-    fine for a few hundred. For more, the store's own batch writer is called,
-    the one ``sync`` rebuilds history with (256 entries per embedding call
-    and upsert)."""
+    """Store ``entries``: ``record`` embeds and upserts one entry per Chroma
+    call, fine for a few hundred. For more, ``record_many``, the batch write
+    ``sync`` rebuilds history with (256 entries per embedding call and
+    upsert)."""
     if len(entries) <= RECORD_ONE_BY_ONE:
         for entry in entries:
             store.record(entry)
     else:
-        store._write_history(entries)  # the narrowest batch write there is (see above)
+        store.record_many(entries)
 
 
 def _rig(

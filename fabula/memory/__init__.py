@@ -27,9 +27,11 @@ from fabula.memory.history import (
     importance_of,
     source_of,
 )
+from fabula.memory.history_log import SyncReport
 from fabula.memory.lore import LoreFile, LoreMeta, read_lore
+from fabula.memory.lore_index import LoreReport
 from fabula.memory.recall import KINDS, Kind, Memory, Scoring
-from fabula.memory.store import LoreReport, MemoryStore, SyncReport
+from fabula.memory.store import MemoryStore
 
 __all__ = [
     "KINDS",

@@ -37,7 +37,15 @@ from chromadb.errors import NotFoundError
 from fabula.errors import EmbedderError, FabulaError, MemoryStoreError, ModelError
 from fabula.memory.embedding import Embedder
 
-__all__ = ["Chroma", "Row", "batched", "chroma_server", "embedder_identity", "local_client"]
+__all__ = [
+    "BATCH",
+    "Chroma",
+    "Row",
+    "batched",
+    "chroma_server",
+    "embedder_identity",
+    "local_client",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -46,6 +54,9 @@ _STAMP = "fabula"
 
 Row = tuple[str, str, dict[str, Any], float]
 """One query answer: id, document, metadata, cosine distance."""
+
+BATCH = 256
+"""Texts embedded and written per Chroma call (lore indexing, history writes)."""
 
 _REBUILD = (
     "memory is rebuilt from the save and the game's lore, so closing the game and deleting "
