@@ -13,7 +13,8 @@ It reads the world and never changes it; it imports :mod:`fabula.actions`,
 """
 
 from fabula.context.assemble import CUT_ORDER, BuiltPrompt, FinalPromptBuilder, MemoryLike
-from fabula.context.state import DARK, Seen, StateContext, StateContextBuilder, salience
+from fabula.context.perception import StateContextBuilder, salience
+from fabula.context.state import DARK, Seen, StateContext
 from fabula.context.tokens import (
     CHARS_PER_TOKEN,
     MESSAGE_OVERHEAD,
