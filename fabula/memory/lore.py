@@ -38,9 +38,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fabula.actions.standard import Player
-from fabula.content.game import ContentGame
-from fabula.content.game import holds as _condition_holds  # the ending's own predicate
-from fabula.content.schema import Condition
+from fabula.content import Condition, ContentGame
+from fabula.content import holds as _condition_holds  # the ending's own predicate
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
 from fabula.memory.chunking import Chunk, chunk_text

@@ -39,7 +39,7 @@ from fabula.memory.lore import LoreGates, file_sha, lore_paths, read_lore
 from fabula.memory.recall import Memory, Scoring
 
 if TYPE_CHECKING:
-    from fabula.content.schema import Condition
+    from fabula.content import Condition
 
 __all__ = ["LORE_IN_MEMORY", "LoreIndex", "LoreReport"]
 
