@@ -1,17 +1,21 @@
 """Long-term memory for the models: a game's lore and a save's history,
 recalled by meaning and filtered by state.
 
-The session keeps a :class:`MemoryStore` beside its save, indexes the game's
-``lore/`` folder into it, records one :class:`HistoryEntry` per committed
-turn, and asks :meth:`MemoryStore.recall` for the few :class:`Memory` items a
-prompt should carry. Everything in it derives from the game's files and the
-save's journal, so :meth:`MemoryStore.sync` can always bring it back in line
-with the save (after an undo, a crash or a restore). The design, the scoring
+The narrator's :class:`~fabula.narration.Brain` keeps a :class:`MemoryStore`
+beside the save, indexes the game's ``lore/`` folder into it, records one
+:class:`HistoryEntry` per committed turn, and asks :meth:`MemoryStore.recall`
+for the few :class:`Memory` items a prompt should carry. Everything in it
+derives from the game's files and the save's journal, so
+:meth:`MemoryStore.sync` can always bring it back in line with the save
+(after an undo, a crash or a restore). The design, the scoring
 formula and the sync rules are in ``docs/memory.md``.
 
 Embedding runs locally by default (:class:`LocalEmbedder`: all-MiniLM-L6-v2
 from a package, nothing downloaded), or on any OpenAI-compatible endpoint
-(:class:`OpenAIEmbedder`); any Chroma embedding function fits.
+(:class:`OpenAIEmbedder`, through :class:`fabula.ai.ModelClient`); any Chroma
+embedding function fits. Whatever fails underneath (Chroma, the file
+system, an embedder or its server, the journal read back for memory) comes
+out as :class:`MemoryStoreError` (:class:`EmbedderError` for an embedder).
 """
 
 from fabula.errors import EmbedderError, MemoryStoreError
