@@ -115,10 +115,9 @@ class HistoryLog:
                 self.where, f"the save has no journalled turn {save.turn} to remember."
             )
         game = save.game
-        ending = game.ending(save.world) if isinstance(game, ContentGame) else None
-        return history_entry(
-            records[0], account, before, save.world, actor, outcomes, events, ending
-        )
+        world = save.world.view()  # memory reads the world, never writes it
+        ending = game.ending(world) if isinstance(game, ContentGame) else None
+        return history_entry(records[0], account, before, world, actor, outcomes, events, ending)
 
     def forget_after(self, turn: int) -> int:
         """Drop the entries of turns after ``turn``; return how many.

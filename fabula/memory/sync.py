@@ -65,17 +65,18 @@ def replayed_entries(
     records = save.records(base, last)
     simulation = game.simulation(world)
     capture = _Capture(simulation)
+    view = world.view()  # what the narrator and memory read; only replay writes
     for record in records:
-        player = game.player(world)
-        before = Scene.of(world, player)
-        narrator.prepare(world, record.actions)
+        player = game.player(view)
+        before = Scene.of(view, player)
+        narrator.prepare(view, record.actions)
         with simulation.bus.record() as events:
             replay(save.path, cast(Simulation, capture), [record])
         if record.turn in wanted:
-            account = narrator.account(world, player, capture.outcomes, events)
-            ending = game.ending(world)
+            account = narrator.account(view, player, capture.outcomes, events)
+            ending = game.ending(view)
             yield history_entry(
-                record, account, before, world, player, capture.outcomes, events, ending
+                record, account, before, view, player, capture.outcomes, events, ending
             )
 
 
