@@ -247,7 +247,12 @@ class Brain:
     ) -> str | None:
         """Keep the committed turn: in the recent turns, and in memory (its
         write goes behind, on memory's own thread). Returns a notice if
-        memory failed, now or in an earlier write."""
+        memory failed, now or in an earlier write.
+
+        Raises:
+            Exception: an earlier write behind failed otherwise than memory
+                fails (a bug), as it was raised on memory's thread.
+        """
         self.recent.append(_brief(text, account))
         notice = self._check_writes()
         if self.memory is None or before is None:
@@ -263,7 +268,11 @@ class Brain:
 
     def settle(self) -> str | None:
         """Wait for the memory writes under way (before reading history in
-        bulk, rewriting it, or closing); return a notice if one failed."""
+        bulk, rewriting it, or closing); return a notice if one failed.
+
+        Raises:
+            Exception: a write failed otherwise than memory fails (a bug).
+        """
         pending, self._pending = self._pending, []
         return self._failed(pending)
 
@@ -308,8 +317,14 @@ class Brain:
         return notice
 
     def close(self) -> None:
-        """Finish the writes under way, then release memory (a failure is
-        logged: there is no one left to tell). Closing twice is harmless."""
+        """Finish the writes under way, then release memory (memory failing
+        now is logged: there is no one left to tell). Closing twice is
+        harmless.
+
+        Raises:
+            Exception: a write failed otherwise than memory fails (a bug);
+                memory is released all the same.
+        """
         try:
             self.settle()
         finally:

@@ -13,6 +13,13 @@ a model that keeps failing (saying so once). Its text is cleaned before it
 reaches a terminal: control characters and escape sequences are dropped, so
 a model cannot repaint the screen or fake a system message in colour, and
 an answer longer than ``max_chars`` is cut.
+
+Each telling comes back whole as a :class:`Telling`: what was shown, where
+it came from, what the model was asked and what it cost (a
+:class:`~fabula.ai.ModelUse`), and the notice for the player when the model
+went away or came back. The narrator keeps nothing about a telling but its
+circuit's state. What the model is told is gathered by the
+:class:`~fabula.narration.Brain` (:mod:`fabula.narration.brain`).
 """
 
 from __future__ import annotations
