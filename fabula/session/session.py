@@ -187,7 +187,9 @@ class Session:
         return f"{back}\n\n{notice}" if notice else back
 
     def close(self) -> None:
-        """Save and release the game (and its memory)."""
+        """Save and release the game, and the brain it was given (with its
+        memory). The model clients behind the parser and the narrator stay
+        open: whoever made them closes them (``fabula play`` does)."""
         try:
             self.save.close()
         finally:
