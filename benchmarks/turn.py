@@ -8,7 +8,7 @@ needed, and what the engine itself costs per turn, model time excluded.
    *parsed* (structured actions, or a meta command), *answered* (a
    symbolic answer such as "you can't see any such thing" or a question —
    no model would be asked) or *model* (the errors
-   :class:`~fabula.ai.TieredParser` sends to the parser model: unknown verb,
+   :class:`~fabula.parsing.TieredParser` sends to the parser model: unknown verb,
    not understood, unknown noun). Parsed phrasings are also checked against
    the terse command's actions: *same* means the same action ids.
 2. **Engine overhead per turn** (:func:`run_overhead`), against the issue's
@@ -31,18 +31,18 @@ needed, and what the engine itself costs per turn, model time excluded.
      ``durability="process"`` and timed apart: the difference is the disk's
      fsync;
    * *account*: the template narrator's telling;
-   * *context*: :meth:`~fabula.session.brain.Brain.narrator_prompt` (state
+   * *context*: :meth:`~fabula.narration.Brain.brief` (state
      context, memory recall, prompt assembly), and its three parts called
      apart;
    * *annotate*: the narrator's accounting added to the turn's journal row
      (:meth:`~fabula.persistence.SaveFile.annotate`, a second commit), on
      both saves;
-   * *memory*: :meth:`~fabula.session.brain.Brain.remember`: the history
+   * *memory*: :meth:`~fabula.narration.Brain.remember`: the history
      entry is made on the turn's path; its embedding and Chroma upsert are
      written behind on memory's own thread. A player's reading time covers
      that write; back-to-back turns would make the next turn's fsync queue
      behind its disk writes, so after each turn it is waited for
-     (:meth:`~fabula.session.brain.Brain.settle`) and shown apart, outside
+     (:meth:`~fabula.narration.Brain.settle`) and shown apart, outside
      the total.
 
    The total adds these up per turn (with the fsynced saves' rules and
@@ -125,8 +125,7 @@ from fabula.actions.standard import (
     holder_of,
     room_of,
 )
-from fabula.ai import ModelConfig
-from fabula.ai.parser import FOR_THE_MODEL
+from fabula.ai import ModelConfig, ModelUse
 from fabula.content import ContentGame, GameFiles, Ident
 from fabula.context import BuiltPrompt, describe_outcomes, focus_of, names_before
 from fabula.ecs import World
@@ -139,14 +138,11 @@ from fabula.memory import (
     Scene,
     SyncReport,
     history_entry,
-    plain_account,
 )
-from fabula.narration import TemplateNarrator
-from fabula.narration.model import Telling
-from fabula.parsing import Meta, Parsed, ParseError, ParseResult, SymbolicParser
+from fabula.narration import Brain, Telling, TemplateNarrator
+from fabula.parsing import FOR_THE_MODEL, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import SaveFile, state_digest
 from fabula.session import Session
-from fabula.session.brain import Brain
 
 __all__ = [
     "CYCLE",
@@ -613,7 +609,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("rules", "rules: SaveFile.play, fsync per turn (default)"),
     ("rules_nofsync", 'rules: the same, durability="process" (no fsync)'),
     ("account", "account: template narrator"),
-    ("context", "context: Brain.narrator_prompt"),
+    ("context", "context: Brain.brief"),
     ("state", "  apart: state context"),
     ("recall", "  apart: memory recall (Chroma query, rescoring)"),
     ("assembly", "  apart: verdict and prompt assembly"),
@@ -670,8 +666,8 @@ class Overhead:
 # -- one size ---------------------------------------------------------------------------------
 
 RECORD_ONE_BY_ONE = 1_000
-"""Up to this many memories are written with the public ``record``, one
-Chroma upsert each; more go through the store's batch write (see
+"""Up to this many memories are written with ``record``, one Chroma upsert
+each; more go through the store's batch write, ``record_many`` (see
 :func:`_write_memory`)."""
 
 
@@ -710,7 +706,7 @@ def _journal(
         with save.simulation.bus.record() as events:
             outcomes = save.play(step.command, proposals)
         _check_turn(world, player, step, outcomes, places, check)
-        account = plain_account(narrator, world, player, outcomes, events)
+        account = narrator.account(world, player, outcomes, events)
         (record,) = save.records(save.turn - 1, save.turn)
         entries.append(history_entry(record, account, before, world, player, outcomes, events))
     check(
@@ -720,16 +716,15 @@ def _journal(
 
 
 def _write_memory(store: MemoryStore, entries: list[HistoryEntry]) -> None:
-    """Store ``entries``. :class:`~fabula.memory.MemoryStore` has no public
-    batch write: ``record`` embeds and upserts one entry per Chroma call,
-    fine for a few hundred. For more, the store's own batch writer is called,
-    the one ``sync`` rebuilds history with (256 entries per embedding call
-    and upsert)."""
+    """Store ``entries``: ``record`` embeds and upserts one entry per Chroma
+    call, fine for a few hundred. For more, ``record_many``, the batch write
+    ``sync`` rebuilds history with (256 entries per embedding call and
+    upsert)."""
     if len(entries) <= RECORD_ONE_BY_ONE:
         for entry in entries:
             store.record(entry)
     else:
-        store._write_history(entries)  # the narrowest batch write there is (see above)
+        store.record_many(entries)
 
 
 def _rig(
@@ -832,26 +827,23 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     _check_turn(world, player, step, outcomes, rig.places, check)
     check("twin", [o.ok for o in twin] == [True], lambda: f"the copy refused {text!r}")
 
-    def tell() -> str:
-        told = (
-            rig.narrator.narrate(world, player, outcomes),
-            rig.narrator.others(world, player, events),
-        )
-        return "\n\n".join(p for p in told if p)
-
-    account = _timed(times, "account", tell)
+    account = _timed(
+        times, "account", lambda: rig.narrator.account(world, player, outcomes, events)
+    )
     query, k = f"{text}\n{account}", brain.config.memory.recall
+    notices: list[str | None] = []  # memory's, if it failed (it must not)
 
     def whole() -> BuiltPrompt:
         spent = rig.embedder.ns
-        built = _timed(
-            times, "context", lambda: brain.narrator_prompt(
+        briefing = _timed(
+            times, "context", lambda: brain.brief(
                 world, player, turn=save.turn, text=text, outcomes=outcomes, account=account,
                 names=names,
             ),
         )  # fmt: skip
         times["hash"].append(rig.embedder.ns - spent)
-        return built
+        notices.append(briefing.notice)
+        return briefing.prompt
 
     def apart() -> BuiltPrompt:
         state = _timed(
@@ -887,7 +879,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     check(
         "parts",
         pieces.messages == built.messages,
-        lambda: "the three parts built another prompt than Brain.narrator_prompt",
+        lambda: "the three parts built another prompt than Brain.brief",
     )
     info = _accounting(built, account)
     _timed(times, "annotate", lambda: save.annotate(info))
@@ -895,21 +887,24 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
     (row,) = save.records(save.turn - 1)
     check("annotated", row.models == info, lambda: f"the journal row holds {row.models}")
     spent = rig.embedder.ns
-    _timed(
-        times, "memory", lambda: brain.remember(
-            save, text=text, account=account, before=before, actor=player, outcomes=outcomes,
-            events=events,
-        ),
+    notices.append(
+        _timed(
+            times, "memory", lambda: brain.remember(
+                save, text=text, account=account, before=before, actor=player,
+                outcomes=outcomes, events=events,
+            ),
+        )
     )  # fmt: skip
     # The entry's embedding and upsert run behind, on memory's own thread, while
     # a player reads and types; here the next turn would otherwise start at
     # once and share the disk with it, so it is waited for, and shown apart.
-    _timed(times, "writebehind", brain.settle)
+    notices.append(_timed(times, "writebehind", brain.settle))
     times["hash"][-1] += rig.embedder.ns - spent
+    failed = [notice for notice in notices if notice]
     check(
         "memory kept",
-        brain.memory is not None and brain.notice is None,
-        lambda: f"memory turned itself off: {brain.notice}",
+        brain.memory is not None and not failed,
+        lambda: f"memory turned itself off: {failed}",
     )
     ended = _timed(times, "session_after", lambda: game.ending(world))
     check("not ended", ended is None, lambda: f"the game ended ({ended})")
@@ -917,7 +912,7 @@ def _turn(rig: _Rig, times: dict[str, list[int]], check: _Checks, split_first: b
 
 
 def _goals(world: World, player: int) -> tuple[str, ...]:
-    """The player's goals, as :meth:`Brain.narrator_prompt` reads them."""
+    """The player's goals, as :meth:`Brain.brief` reads them."""
     goals = world.try_get(player, Goals, readonly=True)
     return goals.active if goals is not None else ()
 
@@ -926,15 +921,8 @@ def _accounting(built: BuiltPrompt, account: str) -> dict[str, str]:
     """What :class:`~fabula.session.Session` journals after the narrator
     model told a turn (:meth:`~fabula.persistence.SaveFile.annotate`); the
     model's own figures are placeholders, since no model runs."""
-    telling = Telling(
-        account, "model", model="stand-in", prompt=str(built.ref), prompt_tokens=built.tokens
-    )
-    info = telling.journal()
-    info["narrator_prompt_tokens"] = str(built.tokens)
-    cut = ",".join(f"{name}:{n}" for name, n in built.dropped.items() if n)
-    if cut:
-        info["narrator_cut"] = cut
-    return info
+    use = ModelUse("narrator", "stand-in", str(built.ref), prompt_tokens=built.tokens)
+    return Telling(account, "model", use).journal(built)
 
 
 def _model_times(

@@ -31,7 +31,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     ├── ConfigError                   model settings that do not fit (lists them all)
     ├── ModelError                    a model did not answer usefully (after retries)
     ├── MemoryStoreError              long-term memory cannot be used (fabula.memory; has .where)
-    │   └── EmbedderError             the embedding model cannot be loaded or run
+    │   └── EmbedderError             the embedding model cannot be loaded or run, or failed
     ├── EventError                    misuse of the EventBus (see fabula.events)
     │   ├── EventTypeError            a value that is not an Event where one is needed
     │   ├── SubscriptionError         a handler that cannot be (un)subscribed as asked
@@ -58,12 +58,14 @@ __all__ = [
     "DiscoveryError",
     "DuplicateNameError",
     "EcsError",
+    "EmbedderError",
     "EntityError",
     "EventCascadeError",
     "EventError",
     "EventTypeError",
     "FabulaError",
     "GameNotFoundError",
+    "MemoryStoreError",
     "MissingComponentError",
     "ModelError",
     "NotASaveError",
@@ -354,6 +356,41 @@ class ModelError(FabulaError):
             else "check the model name and settings for this role"
         )
         super().__init__(f"the {role} model failed: {reason}; {hint}.")
+
+
+# --- memory -------------------------------------------------------------------
+
+
+class MemoryStoreError(FabulaError):
+    """Long-term memory that cannot be opened, read or written as asked.
+
+    Memory is derived data (lore from the game's files, history from the
+    save's journal), so a caller can play on without it and rebuild it later;
+    the world and the save are never affected. The memory package translates
+    ChromaDB's, the file system's and the embedder's errors into this branch
+    at its boundary.
+
+    Attributes:
+        where: the store's folder, or the Chroma server, concerned.
+    """
+
+    def __init__(self, where: Any, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+
+
+class EmbedderError(MemoryStoreError):
+    """An embedder that cannot be used: its package is not installed, its
+    model does not load, or it failed to embed (an embeddings server that did
+    not answer usefully).
+
+    Attributes:
+        embedder: the embedder's name (``"fabula-local-minilm"``...).
+    """
+
+    def __init__(self, embedder: str, message: str) -> None:
+        super().__init__(f"embedder {embedder}", message)
+        self.embedder = embedder
 
 
 # --- persistence --------------------------------------------------------------

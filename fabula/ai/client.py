@@ -1,30 +1,45 @@
-"""One client for any OpenAI-compatible chat API, with our own retry policy.
+"""One client for any OpenAI-compatible server: chat, streaming and embeddings.
 
 Ollama, vLLM, llama.cpp's server, LM Studio, OpenAI and the cloud providers
-that copy its API all speak ``/v1/chat/completions``; the official ``openai``
-SDK talks to any of them given a ``base_url``. The SDK's own retries are
-turned off: this client retries what may pass (connection errors, timeouts,
-rate limits, 5xx) with exponential backoff and full jitter, never what will
-not (4xx), and reports every outcome with its tokens and latency, which the
-turn's journal row and the debug view record.
+that copy its API all speak ``/v1/chat/completions`` and ``/v1/embeddings``;
+the official ``openai`` SDK talks to any of them given a ``base_url``. A
+:class:`ModelClient` is one role's (or one endpoint's) way to its server:
+the parser, the narrator and the embedder each have one. Every request it
+makes goes through the one retry policy (:class:`~fabula.ai.RetryPolicy`),
+and every answer comes back as a record of what it cost: a
+:class:`Completion`, a :class:`ChatStream` (whose usage is known once it
+ends), or the vectors of an embedding.
+
+Lifetime: the SDK's client (and its pool of HTTP connections) is made on
+the first request, not before, so building a ``ModelClient`` costs nothing
+and imports nothing heavy. :meth:`ModelClient.close` releases the
+connections; whoever makes a client closes it (or uses it as a context
+manager). A client asked again after :meth:`~ModelClient.close` connects
+again, so closing a client that something else still holds is never a bug,
+only a reconnection.
+
+The API key is read from the environment variable the settings name at each
+request (so it is never kept by fabula, and a key changed while the game
+runs is used at once).
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import openai
-
 from fabula.ai.config import RoleConfig
+from fabula.ai.retry import RetryPolicy
 from fabula.errors import ModelError
 
-__all__ = ["ChatClient", "Completion", "Message"]
+__all__ = ["ChatStream", "Completion", "Message", "ModelClient"]
 
 Message = dict[str, str]
+"""One chat message: ``{"role": "system" | "user" | "assistant", "content": text}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,21 +61,18 @@ class Completion:
     attempts: int = 1
 
 
-_RETRYABLE = (
-    openai.APIConnectionError,  # includes APITimeoutError
-    openai.RateLimitError,
-    openai.InternalServerError,
-)
-
-
-class ChatClient:
-    """Talks to one role's model.
+class ModelClient:
+    """Talks to one role's model (or one embeddings endpoint).
 
     Args:
-        role: "parser" or "narrator" (for errors and accounting).
-        config: the role's settings.
+        role: ``"parser"``, ``"narrator"`` or ``"embedder"`` (for errors and
+            accounting).
+        config: the role's settings: endpoint, model, sampling, timeout and
+            the retry policy's ``retries`` and ``backoff``.
         sleep: how to wait between attempts (tests pass a recorder).
         rng: the jitter's randomness (never the world's: this is I/O, not game).
+
+    Use it as a context manager, or call :meth:`close` when done.
     """
 
     def __init__(
@@ -73,15 +85,30 @@ class ChatClient:
     ) -> None:
         self.role = role
         self.config = config
-        self._sleep = sleep
-        self._rng = rng or random.Random()
-        self._client = openai.OpenAI(
-            base_url=config.base_url,
-            api_key=config.api_key(),
-            timeout=config.timeout,
-            max_retries=0,
-        )
-        self.last_usage: tuple[int, int] = (0, 0)
+        self.retry = RetryPolicy(config.retries, config.backoff, sleep, rng or random.Random())
+        self._sdk: Any = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ lifetime
+
+    def close(self) -> None:
+        """Release the HTTP connections (a later request opens new ones)."""
+        with self._lock:
+            sdk, self._sdk = self._sdk, None
+        if sdk is not None:
+            sdk.close()
+
+    def __enter__(self) -> ModelClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "connected" if self._sdk is not None else "not connected"
+        return f"<ModelClient {self.role}: {self.config.model} at {self.config.base_url} ({state})>"
+
+    # ------------------------------------------------------------- requests
 
     def complete(
         self, messages: Sequence[Message], *, json_schema: dict[str, Any] | None = None
@@ -93,7 +120,6 @@ class ChatClient:
             ModelError: every attempt failed, or the request was rejected.
         """
         extra: dict[str, Any] = {}
-        self.last_usage = (0, 0)
         if json_schema is not None and self.config.structured_output == "json_object":
             extra["response_format"] = {"type": "json_object", "schema": json_schema}
         elif json_schema is not None:
@@ -102,7 +128,7 @@ class ChatClient:
                 "json_schema": {"name": "answer", "schema": json_schema, "strict": True},
             }
         start = time.perf_counter()
-        response, attempts = self._request(messages, **extra)
+        response, attempts = self._chat(messages, **extra)
         try:
             choice = response.choices[0] if response.choices else None
             text = (choice.message.content if choice is not None else None) or ""
@@ -112,24 +138,141 @@ class ChatClient:
                 raise TypeError(type(text).__name__)
         except (AttributeError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(self.role, "the answer is not a chat completion") from exc
-        self.last_usage = tokens
         return Completion(text, *tokens, time.perf_counter() - start, attempts)
 
-    def stream(self, messages: Sequence[Message]) -> Iterator[str]:
-        """Yield the answer as it is generated, piece by piece.
+    def stream(self, messages: Sequence[Message]) -> ChatStream:
+        """The answer as it is generated: iterate the returned
+        :class:`ChatStream` for its pieces (the request is made then).
 
         Connection failures before the first piece are retried like
         :meth:`complete`; once text has been shown, a failure ends the stream
         with :class:`ModelError` (the caller keeps what it showed).
         """
-        self.last_usage = (0, 0)  # a failed stream must not report the last one's tokens
-        stream, _ = self._request(messages, stream=True, stream_options={"include_usage": True})
+        return ChatStream(
+            self.role,
+            lambda: self._chat(messages, stream=True, stream_options={"include_usage": True}),
+        )
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One vector per text, in order, from the ``/v1/embeddings`` endpoint
+        (as the server gives them: the caller normalises).
+
+        Raises:
+            ModelError: every attempt failed, the request was rejected, or the
+                answer does not hold one vector per text.
+        """
+        garbled = "the answer is not a list of embeddings"
+        response, _ = self.retry.call(
+            self.role,
+            lambda: self._connection().embeddings.create(
+                model=self.config.model,
+                input=list(texts),
+                encoding_format="float",
+                extra_headers=self._auth(),
+            ),
+            endpoint=self.config.base_url,
+            garbled=garbled,
+        )
+        try:
+            data = sorted(response.data, key=lambda item: item.index)
+            vectors = [list(item.embedding) for item in data]
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ModelError(self.role, garbled, retryable=False) from exc
+        if len(vectors) != len(texts):
+            raise ModelError(
+                self.role, f"{len(vectors)} vectors answered for {len(texts)} texts",
+                retryable=False,
+            )  # fmt: skip
+        return vectors
+
+    # ------------------------------------------------------------ internals
+
+    def _chat(self, messages: Sequence[Message], **extra: Any) -> tuple[Any, int]:
+        """One chat request with the role's settings, retried by the policy;
+        returns the response and the attempts it took."""
+        return self.retry.call(
+            self.role,
+            lambda: self._connection().chat.completions.create(
+                model=self.config.model,
+                messages=list(messages),
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
+                extra_headers=self._auth(),
+                **extra,
+            ),
+            endpoint=self.config.base_url,
+            garbled="the answer is not a chat completion",
+        )
+
+    def _auth(self) -> dict[str, str]:
+        """The API key, read from the environment now."""
+        return {"Authorization": f"Bearer {self.config.api_key()}"}
+
+    def _connection(self) -> Any:
+        """The SDK's client, made on first use (with its own retries off)."""
+        with self._lock:
+            if self._sdk is None:
+                import openai
+
+                self._sdk = openai.OpenAI(
+                    base_url=self.config.base_url,
+                    api_key="read-at-each-request",
+                    timeout=self.config.timeout,
+                    max_retries=0,
+                )
+            return self._sdk
+
+
+class ChatStream:
+    """One streamed answer: iterate it for the pieces of text as they are
+    generated. The request is made when iteration starts; once the stream
+    has ended, :attr:`usage` says what it cost.
+
+    Close it (or use it as a context manager) to let go of a stream before its
+    end, e.g. when a telling is cut: the connection is released at once.
+
+    Attributes:
+        role: whose stream.
+        prompt_tokens, completion_tokens: as the server counted them, or, from
+            a server that sends no usage, one completion token per piece.
+        attempts: requests made to open it.
+    """
+
+    def __init__(self, role: str, open_stream: Callable[[], tuple[Any, int]]) -> None:
+        self.role = role
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.attempts = 0
+        self._open = open_stream
+        self._pieces = self._read()
+
+    @property
+    def usage(self) -> tuple[int, int]:
+        """``(prompt_tokens, completion_tokens)``."""
+        return self.prompt_tokens, self.completion_tokens
+
+    def __iter__(self) -> Iterator[str]:
+        return self._pieces
+
+    def close(self) -> None:
+        """Stop reading and release the connection (nothing if it has ended)."""
+        self._pieces.close()
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read(self) -> Iterator[str]:
+        response, self.attempts = self._open()
         pieces = 0
         finished = False
         try:
-            for chunk in stream:
+            for chunk in response:
                 if chunk.usage is not None:
-                    self.last_usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                    self.prompt_tokens = chunk.usage.prompt_tokens
+                    self.completion_tokens = chunk.usage.completion_tokens
                 for choice in chunk.choices:
                     finished = finished or choice.finish_reason is not None
                     content = choice.delta.content
@@ -138,10 +281,9 @@ class ChatClient:
                     if not isinstance(content, str):
                         raise TypeError(f"a {type(content).__name__} where text was expected")
                     pieces += 1
-                    if self.last_usage[1] < pieces:
-                        # A server that sends no usage (llama-cpp-python ignores
-                        # stream_options) streams about one token per piece.
-                        self.last_usage = (self.last_usage[0], pieces)
+                    # A server that sends no usage (llama-cpp-python ignores
+                    # stream_options) streams about one token per piece.
+                    self.completion_tokens = max(self.completion_tokens, pieces)
                     yield content
             if not finished:  # every server ends a whole answer with a finish reason
                 raise ModelError(self.role, "the stream ended early")
@@ -152,45 +294,5 @@ class ChatClient:
             # layer raises (its exception types are not part of its API):
             # the model failed, and the narrator falls back.
             raise ModelError(self.role, f"the stream broke ({type(exc).__name__})") from exc
-
-    def _request(self, messages: Sequence[Message], **extra: Any) -> tuple[Any, int]:
-        """One chat request with the role's settings, retried by the policy;
-        returns the response and the attempts it took."""
-        return self._with_retries(
-            lambda: self._client.chat.completions.create(
-                model=self.config.model,
-                messages=list(messages),  # type: ignore[arg-type]
-                temperature=self.config.temperature,
-                max_tokens=self.config.max_tokens,
-                **extra,
-            )
-        )
-
-    def _with_retries(self, call: Callable[[], Any]) -> tuple[Any, int]:
-        attempts = 0
-        while True:
-            attempts += 1
-            try:
-                return call(), attempts
-            except _RETRYABLE as exc:
-                if attempts > self.config.retries:
-                    raise ModelError(self.role, _reason(exc)) from exc
-                ceiling = self.config.backoff * 2 ** (attempts - 1)
-                self._sleep(self._rng.uniform(0, ceiling))  # full jitter
-            except openai.APIStatusError as exc:
-                raise ModelError(self.role, _reason(exc), retryable=False) from exc
-            except (ValueError, TypeError, AttributeError) as exc:
-                # a 200 whose body the SDK cannot read as a completion
-                raise ModelError(
-                    self.role, "the answer is not a chat completion", retryable=False
-                ) from exc
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, openai.APITimeoutError):
-        return "timed out"
-    if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}"
-    if isinstance(exc, openai.APIConnectionError):
-        return "cannot connect"
-    return type(exc).__name__
+        finally:
+            response.close()

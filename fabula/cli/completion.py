@@ -9,8 +9,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from fabula.actions.standard import inventory, visible
-from fabula.parsing.nouns import vocabulary
-from fabula.parsing.words import DIRECTIONS, META
+from fabula.parsing import DIRECTIONS, META, vocabulary
 from fabula.session import Session
 
 __all__ = ["GameCompleter"]

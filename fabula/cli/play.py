@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
-from fabula.ai import ChatClient, CircuitBreaker, TieredParser, load_config
+from fabula.ai import CircuitBreaker, ModelClient, ModelConfig, load_config
 from fabula.cli.stream import Wrapper
 from fabula.content import ContentGame
 from fabula.errors import ConfigError, ContentError, PersistenceError
-from fabula.narration.model import ModelNarrator
+from fabula.narration import Brain, ModelNarrator, open_memory
+from fabula.parsing import TieredParser
 from fabula.prompts import PromptError, PromptLibrary
 from fabula.session import Session, default_save_path
-from fabula.session.brain import Brain, open_memory
 
 __all__ = ["run_play"]
 
@@ -48,69 +49,87 @@ def run_play(
 
     Model settings come from ``config`` (or ``fabula.toml`` in the game
     folder), the environment and ``flags``; with a parser model configured,
-    input the symbolic parser cannot read goes to it.
+    input the symbolic parser cannot read goes to it. Every model client and
+    the memory opened for the game are closed when it ends, however it ends.
     """
     console = console or Console(highlight=False)
-    try:
-        game = ContentGame.load(game_dir)
-        default = Path(game_dir) / "fabula.toml"
-        models = load_config(config or (default if default.is_file() else None), None, flags)
-        # One library for both roles: the built-in prompts, then the game's own.
-        prompts = PromptLibrary.load(game.files.prompts)
-        parser = None
-        if models.parser.enabled:
-            parser = TieredParser(
-                game.actions,
-                ChatClient("parser", models.parser),
-                CircuitBreaker("parser", models.parser.failures_to_open, models.parser.cooldown),
-                prompt=prompts.get("parser", models.parser.prompt or None),
-            )
-        narrator = brain = None
-        notice: str | None = None
-        if models.narrator.enabled:
-            narrator = ModelNarrator(
-                ChatClient("narrator", models.narrator),
-                CircuitBreaker(
-                    "narrator", models.narrator.failures_to_open, models.narrator.cooldown
-                ),
-            )
+    with ExitStack() as opened:
+        try:
+            game = ContentGame.load(game_dir)
+            default = Path(game_dir) / "fabula.toml"
+            models = load_config(config or (default if default.is_file() else None), None, flags)
             save = save or default_save_path(game.id)
-            with console.status("Opening the game's memory…"):
-                store, notice = open_memory(models.memory, game, save)
-            brain = Brain(game, models, memory=store, prompts=prompts)
-        session = Session.start(
-            game, save, new=new, seed=seed, parser=parser, narrator_model=narrator, brain=brain
-        )
-    except (ContentError, PersistenceError, ConfigError, PromptError) as exc:
-        console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
-        return 2
-    interactive = script is None and sys.stdin.isatty()
-    if notice:
-        console.print(f"[dim]{escape(notice)}[/]")
-    console.print(escape(session.opening()))
-    try:
-        with session.save.flush_on_signals():
-            for line in _lines(script, interactive, session):
-                if not interactive:
-                    console.print(f"\n[bold]> {escape(line)}[/]")
-                if session.narrator_model is not None:  # show the telling as it streams
-                    wrapper = Wrapper(_writer(console), console.width)
-                    reply = session.turn(line, emit=wrapper.feed)
-                    wrapper.finish()
-                else:
-                    reply = session.turn(line)
-                    console.print(escape(reply.text))
-                if debug:
-                    console.print(f"[dim]{escape(reply.trace.line())}[/]", soft_wrap=True)
-                console.file.flush()  # a program driving us through a pipe sees each reply
-                if reply.quit:
-                    break
-    except (KeyboardInterrupt, EOFError):
-        console.print("\nGoodbye. Your game is saved.")
-    finally:
-        if not session.save.closed:
-            session.close()
+            parser, narrator, brain, notice = _roles(game, models, save, console, opened)
+            session = Session.start(
+                game, save, new=new, seed=seed, parser=parser, narrator_model=narrator,
+                brain=brain,
+            )  # fmt: skip
+        except (ContentError, PersistenceError, ConfigError, PromptError) as exc:
+            console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
+            return 2
+        opened.callback(session.close)
+        if notice:
+            console.print(f"[dim]{escape(notice)}[/]")
+        console.print(escape(session.opening()))
+        try:
+            _play(session, console, script, debug)
+        except (KeyboardInterrupt, EOFError):
+            console.print("\nGoodbye. Your game is saved.")
     return 0
+
+
+def _roles(
+    game: ContentGame, models: ModelConfig, save: Path, console: Console, opened: ExitStack
+) -> tuple[TieredParser | None, ModelNarrator | None, Brain | None, str | None]:
+    """The model roles the settings ask for: the parser, the narrator and its
+    brain (with memory, or a notice saying why there is none). What is opened
+    is closed by ``opened``.
+
+    Raises:
+        PromptError: a prompt file of the game has problems.
+    """
+    # One library for both roles: the built-in prompts, then the game's own.
+    prompts = PromptLibrary.load(game.files.prompts)
+    parser = narrator = brain = None
+    notice: str | None = None
+    if models.parser.enabled:
+        parser = TieredParser(
+            game.actions,
+            opened.enter_context(ModelClient("parser", models.parser)),
+            CircuitBreaker("parser", models.parser.failures_to_open, models.parser.cooldown),
+            prompt=prompts.get("parser", models.parser.prompt or None),
+        )
+    if models.narrator.enabled:
+        narrator = ModelNarrator(
+            opened.enter_context(ModelClient("narrator", models.narrator)),
+            CircuitBreaker("narrator", models.narrator.failures_to_open, models.narrator.cooldown),
+        )
+        with console.status("Opening the game's memory…"):
+            store, notice = open_memory(models.memory, game, save)
+        brain = Brain(game, models, memory=store, prompts=prompts)
+        opened.callback(brain.close)  # the session closes it too; closing twice is harmless
+    return parser, narrator, brain, notice
+
+
+def _play(session: Session, console: Console, script: Path | None, debug: bool) -> None:
+    """Read commands and show the replies until the player quits or input ends."""
+    interactive = script is None and sys.stdin.isatty()
+    with session.save.flush_on_signals():
+        for line in _lines(script, interactive, session):
+            if not interactive:
+                console.print(f"\n[bold]> {escape(line)}[/]")
+            if session.narrator_model is not None:  # show the telling as it streams
+                wrapper = Wrapper(_writer(console), console.width)
+                reply = session.turn(line, emit=wrapper.feed)
+                wrapper.finish()
+            else:
+                reply = session.turn(line)
+                console.print(escape(reply.text))
+            if debug:
+                console.print(f"[dim]{escape(reply.trace.line())}[/]", soft_wrap=True)
+            console.file.flush()  # a program driving us through a pipe sees each reply
+            if reply.quit:
+                break
 
 
 def _writer(console: Console) -> Callable[[str], None]:

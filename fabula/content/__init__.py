@@ -2,7 +2,17 @@
 world (see :mod:`fabula.content.loader` for the layout)."""
 
 from fabula.content.components import Ident, Points
-from fabula.content.game import ContentGame, hostiles_attack
+from fabula.content.game import ContentGame, holds, hostiles_attack
 from fabula.content.loader import GameFiles, load
+from fabula.content.schema import Condition
 
-__all__ = ["ContentGame", "GameFiles", "Ident", "Points", "hostiles_attack", "load"]
+__all__ = [
+    "Condition",
+    "ContentGame",
+    "GameFiles",
+    "Ident",
+    "Points",
+    "holds",
+    "hostiles_attack",
+    "load",
+]

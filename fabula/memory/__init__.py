@@ -1,23 +1,27 @@
 """Long-term memory for the models: a game's lore and a save's history,
 recalled by meaning and filtered by state.
 
-The session keeps a :class:`MemoryStore` beside its save, indexes the game's
-``lore/`` folder into it, records one :class:`HistoryEntry` per committed
-turn, and asks :meth:`MemoryStore.recall` for the few :class:`Memory` items a
-prompt should carry. Everything in it derives from the game's files and the
-save's journal, so :meth:`MemoryStore.sync` can always bring it back in line
-with the save (after an undo, a crash or a restore). The design, the scoring
+The narrator's :class:`~fabula.narration.Brain` keeps a :class:`MemoryStore`
+beside the save, indexes the game's ``lore/`` folder into it, records one
+:class:`HistoryEntry` per committed turn, and asks :meth:`MemoryStore.recall`
+for the few :class:`Memory` items a prompt should carry. Everything in it
+derives from the game's files and the save's journal, so
+:meth:`MemoryStore.sync` can always bring it back in line with the save
+(after an undo, a crash or a restore). The design, the scoring
 formula and the sync rules are in ``docs/memory.md``.
 
 Embedding runs locally by default (:class:`LocalEmbedder`: all-MiniLM-L6-v2
 from a package, nothing downloaded), or on any OpenAI-compatible endpoint
-(:class:`OpenAIEmbedder`); any Chroma embedding function fits.
+(:class:`OpenAIEmbedder`, through :class:`fabula.ai.ModelClient`); any Chroma
+embedding function fits. Whatever fails underneath (Chroma, the file
+system, an embedder or its server, the journal read back for memory) comes
+out as :class:`MemoryStoreError` (:class:`EmbedderError` for an embedder).
 """
 
+from fabula.errors import EmbedderError, MemoryStoreError
 from fabula.memory.chroma import chroma_server
 from fabula.memory.chunking import Chunk, chunk_text
 from fabula.memory.embedding import LOCAL_MODEL, Embedder, LocalEmbedder, OpenAIEmbedder
-from fabula.memory.errors import EmbedderError, MemoryStoreError
 from fabula.memory.history import (
     HistoryEntry,
     PlainNarrator,
@@ -25,12 +29,13 @@ from fabula.memory.history import (
     entity_key,
     history_entry,
     importance_of,
-    plain_account,
     source_of,
 )
+from fabula.memory.history_log import SyncReport
 from fabula.memory.lore import LoreFile, LoreMeta, read_lore
+from fabula.memory.lore_index import LoreReport
 from fabula.memory.recall import KINDS, Kind, Memory, Scoring
-from fabula.memory.store import LoreReport, MemoryStore, SyncReport
+from fabula.memory.store import MemoryStore
 
 __all__ = [
     "KINDS",
@@ -57,7 +62,6 @@ __all__ = [
     "entity_key",
     "history_entry",
     "importance_of",
-    "plain_account",
     "read_lore",
     "source_of",
 ]

@@ -34,11 +34,18 @@ from chromadb.api.types import EmbeddingFunction
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
 
-from fabula.errors import FabulaError
+from fabula.errors import EmbedderError, FabulaError, MemoryStoreError, ModelError
 from fabula.memory.embedding import Embedder
-from fabula.memory.errors import EmbedderError, MemoryStoreError
 
-__all__ = ["Chroma", "Row", "batched", "chroma_server", "embedder_identity", "local_client"]
+__all__ = [
+    "BATCH",
+    "Chroma",
+    "Row",
+    "batched",
+    "chroma_server",
+    "embedder_identity",
+    "local_client",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -47,6 +54,9 @@ _STAMP = "fabula"
 
 Row = tuple[str, str, dict[str, Any], float]
 """One query answer: id, document, metadata, cosine distance."""
+
+BATCH = 256
+"""Texts embedded and written per Chroma call (lore indexing, history writes)."""
 
 _REBUILD = (
     "memory is rebuilt from the save and the game's lore, so closing the game and deleting "
@@ -148,9 +158,20 @@ class Chroma:
         return self._client is None
 
     def close(self) -> None:
+        """Release the client if it is ours (closing twice is harmless).
+
+        Raises:
+            MemoryStoreError: the client failed to close.
+        """
         client, self._client = self._client, None
-        if client is not None and self._owns_client:
+        if client is None or not self._owns_client:
+            return
+        try:
             client.close()
+        except Exception as exc:  # whatever a damaged database raises on the way out
+            raise MemoryStoreError(
+                self.where, f"did not close cleanly ({type(exc).__name__}: {exc}); {_REBUILD}"
+            ) from exc
 
     @contextlib.contextmanager
     def errors(self, doing: str) -> Iterator[None]:
@@ -201,15 +222,18 @@ class Chroma:
         """One float32 vector per text (none for no text).
 
         Raises:
-            ModelError: an embeddings server failed.
-            EmbedderError: the embedder failed otherwise.
+            EmbedderError: the embedder failed: it cannot load, its embeddings
+                server did not answer usefully (the :class:`ModelError`, with
+                its reason, is the cause), or it raised anything else.
         """
         if not texts:
             return []
         try:
             vectors = self.embedder.embed_query(texts) if query else self.embedder(texts)
-        except FabulaError:
+        except EmbedderError:
             raise
+        except ModelError as exc:  # an embeddings server's failure, after its retries
+            raise EmbedderError(self.identity, str(exc)) from exc
         except Exception as exc:  # a foreign embedding function's own errors
             raise EmbedderError(
                 self.identity, f"failed ({type(exc).__name__}: {exc}); check its settings."

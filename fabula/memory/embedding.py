@@ -29,12 +29,11 @@ import threading
 from typing import Any
 
 import numpy as np
-import openai
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from fabula.errors import ModelError
-from fabula.memory.errors import EmbedderError
+from fabula.ai import ModelClient, RoleConfig
+from fabula.errors import EmbedderError, ModelError
 
 __all__ = ["LOCAL_MODEL", "Embedder", "LocalEmbedder", "OpenAIEmbedder"]
 
@@ -241,8 +240,15 @@ class OpenAIEmbedder(EmbeddingFunction[Documents]):
             each request (local servers accept any key; it may be unset).
         timeout: seconds before a request is abandoned.
         batch_size: texts sent per request.
-        retries: further attempts the SDK makes after a connection error, a
-            timeout, a rate limit or a 5xx.
+        retries: further attempts after a connection error, a timeout, a
+            rate limit or a 5xx (the one retry policy of
+            :class:`~fabula.ai.ModelClient`, with its backoff and jitter).
+
+    Its requests go through one :class:`~fabula.ai.ModelClient` (role
+    ``"embedder"``), connected on the first request and kept for the next:
+    :meth:`close` it (or use it as a context manager) when done; a
+    :class:`~fabula.memory.MemoryStore` closes the embedder it was given when
+    it closes. Used again after closing, it connects again.
 
     Vectors are L2-normalised here, whatever the server does, so relevance
     means the same with every embedder.
@@ -271,6 +277,11 @@ class OpenAIEmbedder(EmbeddingFunction[Documents]):
         self.calls = 0
         self.texts = 0
         self.dimensions: int | None = None
+        settings = RoleConfig(
+            model=model, base_url=base_url, api_key_env=api_key_env, timeout=timeout,
+            retries=retries,
+        )  # fmt: skip
+        self._client = ModelClient("embedder", settings)
 
     def __call__(self, input: Documents) -> Embeddings:
         """One unit vector per text, in order.
@@ -281,42 +292,26 @@ class OpenAIEmbedder(EmbeddingFunction[Documents]):
         """
         self.calls += 1
         self.texts += len(input)
-        client = openai.OpenAI(
-            base_url=self.base_url,
-            api_key=os.environ.get(self.api_key_env, "") or "not-needed",
-            timeout=self.timeout,
-            max_retries=self.retries,
-        )
         texts = list(input)
         out: list[np.ndarray] = []
         for start in range(0, len(texts), self.batch_size):
-            out.extend(self._batch(client, texts[start : start + self.batch_size]))
+            out.extend(self._batch(texts[start : start + self.batch_size]))
         return out
 
-    def _batch(self, client: openai.OpenAI, texts: list[str]) -> list[np.ndarray]:
+    def close(self) -> None:
+        """Release the endpoint's HTTP connections."""
+        self._client.close()
+
+    def __enter__(self) -> OpenAIEmbedder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _batch(self, texts: list[str]) -> list[np.ndarray]:
+        answered = self._client.embed(texts)
         try:
-            response = client.embeddings.create(
-                model=self.model, input=texts, encoding_format="float"
-            )
-        except openai.APITimeoutError as exc:
-            raise ModelError("embedder", f"timeout after {self.timeout:g} s") from exc
-        except openai.APIConnectionError as exc:
-            raise ModelError("embedder", f"cannot reach {self.base_url}") from exc
-        except openai.APIStatusError as exc:
-            status = exc.status_code
-            retryable = status == 429 or status >= 500
-            raise ModelError("embedder", f"HTTP {status}", retryable=retryable) from exc
-        except (openai.OpenAIError, ValueError) as exc:  # a garbled answer
-            raise ModelError("embedder", f"bad answer ({type(exc).__name__})") from exc
-        data = sorted(response.data, key=lambda item: item.index)
-        if len(data) != len(texts):
-            raise ModelError(
-                "embedder",
-                f"{len(data)} vectors answered for {len(texts)} texts",
-                retryable=False,
-            )
-        try:
-            vectors = np.asarray([item.embedding for item in data], dtype=np.float32)
+            vectors = np.asarray(answered, dtype=np.float32)
         except ValueError as exc:  # ragged rows
             raise ModelError(
                 "embedder", "vectors of different widths in one answer", retryable=False

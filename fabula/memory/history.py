@@ -9,7 +9,8 @@ journal holds exactly what live play wrote.
 What an entry knows:
 
 * ``text``: ``"[turn 7, tide cave] > attack crab with gaff"``, then the
-  plain account (:func:`plain_account`);
+  plain account (:meth:`TemplateNarrator.account
+  <fabula.narration.TemplateNarrator.account>`, given by the caller);
 * ``place``: the id of the room the actor ended the turn in;
 * ``entities``: every entity the turn's actions and events name (the
   ``ENTITY_FIELDS`` of the proposals' parameters and of the events), by id;
@@ -50,7 +51,6 @@ __all__ = [
     "entity_key",
     "history_entry",
     "importance_of",
-    "plain_account",
     "source_of",
 ]
 
@@ -69,31 +69,20 @@ about the world (a locked door, a dark room)."""
 
 
 class PlainNarrator(Protocol):
-    """What :func:`plain_account` and sync need of a narrator: the template
-    narrator's methods (:class:`~fabula.narration.TemplateNarrator`)."""
+    """What sync needs of a narrator to tell a replayed turn as live play
+    told it: :class:`~fabula.narration.TemplateNarrator`'s ``prepare`` and
+    ``account`` (memory sits below the narration package, so it is handed
+    one rather than importing it)."""
 
     def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
 
-    def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str: ...
-
-    def others(self, world: WorldView, actor: int, events: Sequence[Event]) -> str: ...
-
-
-def plain_account(
-    narrator: PlainNarrator,
-    world: WorldView,
-    actor: int,
-    outcomes: Sequence[Outcome],
-    events: Sequence[Event],
-) -> str:
-    """The turn told plainly, as the session shows it without a model: the
-    outcomes, then what others did to the actor, separated by a blank line.
-
-    ``world`` is the world after the turn; the narrator must have been
-    prepared with the turn's proposals before it was played.
-    """
-    told = (narrator.narrate(world, actor, outcomes), narrator.others(world, actor, events))
-    return "\n\n".join(part for part in told if part)
+    def account(
+        self,
+        world: WorldView,
+        actor: int,
+        outcomes: Sequence[Outcome],
+        events: Sequence[Event],
+    ) -> str: ...
 
 
 def entity_key(world: WorldView, entity: int) -> str:
@@ -237,7 +226,7 @@ def history_entry(
 
     Args:
         record: the turn's journal row (its number, input and fingerprint).
-        account: :func:`plain_account` of the turn.
+        account: the turn's plain account (``TemplateNarrator.account``).
         before: ``Scene.of(world, actor)`` taken before the turn was played.
         world: the world after the turn.
         actor: who played it (the player).

@@ -38,9 +38,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fabula.actions.standard import Player
-from fabula.content.game import ContentGame
-from fabula.content.game import holds as _condition_holds  # the ending's own predicate
-from fabula.content.schema import Condition
+from fabula.content import Condition, ContentGame
+from fabula.content import holds as _condition_holds  # the ending's own predicate
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
 from fabula.memory.chunking import Chunk, chunk_text
@@ -171,10 +170,19 @@ class LoreGates:
 
 
 def lore_paths(folder: Path) -> list[Path]:
-    """The lore files in ``folder`` (none if it does not exist), sorted by name."""
+    """The lore files in ``folder`` (none if it does not exist), sorted by name.
+
+    Raises:
+        ContentError: the folder cannot be listed.
+    """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    except OSError as exc:
+        raise ContentError(
+            [("lore/", "", f"cannot be listed ({exc.strerror}); check its permissions.")]
+        ) from exc
 
 
 def file_sha(path: Path) -> str:

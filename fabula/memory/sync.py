@@ -33,13 +33,7 @@ from typing import Any, cast
 from fabula.actions import ActionProposal, Outcome
 from fabula.content import ContentGame
 from fabula.game import Simulation
-from fabula.memory.history import (
-    HistoryEntry,
-    PlainNarrator,
-    Scene,
-    history_entry,
-    plain_account,
-)
+from fabula.memory.history import HistoryEntry, PlainNarrator, Scene, history_entry
 from fabula.persistence import SaveFile, replay
 
 __all__ = ["replayed_entries"]
@@ -71,17 +65,18 @@ def replayed_entries(
     records = save.records(base, last)
     simulation = game.simulation(world)
     capture = _Capture(simulation)
+    view = world.view()  # what the narrator and memory read; only replay writes
     for record in records:
-        player = game.player(world)
-        before = Scene.of(world, player)
-        narrator.prepare(world, record.actions)
+        player = game.player(view)
+        before = Scene.of(view, player)
+        narrator.prepare(view, record.actions)
         with simulation.bus.record() as events:
             replay(save.path, cast(Simulation, capture), [record])
         if record.turn in wanted:
-            account = plain_account(narrator, world, player, capture.outcomes, events)
-            ending = game.ending(world)
+            account = narrator.account(view, player, capture.outcomes, events)
+            ending = game.ending(view)
             yield history_entry(
-                record, account, before, world, player, capture.outcomes, events, ending
+                record, account, before, view, player, capture.outcomes, events, ending
             )
 
 

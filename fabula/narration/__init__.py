@@ -1,10 +1,26 @@
-"""Telling what happened: the template narrator (offline default and fallback
-of the model narrator) and the English helpers its templates use."""
+"""Telling what happened: the narrator role.
 
+The template narrator (:class:`TemplateNarrator`) tells every turn plainly,
+offline; it is the ground truth the narrator model retells and its fallback.
+The narrator model (:class:`ModelNarrator`) streams a retelling in the game's
+voice, cleaned for terminals (:class:`Sanitizer`), and returns a
+:class:`Telling` of what it showed and cost. Its context, what it is told
+each turn and what is remembered, is gathered by the :class:`Brain` (with
+long-term memory from :func:`open_memory`). The English helpers the
+templates use are here too.
+"""
+
+from fabula.narration.brain import Brain, Briefing, open_memory
+from fabula.narration.model import ModelNarrator, Sanitizer, Telling
 from fabula.narration.narrator import TemplateNarrator
 from fabula.narration.prose import a, describe_room, description, exits_of, list_of, name, the
 
 __all__ = [
+    "Brain",
+    "Briefing",
+    "ModelNarrator",
+    "Sanitizer",
+    "Telling",
     "TemplateNarrator",
     "a",
     "describe_room",
@@ -12,5 +28,6 @@ __all__ = [
     "exits_of",
     "list_of",
     "name",
+    "open_memory",
     "the",
 ]

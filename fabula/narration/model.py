@@ -13,6 +13,13 @@ a model that keeps failing (saying so once). Its text is cleaned before it
 reaches a terminal: control characters and escape sequences are dropped, so
 a model cannot repaint the screen or fake a system message in colour, and
 an answer longer than ``max_chars`` is cut.
+
+Each telling comes back whole as a :class:`Telling`: what was shown, where
+it came from, what the model was asked and what it cost (a
+:class:`~fabula.ai.ModelUse`), and the notice for the player when the model
+went away or came back. The narrator keeps nothing about a telling but its
+circuit's state. What the model is told is gathered by the
+:class:`~fabula.narration.Brain` (:mod:`fabula.narration.brain`).
 """
 
 from __future__ import annotations
@@ -21,11 +28,13 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient, Message
+from fabula.ai import ChatStream, CircuitBreaker, Message, ModelClient, ModelUse
 from fabula.errors import ModelError
+
+if TYPE_CHECKING:
+    from fabula.context import BuiltPrompt
 
 __all__ = ["ModelNarrator", "Sanitizer", "Telling"]
 
@@ -34,43 +43,47 @@ Emit = Callable[[str], None]
 
 @dataclass(frozen=True, slots=True)
 class Telling:
-    """How a turn was told, and what it cost.
+    """How a turn was told, what it cost, and what to tell the player.
 
     Attributes:
         text: what was shown.
         source: ``"model"``, or ``"template"`` when the account was shown.
-        model: the narrator model's name (empty without one).
-        prompt: the prompt reference used (``narrator@1#3fa2...``).
-        prompt_tokens, completion_tokens: as the server counted them.
-        latency: seconds from the request to the last piece.
-        first_token: seconds from the request to the first piece shown.
-        error: why the model's telling was not (fully) used.
+        use: what the narrator model was asked and what it cost (role
+            ``"narrator"``): its name, the prompt reference used
+            (``narrator@1#3fa2...``), tokens as the server counted them,
+            seconds from the request to the last piece, and why the model's
+            telling was not (fully) used, if it was not (``use.error``).
+        first_token: seconds from the request to the first piece shown
+            (``None`` if the model showed nothing).
+        notice: a message for the player, once: the model went away or
+            came back (``None`` most turns).
     """
 
     text: str
     source: Literal["model", "template"]
-    model: str = ""
-    prompt: str = ""
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    latency: float = 0.0
+    use: ModelUse
     first_token: float | None = None
-    error: str = ""
+    notice: str | None = None
 
-    def journal(self) -> dict[str, str]:
-        """The fields a turn's journal row keeps (strings, as the journal wants)."""
-        if not self.model:
+    def journal(self, prompt: BuiltPrompt | None = None) -> dict[str, str]:
+        """The fields a turn's journal row keeps (strings, as the journal
+        wants): the model's use (:meth:`~fabula.ai.ModelUse.journal`) and,
+        given the ``prompt`` that was sent, what it cost by our estimate
+        before sending (``narrator_prompt_tokens``), what the budget cut
+        from it, by section (``narrator_cut``, e.g. ``"memories:1"``), and
+        whether even the uncuttable part was over the budget
+        (``narrator_over_budget``, ``"3400>3072"``). Empty without a model.
+        """
+        if not self.use.model:
             return {}
-        out = {
-            "narrator": self.model,
-            "narrator_source": self.source,
-            "narrator_tokens": f"{self.prompt_tokens}+{self.completion_tokens}",
-            "narrator_ms": f"{self.latency * 1000:.0f}",
-        }
-        if self.prompt:
-            out["narrator_prompt"] = self.prompt
-        if self.error:
-            out["narrator_error"] = self.error
+        out = self.use.journal(source=self.source)
+        if prompt is not None:
+            out["narrator_prompt_tokens"] = str(prompt.tokens)
+            cut = ",".join(f"{name}:{n}" for name, n in prompt.dropped.items() if n)
+            if cut:
+                out["narrator_cut"] = cut
+            if prompt.over_budget:
+                out["narrator_over_budget"] = f"{prompt.tokens}>{prompt.budget}"
         return out
 
 
@@ -78,30 +91,28 @@ class ModelNarrator:
     """Retells turns through the narrator model, with the account as fallback.
 
     Args:
-        client: the narrator role's chat client.
+        client: the narrator role's model client.
         breaker: the narrator role's circuit breaker.
         max_chars: the longest telling shown; a longer one is cut at a word.
 
+    Each :meth:`tell` returns everything about that telling, the notice for
+    the player included; the narrator keeps only its circuit's state.
+
     Attributes:
-        notice: a one-time message for the player (the model went away or
-            came back); read it with :meth:`take_notice`.
+        config: the narrator role's settings (its client's).
     """
 
     def __init__(
         self,
-        client: ChatClient,
+        client: ModelClient,
         breaker: CircuitBreaker | None = None,
         *,
         max_chars: int = 4000,
     ) -> None:
         self.client = client
+        self.config = client.config
         self.breaker = breaker or CircuitBreaker("narrator")
         self.max_chars = max_chars
-        self.notice: str | None = None
-
-    def take_notice(self) -> str | None:
-        notice, self.notice = self.notice, None
-        return notice
 
     def tell(
         self,
@@ -118,10 +129,12 @@ class ModelNarrator:
         managed to say when its stream breaks part-way.
         """
         show = emit or (lambda _: None)
-        model = self.client.config.model
+        model = self.config.model
         if not self.breaker.allows():
             show(account)
-            return Telling(account, "template", model, prompt, error="circuit open")
+            return Telling(
+                account, "template", ModelUse("narrator", model, prompt, error="circuit open")
+            )
         start = time.perf_counter()
         first: float | None = None
         clean = Sanitizer()
@@ -130,8 +143,9 @@ class ModelNarrator:
         cut = False
         error = ""
         held = ""  # trailing whitespace, shown only if more text follows
+        stream = self.client.stream(messages)
         try:
-            for piece in self.client.stream(messages):
+            for piece in stream:
                 text = clean.feed(piece)
                 if not shown:
                     text = text.lstrip()
@@ -152,22 +166,21 @@ class ModelNarrator:
                     break
         except ModelError as exc:
             error = exc.reason
+        finally:
+            stream.close()  # a cut telling lets go of the connection at once
         latency = time.perf_counter() - start
-        prompt_tokens, completion_tokens = self.client.last_usage
         told = "".join(shown).rstrip()
         if error:
-            self.notice = self.breaker.record_failure(error)
+            notice = self.breaker.record_failure(error)
         elif not told:
             error = "the model said nothing"
-            self.notice = self.breaker.record_failure(error)
+            notice = self.breaker.record_failure(error)
         else:
-            self.notice = self.breaker.record_success()
+            notice = self.breaker.record_success()
         if error and not told:
             show(account)
-            return Telling(
-                account, "template", model, prompt, prompt_tokens, completion_tokens,
-                latency, first, error,
-            )  # fmt: skip
+            use = _use(model, prompt, stream, latency, error)
+            return Telling(account, "template", use, first, notice)
         if error:  # it broke part-way: say plainly what happened, after what was shown
             tail = f"\n\n{account}"
             show(tail)
@@ -176,9 +189,15 @@ class ModelNarrator:
             show("…")
             told += "…"
             error = f"cut at {self.max_chars} characters"
-        return Telling(
-            told, "model", model, prompt, prompt_tokens, completion_tokens, latency, first, error
-        )
+        return Telling(told, "model", _use(model, prompt, stream, latency, error), first, notice)
+
+
+def _use(model: str, prompt: str, stream: ChatStream, latency: float, error: str) -> ModelUse:
+    """The narrator model's use for a telling from its stream."""
+    return ModelUse(
+        "narrator", model, prompt, (), stream.prompt_tokens, stream.completion_tokens, latency,
+        stream.attempts, error,
+    )  # fmt: skip
 
 
 def _cut(text: str, room: int) -> str:

@@ -19,6 +19,12 @@ a game's template is an error, not a silent blank.
 
 Names of things used up by the turn (eaten, destroyed) are remembered before
 the turn: call :meth:`TemplateNarrator.prepare` with the proposals first.
+
+:meth:`TemplateNarrator.account` is the *plain account* of a turn: its
+outcomes told, then what other actors did to the player, joined. It is made
+here and nowhere else, because three readers must agree on it byte for
+byte: the session shows it (and gives it to the narrator model as the
+ground truth), memory remembers it, and memory's sync rebuilds it by replay.
 """
 
 from __future__ import annotations
@@ -77,6 +83,23 @@ class TemplateNarrator:
                     named = world.try_get(value, Named, readonly=True)
                     if named is not None:
                         self._names[value] = named
+
+    def account(
+        self,
+        world: WorldView,
+        actor: int,
+        outcomes: Sequence[Outcome],
+        events: Sequence[Event],
+    ) -> str:
+        """The plain account of a turn, as the session shows it without a
+        model: :meth:`narrate` of the outcomes, then :meth:`others` of the
+        events, separated by a blank line (either may be empty).
+
+        ``world`` is the world after the turn; :meth:`prepare` must have been
+        called with the turn's proposals before it was played.
+        """
+        told = (self.narrate(world, actor, outcomes), self.others(world, actor, events))
+        return "\n\n".join(part for part in told if part)
 
     def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str:
         """The text for one turn's outcomes, in order."""

@@ -1,17 +1,42 @@
 """What parsing produces: actions to attempt, a question, a meta command, or
-an error with a message fit to show the player."""
+an error with a message fit to show the player.
+
+Every result also says what the parser model did for it, if it was asked
+(``model_use``, a :class:`~fabula.ai.ModelUse`), and carries a one-time
+``notice`` for the player when the model went away or came back. The
+symbolic parser leaves both empty. A result is the whole answer: nothing
+about a parse is left on the parser to be read afterwards.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fabula.actions import ActionProposal
+from fabula.ai import ModelUse
 
 __all__ = ["Clarification", "Meta", "ParseError", "ParseResult", "Parsed"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Accounted:
+    """What every parse result carries besides its answer (keyword-only, and
+    left out of its ``repr``, which shows the answer).
+
+    Attributes:
+        model_use: what the parser model was asked and answered for this
+            input, or ``None`` if it was not asked.
+        notice: a message to show the player once, e.g. "The parser model is
+            not answering (timed out); using the symbolic parser until it is
+            back.", or ``None``.
+    """
+
+    model_use: ModelUse | None = field(default=None, repr=False)
+    notice: str | None = field(default=None, repr=False)
+
+
 @dataclass(frozen=True, slots=True)
-class ParseError:
+class ParseError(_Accounted):
     """The input could not be understood.
 
     Attributes:
@@ -30,7 +55,7 @@ class ParseError:
 
 
 @dataclass(frozen=True, slots=True)
-class Clarification:
+class Clarification(_Accounted):
     """The parser needs an answer: "Which do you mean, ...?".
 
     The player's next input may be a short answer ("brass"), which completes
@@ -46,7 +71,7 @@ class Clarification:
 
 
 @dataclass(frozen=True, slots=True)
-class Meta:
+class Meta(_Accounted):
     """A command about the game, not in it: save, restore, undo, help, score, quit."""
 
     command: str
@@ -54,7 +79,7 @@ class Meta:
 
 
 @dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(_Accounted):
     """Actions to attempt in order, as one turn.
 
     Attributes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from fabula.actions.standard.components import DIRECTIONS as STANDARD_DIRECTIONS
+from fabula.actions.standard import DIRECTIONS as STANDARD_DIRECTIONS
 
 __all__ = [
     "ARTICLES",

@@ -8,45 +8,52 @@
       -> model narrator, if any: the account retold, streamed -> UI
 
 The parser is a strategy: the symbolic parser is the offline default and
-:class:`~fabula.ai.TieredParser` puts a model behind it. The template
+:class:`~fabula.parsing.TieredParser` puts a model behind it. The template
 narrator always tells the turn; a :class:`~fabula.narration.ModelNarrator`
-may retell it in the game's voice, falling back to the account whenever the
-model cannot. Every reply carries a :class:`Trace` of where the turn's time
-and tokens went (``fabula play --debug`` shows it; the journal keeps it).
+may retell it in the game's voice, told what the
+:class:`~fabula.narration.Brain` gathers, falling back to the account
+whenever the model cannot. Each role returns what it used (a
+:class:`~fabula.ai.ModelUse`) and any notice for the player with its result;
+the session reads them there and nowhere else. Every reply carries a
+:class:`~fabula.session.Trace` of where the turn's time and tokens went
+(``fabula play --debug`` shows it; the journal keeps it).
 
-Meta commands (save, restore, undo, help, score, quit) are handled here and
-never reach the world; ``again`` and ``oops`` are resolved by the parser.
+This module is the pipeline; :mod:`fabula.session.reply` holds the reply and
+its trace, and :mod:`fabula.session.meta` the meta commands (save, restore,
+undo, help, score, quit), which never reach the world. ``again`` and
+``oops`` are resolved by the parser.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from fabula.actions import Outcome, action_info
-from fabula.actions.standard import Score
+from fabula.actions import ActionProposal, Outcome
+from fabula.ai import ModelConfig
 from fabula.content import ContentGame
 from fabula.context import names_before
 from fabula.ecs import World, WorldView
 from fabula.errors import PersistenceError
 from fabula.events import Event
-from fabula.narration import TemplateNarrator
-from fabula.narration.model import ModelNarrator, Telling
+from fabula.narration import Brain, ModelNarrator, TemplateNarrator
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import FlushPolicy, SaveFile
-from fabula.session.brain import Brain
+from fabula.session.meta import answer_meta, score_line
+from fabula.session.reply import Reply, Trace
 
-__all__ = ["Narrator", "Parser", "Reply", "Session", "Trace", "default_save_path"]
+__all__ = ["MAX_INPUT", "Narrator", "Parser", "Session", "clean_input", "default_save_path"]
 
 Emit = Callable[[str], None]
 
 
 class Parser(Protocol):
-    """What the session needs from a parser (symbolic, or model-backed)."""
+    """What the session needs from a parser (symbolic, or model-backed): a
+    result for each input, which also says what the parser model did for it
+    and any notice for the player (``model_use``, ``notice``), and a way to
+    forget the conversation after an undo or a restore."""
 
     def parse(self, text: str, world: WorldView, actor: int) -> ParseResult: ...
 
@@ -54,62 +61,21 @@ class Parser(Protocol):
 
 
 class Narrator(Protocol):
-    """What the session needs from a narrator (template, or model-backed)."""
+    """What the session needs from the narrator that tells each turn plainly
+    (:class:`~fabula.narration.TemplateNarrator`): memory is kept, and
+    rebuilt by replay, with the same narrator's accounts."""
 
-    def prepare(self, world: WorldView, proposals: object) -> None: ...
+    def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
 
-    def narrate(self, world: WorldView, actor: int, outcomes: list[Outcome]) -> str: ...
+    def account(
+        self,
+        world: WorldView,
+        actor: int,
+        outcomes: Sequence[Outcome],
+        events: Sequence[Event],
+    ) -> str: ...
 
     def describe_room(self, world: WorldView, actor: int) -> str: ...
-
-    def others(self, world: WorldView, actor: int, events: list[Event]) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Trace:
-    """Where one input's time and tokens went.
-
-    Attributes:
-        stages: milliseconds per engine stage (``parse``, ``rules``,
-            ``account``, ``context``, ``narrate``, ``memory``), in order.
-        roles: per model role, its accounting as journalled (model, tokens,
-            latency, prompt reference, errors).
-    """
-
-    stages: dict[str, float] = field(default_factory=dict)
-    roles: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def line(self) -> str:
-        """One line for the debug view."""
-        parts = [f"{stage} {ms:.1f} ms" for stage, ms in self.stages.items()]
-        for role, info in self.roles.items():
-            model = info.get(role, "")
-            detail = " ".join(
-                f"{key.removeprefix(role + '_')}={value}"
-                for key, value in info.items()
-                if key != role
-            )
-            parts.append(f"{role} {model} {detail}".strip())
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What one input produced, for the UI.
-
-    Attributes:
-        text: what to show.
-        turn: the turn number after it (unchanged if no turn was played).
-        ended: ``"won"`` or ``"lost"`` once the game is over.
-        quit: the player asked to stop.
-        trace: the turn's timings and model accounting.
-    """
-
-    text: str
-    turn: int
-    ended: str | None = None
-    quit: bool = False
-    trace: Trace = field(default_factory=Trace)
 
 
 def default_save_path(game_id: str) -> Path:
@@ -141,12 +107,11 @@ class Session:
         self.narrator: Narrator = narrator or TemplateNarrator(game.files.templates)
         self.narrator_model = narrator_model
         if brain is None and narrator_model is not None:
-            from fabula.ai.config import ModelConfig
-
-            brain = Brain(game, ModelConfig(narrator=narrator_model.client.config))
+            brain = Brain(game, ModelConfig(narrator=narrator_model.config))
         self.brain = brain
-        if brain is not None and isinstance(self.narrator, TemplateNarrator):
-            brain.rewound(save, self.narrator)  # memory matches the save as opened
+        # Memory is brought in line with the save as opened; if that fails,
+        # the opening says so.
+        self._opened_notice = brain.rewound(save, self.narrator) if brain is not None else None
         self._emit: Emit | None = None
         self._trace = Trace()
 
@@ -166,7 +131,7 @@ class Session:
         """Continue the game's save, or start a new one (``new`` or no save yet).
 
         ``parser`` replaces the symbolic parser (e.g. a
-        :class:`~fabula.ai.TieredParser` with a model behind it);
+        :class:`~fabula.parsing.TieredParser` with a model behind it);
         ``narrator_model`` retells each turn through the narrator model,
         told what ``brain`` gathers (state, verdicts, memories).
 
@@ -206,20 +171,25 @@ class Session:
         return self.game.ending(self.view)
 
     def opening(self) -> str:
-        """What to show first: the intro for a new game, or where the player is."""
+        """What to show first: the intro for a new game, or where the player
+        is; and, if memory failed as the game was opened, the notice saying so."""
         room = self.narrator.describe_room(self.view, self.player)
+        notice = f"[{self._opened_notice}]" if self._opened_notice else ""
         if self.save.turn == 0:
             f = self.game.files.game
-            return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room) if p)
+            return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room, notice) if p)
         recovered = (
             f" ({self.save.recovered} turns recovered from the journal)"
             if self.save.recovered
             else ""
         )
-        return f"Welcome back, at turn {self.save.turn}{recovered}.\n\n{room}"
+        back = f"Welcome back, at turn {self.save.turn}{recovered}.\n\n{room}"
+        return f"{back}\n\n{notice}" if notice else back
 
     def close(self) -> None:
-        """Save and release the game (and its memory)."""
+        """Save and release the game, and the brain it was given (with its
+        memory). The model clients behind the parser and the narrator stay
+        open: whoever made them closes them (``fabula play`` does)."""
         try:
             self.save.close()
         finally:
@@ -239,12 +209,12 @@ class Session:
         self._trace = Trace()
         text = clean_input(text)
         try:
-            with self._stage("parse"):
+            with self._trace.stage("parse"):
                 result = self.parser.parse(text, self.view, self.player)
-            model = self._parser_accounting()
-            if model:
-                self._trace.roles["parser"] = model
-            notice = self._notice(self.parser)
+            if result.model_use is not None:
+                self._trace.roles["parser"] = result.model_use.journal()
+                self._trace.uses["parser"] = result.model_use
+            notice = result.notice
             if notice:  # the parser model went away or came back: say so, once
                 self._show(f"[{notice}]\n\n")
             reply = self._answer(text, result)
@@ -260,69 +230,39 @@ class Session:
         if self._emit is not None and text:
             self._emit(text)
 
-    def _stage(self, name: str) -> _Stage:
-        return _Stage(self._trace.stages, name)
-
     def _answer(self, text: str, result: ParseResult) -> Reply:
         if isinstance(result, Meta):
-            return self._meta(result)
+            return self._say(answer_meta(self, result), quit=result.command == "quit")
         if isinstance(result, ParseError):
-            return self._reply(result.message)
+            return self._say(result.message)
         if isinstance(result, Clarification):
-            return self._reply(result.question)
+            return self._say(result.question)
         if self.ended is not None:
-            return self._reply('The game is over. You can "undo", "restore" a save, or "quit".')
+            return self._say('The game is over. You can "undo", "restore" a save, or "quit".')
         if not result.proposals:  # nothing to do: no turn passes
-            return self._reply("I beg your pardon?")
+            return self._say("I beg your pardon?")
         return self._play(text, result)
-
-    @staticmethod
-    def _notice(source: object) -> str | None:
-        take = getattr(source, "take_notice", None)
-        return take() if callable(take) else None
-
-    def _parser_accounting(self) -> dict[str, str]:
-        """What the parser model did this turn, for the journal and the trace."""
-        use = getattr(self.parser, "last_model_use", None)
-        client = getattr(self.parser, "client", None)
-        if not use or client is None:
-            return {}
-        tokens = use.get("tokens", [0, 0])
-        out = {
-            "parser": client.config.model,
-            "parser_tokens": f"{tokens[0]}+{tokens[1]}",
-            "parser_answers": str(len(use.get("answers", []))),
-            "parser_ms": f"{use.get('latency', 0.0) * 1000:.0f}",
-        }
-        if use.get("prompt"):
-            out["parser_prompt"] = str(use["prompt"])
-        if use.get("error"):
-            out["parser_error"] = str(use["error"])
-        return out
 
     def _play(self, text: str, parsed: Parsed) -> Reply:
         self.narrator.prepare(self.view, parsed.proposals)
         names = names_before(self.view, parsed.proposals) if self.brain is not None else {}
         before = self.brain.scene(self.view, self.player) if self.brain is not None else None
-        with self._stage("rules"), self.save.simulation.bus.record() as events:
+        with self._trace.stage("rules"), self.save.simulation.bus.record() as events:
             outcomes = self.save.play(
                 text, parsed.proposals, models=self._trace.roles.get("parser", {})
             )
         world = self.view
-        with self._stage("account"):
-            told = [self.narrator.narrate(world, self.player, outcomes)]
-            told.append(self.narrator.others(world, self.player, events))
-            account = "\n\n".join(p for p in told if p)
-        parts = [self._tell(text, account, outcomes, names)]
+        with self._trace.stage("account"):
+            account = self.narrator.account(world, self.player, outcomes, events)
+        told, recalled = self._tell(text, account, outcomes, names)
+        parts = [told]
         if self.brain is not None:
-            with self._stage("memory"):
-                self.brain.remember(
+            with self._trace.stage("memory"):
+                kept = self.brain.remember(
                     self.save, text=text, account=account, before=before,
                     actor=self.player, outcomes=outcomes, events=events,
                 )  # fmt: skip
-            notice = self.brain.take_notice()
-            if notice:
-                parts.append(f"[{notice}]")
+            parts.extend(f"[{notice}]" for notice in (recalled, kept) if notice)
         if parsed.stopped is not None:
             stopped = parsed.stopped
             parts.append(stopped.message if isinstance(stopped, ParseError) else stopped.question)
@@ -333,7 +273,7 @@ class Session:
             parts.append(
                 f"*** {message or ('You have won' if ending == 'won' else 'You have lost')} ***"
             )
-            parts.append(self._score_line())
+            parts.append(score_line(self))
         shown = parts[0]
         for part in parts[1:]:
             if part:
@@ -341,30 +281,29 @@ class Session:
                 shown = shown + "\n\n" + part if shown else part
         return Reply(shown, self.save.turn, ended=ending, trace=self._trace)
 
-    def _tell(self, text: str, account: str, outcomes: list[Outcome], names: dict[int, str]) -> str:
-        """The turn told: the model's retelling, streamed, or the account."""
+    def _tell(
+        self, text: str, account: str, outcomes: list[Outcome], names: dict[int, str]
+    ) -> tuple[str, str | None]:
+        """The turn told: the model's retelling, streamed, or the account; and
+        memory's notice if it failed while the narrator's context was gathered."""
         if self.narrator_model is None or self.brain is None:
             self._show(account)
-            return account
-        with self._stage("context"):
-            built = self.brain.narrator_prompt(
+            return account, None
+        with self._trace.stage("context"):
+            briefing = self.brain.brief(
                 self.view, self.player, turn=self.save.turn, text=text,
                 outcomes=outcomes, account=account, names=names,
             )  # fmt: skip
-        with self._stage("narrate"):
-            telling: Telling = self.narrator_model.tell(
+        built = briefing.prompt
+        with self._trace.stage("narrate"):
+            telling = self.narrator_model.tell(
                 built.messages, account, prompt=str(built.ref), emit=self._emit
             )
-        notice = self._notice(self.narrator_model)
-        info = telling.journal()
+        notice = telling.notice
+        info = telling.journal(built)
         if info:
-            info["narrator_prompt_tokens"] = str(built.tokens)  # our estimate, before sending
-            cut = ",".join(f"{name}:{n}" for name, n in built.dropped.items() if n)
-            if cut:  # what the budget left out, by section
-                info["narrator_cut"] = cut
-            if built.over_budget:
-                info["narrator_over_budget"] = f"{built.tokens}>{built.budget}"
             self._trace.roles["narrator"] = info
+            self._trace.uses["narrator"] = telling.use
             try:
                 self.save.annotate(info)
             except PersistenceError as exc:
@@ -372,110 +311,13 @@ class Session:
                 notice += f"(The narrator's accounting was not saved: {exc})"
         if notice:
             self._show(f"\n\n[{notice}]")
-            return f"{telling.text}\n\n[{notice}]"
-        return telling.text
+            return f"{telling.text}\n\n[{notice}]", briefing.notice
+        return telling.text, briefing.notice
 
-    # ------------------------------------------------------------------- meta
-
-    def _meta(self, meta: Meta) -> Reply:
-        handler = {
-            "help": self._help,
-            "score": lambda _: self._reply(self._score_line()),
-            "undo": self._undo,
-            "save": self._save,
-            "restore": self._restore,
-            "quit": lambda _: self._quit(),
-        }.get(meta.command)
-        if handler is None:
-            return self._reply(f'"{meta.command}" is not available here.')
-        return handler(meta.argument)
-
-    def _quit(self) -> Reply:
-        text = "Goodbye. Your game is saved."
+    def _say(self, text: str, *, quit: bool = False) -> Reply:
+        """A reply that plays no turn: ``text``, shown as it is."""
         self._show(text)
-        return Reply(text, self.save.turn, quit=True, trace=self._trace)
-
-    def _help(self, _: str) -> Reply:
-        lines = ["You can type commands such as:"]
-        for name, action in sorted(self.game.actions.items()):
-            info = action_info(action)
-            verb = info.verbs[0] if info.verbs else name
-            lines.append(f"  {verb:<12} {info.description}")
-        lines.append("Directions: n, s, e, w, ne, nw, se, sw, up, down, in, out.")
-        lines.append("Also: again (g), oops WORD, undo, save [NAME], restore [NAME], score, quit.")
-        return self._reply("\n".join(lines))
-
-    def _score_line(self) -> str:
-        score = self.view.get(self.player, Score)
-        return f"Your score is {score.points} out of {score.possible}, in {self.save.turn} turns."
-
-    def _undo(self, _: str) -> Reply:
-        try:
-            self.save.undo()
-        except PersistenceError as exc:
-            return self._reply(_cap(str(exc).split(": ", 1)[-1]))
-        self.parser.reset()
-        self._rewound()
-        return self._reply("Undone.\n\n" + self.narrator.describe_room(self.view, self.player))
-
-    def _rewound(self) -> None:
-        if self.brain is not None and isinstance(self.narrator, TemplateNarrator):
-            self.brain.rewound(self.save, self.narrator)
-
-    def _slot(self, name: str) -> Path:
-        """The file of save slot ``name``: beside the save, whatever the name
-        (letters, digits, ``-`` and ``_`` only, at most 40 of them)."""
-        words = "-".join(name.lower().split())
-        slot = "".join(c for c in words if c.isascii() and (c.isalnum() or c in "-_"))
-        return self.save.path.with_name(f"{self.game.id}-{slot[:40] or 'saved'}.save")
-
-    def _save(self, name: str) -> Reply:
-        target = self._slot(name)
-        if target.resolve() == self.save.path.resolve():
-            return self._reply("That is the game you are playing; it is saved after every turn.")
-        try:
-            self.save.save_as(target)
-        except (PersistenceError, OSError) as exc:
-            return self._reply(f"Not saved: {exc}")
-        return self._reply(f"Saved as {target.stem.removeprefix(self.game.id + '-')!r}.")
-
-    def _restore(self, name: str) -> Reply:
-        source = self._slot(name)
-        if not source.exists():
-            return self._reply(
-                f"There is no save called {source.stem.removeprefix(self.game.id + '-')!r}."
-            )
-        if source.resolve() == self.save.path.resolve():
-            return self._reply("That is the game you are playing; nothing to restore.")
-        try:
-            self.save = self.save.restore_from(source)
-        except (PersistenceError, OSError) as exc:
-            return self._reply(f"Not restored: {exc}")
-        self.parser.reset()
-        self._rewound()
-        return self._reply("Restored.\n\n" + self.narrator.describe_room(self.view, self.player))
-
-    def _reply(self, text: str, *, ended: str | None = None) -> Reply:
-        self._show(text)
-        return Reply(text, self.save.turn, ended=ended, trace=self._trace)
-
-
-class _Stage:
-    """Times one stage of a turn into a trace (a tiny context manager)."""
-
-    __slots__ = ("_name", "_stages", "_start")
-
-    def __init__(self, stages: dict[str, float], name: str) -> None:
-        self._stages = stages
-        self._name = name
-        self._start = 0.0
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        elapsed = (time.perf_counter() - self._start) * 1000
-        self._stages[self._name] = self._stages.get(self._name, 0.0) + elapsed
+        return Reply(text, self.save.turn, quit=quit, trace=self._trace)
 
 
 MAX_INPUT = 2000
@@ -496,7 +338,3 @@ def clean_input(text: str) -> str:
         for c in text[:MAX_INPUT]
         if c == "\t" or (c >= " " and not "\x7f" <= c <= "\x9f")
     )
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]

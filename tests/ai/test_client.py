@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from scripted_server import Script, chunks, completion
 
-from fabula.ai.client import ChatClient
+from fabula.ai.client import ModelClient
 from fabula.ai.config import RoleConfig
 from fabula.errors import ModelError
 
 
-def client(url: str, **settings: Any) -> tuple[ChatClient, list[float]]:
+def client(url: str, **settings: Any) -> tuple[ModelClient, list[float]]:
     waits: list[float] = []
     config = RoleConfig(model="tiny", base_url=url, **settings)
-    return ChatClient("narrator", config, sleep=waits.append), waits
+    return ModelClient("narrator", config, sleep=waits.append), waits
 
 
 def test_a_completion_reports_text_tokens_and_attempts(server: tuple[str, Script]) -> None:
@@ -95,9 +95,10 @@ def test_narration_streams_piece_by_piece(server: tuple[str, Script]) -> None:
     url, script = server
     script.answers = [(200, chunks(["The ", "lamp ", "glows."]))]
     chat, _ = client(url)
-    pieces = list(chat.stream([{"role": "user", "content": "light lamp"}]))
+    stream = chat.stream([{"role": "user", "content": "light lamp"}])
+    pieces = list(stream)
     assert pieces == ["The ", "lamp ", "glows."]
-    assert chat.last_usage == (9, 3)
+    assert stream.usage == (9, 3)
     assert script.requests[0]["stream"] is True
 
 
@@ -105,8 +106,9 @@ def test_a_stream_without_usage_counts_its_pieces(server: tuple[str, Script]) ->
     url, script = server
     script.answers = [(200, chunks(["The ", "lamp ", "glows."], usage=False))]
     chat, _ = client(url)
-    assert "".join(chat.stream([{"role": "user", "content": "light lamp"}])) == "The lamp glows."
-    assert chat.last_usage == (0, 3)
+    stream = chat.stream([{"role": "user", "content": "light lamp"}])
+    assert "".join(stream) == "The lamp glows."
+    assert stream.usage == (0, 3)
 
 
 def test_structured_output_in_the_json_object_shape(server: tuple[str, Script]) -> None:

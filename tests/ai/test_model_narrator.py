@@ -11,15 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scripted_server import Script, chunks
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
-from fabula.narration.model import ModelNarrator, Sanitizer
+from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
+from fabula.narration import ModelNarrator, Sanitizer
 
 ACCOUNT = "Taken."
 MESSAGES = [{"role": "user", "content": "take lantern"}]
 
 
 def narrator(url: str, *, failures: int = 3, max_chars: int = 4000) -> ModelNarrator:
-    client = ChatClient(
+    client = ModelClient(
         "narrator", RoleConfig(model="bard", base_url=url, retries=0), sleep=lambda _: None
     )
     return ModelNarrator(client, CircuitBreaker("narrator", failures), max_chars=max_chars)
@@ -33,9 +33,9 @@ def test_the_telling_streams_piece_by_piece(server: tuple[str, Script]) -> None:
     assert shown == ["You lift", " the lantern", " from its nail."]
     assert telling.text == "You lift the lantern from its nail."
     assert telling.source == "model"
-    assert (telling.prompt_tokens, telling.completion_tokens) == (9, 3)
+    assert (telling.use.prompt_tokens, telling.use.completion_tokens) == (9, 3)
     assert telling.first_token is not None
-    assert telling.first_token <= telling.latency
+    assert telling.first_token <= telling.use.latency
     assert telling.journal() == {
         "narrator": "bard",
         "narrator_source": "model",
@@ -53,17 +53,16 @@ def test_a_model_that_is_down_gives_the_account_and_is_announced_once(
     teller = narrator(url, failures=2)
     script.answers = [(500, None), (500, None)]
     first = teller.tell(MESSAGES, ACCOUNT)
-    assert (first.text, first.source, first.error) == (ACCOUNT, "template", "HTTP 500")
-    assert teller.take_notice() is None  # one failure is not yet an outage
-    teller.tell(MESSAGES, ACCOUNT)
-    notice = teller.take_notice()
+    assert (first.text, first.source, first.use.error) == (ACCOUNT, "template", "HTTP 500")
+    assert first.notice is None  # one failure is not yet an outage
+    notice = teller.tell(MESSAGES, ACCOUNT).notice
     assert notice is not None
     assert "narrator model is not answering" in notice
     shown: list[str] = []
     third = teller.tell(MESSAGES, ACCOUNT, emit=shown.append)
     assert shown == [ACCOUNT]
-    assert third.error == "circuit open"
-    assert teller.take_notice() is None
+    assert third.use.error == "circuit open"
+    assert third.notice is None
     assert len(script.requests) == 2  # the open circuit did not ask
 
 
@@ -80,14 +79,14 @@ def test_a_stream_that_breaks_part_way_keeps_what_was_shown_then_tells_plainly(
     assert shown[0] == "The lantern is"
     assert "".join(shown) == telling.text == f"The lantern is\n\n{ACCOUNT}"
     assert telling.source == "model"
-    assert telling.error.startswith("the stream broke")
+    assert telling.use.error.startswith("the stream broke")
 
 
 def test_silence_is_a_failure_and_the_account_is_shown(server: tuple[str, Script]) -> None:
     url, script = server
     script.answers = [(200, chunks(["", "  ", "\x1b[2J"]))]
     telling = narrator(url).tell(MESSAGES, ACCOUNT)
-    assert (telling.text, telling.source, telling.error) == (
+    assert (telling.text, telling.source, telling.use.error) == (
         ACCOUNT,
         "template",
         "the model said nothing",
@@ -102,7 +101,7 @@ def test_a_flood_is_cut_at_a_word(server: tuple[str, Script]) -> None:
     assert len(telling.text) <= 121
     assert telling.text.endswith("word…")
     assert "".join(shown) == telling.text
-    assert telling.error == "cut at 120 characters"
+    assert telling.use.error == "cut at 120 characters"
 
 
 def test_escape_sequences_never_reach_the_screen(server: tuple[str, Script]) -> None:

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from scripted_server import Script, chunks
 
-from fabula.ai import ChatClient, CircuitBreaker, ModelConfig, RoleConfig
+from fabula.ai import CircuitBreaker, ModelClient, ModelConfig, RoleConfig
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.memory import LocalEmbedder, MemoryStore
-from fabula.narration.model import ModelNarrator
+from fabula.narration import Brain, ModelNarrator, open_memory
 from fabula.session import Session
-from fabula.session.brain import Brain, open_memory
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +29,7 @@ def embedder() -> LocalEmbedder:
 def start(url: str, path: Path, embedder: LocalEmbedder, *, new: bool) -> Session:
     game = ContentGame.load(DEMO)
     role = RoleConfig(model="bard", base_url=url, retries=0)
-    client = ChatClient("narrator", role, sleep=lambda _: None)
+    client = ModelClient("narrator", role, sleep=lambda _: None)
     store = MemoryStore.open(path, game.id, embedder)
     store.index_lore(game)
     brain = Brain(game, ModelConfig(narrator=role), memory=store)

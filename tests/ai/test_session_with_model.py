@@ -10,10 +10,11 @@ from typing import Any
 
 from scripted_server import Script, chunks, completion
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig, TieredParser
+from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.content import ContentGame
 from fabula.games import DEMO
-from fabula.narration.model import ModelNarrator
+from fabula.narration import ModelNarrator
+from fabula.parsing import TieredParser
 from fabula.persistence import journal
 from fabula.session import Session
 
@@ -23,7 +24,7 @@ def test_the_model_reads_what_the_symbolic_parser_cannot(
 ) -> None:
     url, script = server
     game = ContentGame.load(DEMO)
-    client = ChatClient("parser", RoleConfig(model="tiny", base_url=url, retries=0),
+    client = ModelClient("parser", RoleConfig(model="tiny", base_url=url, retries=0),
                         sleep=lambda _: None)  # fmt: skip
     parser = TieredParser(game.actions, client, CircuitBreaker("parser", failures_to_open=1))
     session = Session.start(game, tmp_path / "s.save", new=True, parser=parser)
@@ -51,7 +52,7 @@ def test_the_model_reads_what_the_symbolic_parser_cannot(
 
 def narrated_session(url: str, tmp_path: Path, failures: int = 3) -> Session:
     game = ContentGame.load(DEMO)
-    client = ChatClient("narrator", RoleConfig(model="bard", base_url=url, retries=0),
+    client = ModelClient("narrator", RoleConfig(model="bard", base_url=url, retries=0),
                         sleep=lambda _: None)  # fmt: skip
     teller = ModelNarrator(client, CircuitBreaker("narrator", failures_to_open=failures))
     return Session.start(game, tmp_path / "s.save", new=True, narrator_model=teller)

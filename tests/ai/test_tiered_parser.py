@@ -4,6 +4,7 @@ constrained to what exists, checked, asked once more, and never trusted."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,11 +13,10 @@ from scripted_server import Script, completion
 from fabula.actions import ActionRegistry, Rules
 from fabula.actions.standard import Actor, Location, Named, Portable, Room
 from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient
+from fabula.ai.client import ModelClient
 from fabula.ai.config import RoleConfig
-from fabula.ai.parser import TieredParser
 from fabula.ecs import World
-from fabula.parsing import Clarification, Parsed, ParseError
+from fabula.parsing import Clarification, Parsed, ParseError, TieredParser
 from fabula.persistence import state_digest
 
 ACTIONS = ActionRegistry()
@@ -28,7 +28,7 @@ def answer(*actions: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 @pytest.fixture
-def scene(server: tuple[str, Script]) -> dict[str, Any]:
+def scene(server: tuple[str, Script]) -> Iterator[dict[str, Any]]:
     url, script = server
     world = World(1)
     hall = world.spawn(Named("hall"), Room())
@@ -36,11 +36,12 @@ def scene(server: tuple[str, Script]) -> dict[str, Any]:
     lamp = world.spawn(Named("brass lamp"), Portable(), Location(hall))
     vault = world.spawn(Named("vault"), Room())
     world.spawn(Named("golden idol"), Portable(), Location(vault))  # hidden
-    client = ChatClient("parser", RoleConfig(model="tiny", base_url=url, retries=0),
+    client = ModelClient("parser", RoleConfig(model="tiny", base_url=url, retries=0),
                         sleep=lambda _: None)  # fmt: skip
     breaker = CircuitBreaker("parser", failures_to_open=2)
     parser = TieredParser(ACTIONS, client, breaker)
-    return {"world": world, "me": me, "lamp": lamp, "parser": parser, "script": script}
+    with client:
+        yield {"world": world, "me": me, "lamp": lamp, "parser": parser, "script": script}
 
 
 def test_what_the_symbolic_parser_reads_never_reaches_the_model(scene: dict[str, Any]) -> None:
@@ -76,7 +77,8 @@ def test_unreadable_input_goes_to_the_model_within_a_schema_of_what_exists(
     assert "take: " in system
     assert "Things here: brass lamp" in system
     assert "golden idol" not in system
-    assert scene["parser"].last_model_use["prompt"].startswith("parser@1#")
+    assert result.model_use is not None
+    assert result.model_use.prompt.startswith("parser@1#")
 
 
 def test_a_wrong_answer_is_asked_again_once_then_the_player_is_asked(
@@ -116,9 +118,9 @@ def test_a_model_that_is_down_falls_back_and_says_so_once(scene: dict[str, Any])
     for _ in range(2):
         result = parser.parse("frobnicate the lamp", scene["world"], scene["me"])
         assert isinstance(result, ParseError)  # the symbolic answer stands
-    assert "parser model is not answering (HTTP 503)" in (parser.take_notice() or "")
-    assert parser.take_notice() is None
-    parser.parse("frobnicate the lamp", scene["world"], scene["me"])
+    assert "parser model is not answering (HTTP 503)" in (result.notice or "")
+    result = parser.parse("frobnicate the lamp", scene["world"], scene["me"])
+    assert result.notice is None
     assert len(script.requests) == 2  # the circuit is open: not even tried
 
 

@@ -115,7 +115,7 @@ def test_the_stand_in_embedder_gives_unit_vectors_by_text(bench: ModuleType) -> 
 def test_a_memory_that_writes_nothing_is_caught(
     bench: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fabula.session.brain import Brain
+    from fabula.narration import Brain
 
     monkeypatch.setattr(Brain, "remember", lambda self, save, **kwargs: None)
     with pytest.raises(bench.VerificationError, match="the store holds 22, not 24"):

@@ -15,7 +15,7 @@ from llama_server import (
 )
 from model_figures import Figures
 
-from fabula.ai import ChatClient, RoleConfig
+from fabula.ai import ModelClient, RoleConfig
 
 _FIGURES = pytest.StashKey[Figures]()
 
@@ -46,18 +46,19 @@ def llama(figures: Figures) -> Iterator[LlamaServer]:
 
 
 @pytest.fixture
-def parser_client(llama: LlamaServer) -> ChatClient:
+def parser_client(llama: LlamaServer) -> Iterator[ModelClient]:
     """The parser role's client: greedy, short answers, no retries (a failure
     here is a finding, not noise to hide)."""
     config = RoleConfig(
         model=llama.model, base_url=llama.url, temperature=0, max_tokens=96, timeout=60,
         retries=0, structured_output="json_object",
     )  # fmt: skip
-    return ChatClient("parser", config)
+    with ModelClient("parser", config) as client:
+        yield client
 
 
 @pytest.fixture
-def narrator_client(llama: LlamaServer) -> ChatClient:
+def narrator_client(llama: LlamaServer) -> Iterator[ModelClient]:
     """The narrator role's client: greedy (so a run is repeatable), a few
     sentences at most, and a prompt budget that leaves room for them in the
     server's context (the budget is an estimate, hence the margin)."""
@@ -70,7 +71,8 @@ def narrator_client(llama: LlamaServer) -> ChatClient:
         retries=0,
         context_tokens=N_CTX - 64 - 256,
     )
-    return ChatClient("narrator", config)
+    with ModelClient("narrator", config) as client:
+        yield client
 
 
 @pytest.hookimpl(wrapper=True)

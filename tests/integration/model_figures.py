@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
 
-from fabula.narration.model import Telling
+from fabula.ai import ModelUse
+from fabula.narration import Telling
 
 
 @dataclass(slots=True)
@@ -37,23 +37,24 @@ class Figures:
     parser_inputs: list[bool] = field(default_factory=list)
     tellings: list[tuple[float, float, int, int]] = field(default_factory=list)
 
-    def parser_use(self, use: dict[str, Any] | None, *, played: bool) -> None:
-        """Record what a :class:`~fabula.ai.TieredParser` turn asked of the
-        model (its ``last_model_use``), as one call per answer, and whether
-        the turn was played."""
-        if not use or not use.get("answers"):
+    def parser_use(self, use: ModelUse | None, *, played: bool) -> None:
+        """Record what a :class:`~fabula.parsing.TieredParser` turn asked of the
+        model (the reply's ``trace.uses["parser"]``), as one call per answer,
+        and whether the turn was played."""
+        if use is None or not use.answers:
             return
         self.parser_inputs.append(played)
-        answers = len(use["answers"])
-        tokens = use.get("tokens", [0, 0])[1]
+        answers = len(use.answers)
+        tokens = use.completion_tokens
         for _ in range(answers):
-            self.parser_calls.append((use.get("latency", 0.0) / answers, tokens // answers))
+            self.parser_calls.append((use.latency / answers, tokens // answers))
 
     def telling(self, telling: Telling, pieces: int) -> None:
         """Record one streamed telling and how many pieces it arrived in."""
         if telling.source == "model":
-            first = telling.first_token if telling.first_token is not None else telling.latency
-            self.tellings.append((telling.latency, first, pieces, telling.completion_tokens))
+            use = telling.use
+            first = telling.first_token if telling.first_token is not None else use.latency
+            self.tellings.append((use.latency, first, pieces, use.completion_tokens))
 
     def narration(self, info: dict[str, str], first: float, pieces: int) -> None:
         """Record a session turn's telling from its journalled accounting

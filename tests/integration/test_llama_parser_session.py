@@ -10,14 +10,14 @@ closed and checked by ``verify`` (what ``fabula replay`` runs).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from legality import assert_legal, journal_rows
 from model_figures import Figures
 
-from fabula.ai import ChatClient, CircuitBreaker, TieredParser
+from fabula.ai import CircuitBreaker, ModelClient, ModelUse
 from fabula.content import ContentGame
 from fabula.games import DEMO
+from fabula.parsing import TieredParser
 from fabula.persistence.verify import verify
 from fabula.session import Session
 
@@ -47,30 +47,30 @@ FOR_THE_MODEL = {
 
 
 def test_a_tiny_parser_model_cannot_break_the_rules(
-    parser_client: ChatClient, tmp_path: Path, figures: Figures
+    parser_client: ModelClient, tmp_path: Path, figures: Figures
 ) -> None:
     game = ContentGame.load(DEMO)
     parser = TieredParser(game.actions, parser_client, CircuitBreaker("parser"))
     session = Session.start(game, tmp_path / "demo.save", new=True, parser=parser)
-    asked: dict[str, dict[str, Any]] = {}
+    asked: dict[str, ModelUse] = {}
     try:
         for text in PLAY:
             before = session.save.turn
             reply = session.turn(text)
             assert reply.text.strip(), f"{text!r}: an empty reply"
-            use = parser.last_model_use
+            use = reply.trace.uses.get("parser")
             if use is not None:
                 asked[text] = use
                 figures.parser_use(use, played=reply.turn > before)
-                assert "error" not in use, f"{text!r}: the parser model failed: {use}"
-                assert use["answers"], text
+                assert not use.error, f"{text!r}: the parser model failed: {use}"
+                assert use.answers, text
             if reply.turn > before:  # a turn was played: its row says who parsed it
                 row = journal_rows(session, before)[-1]
                 sources = {a.source for a in row.actions}
                 assert sources <= ({"model"} if use else {"player"}), (text, row.actions)
                 if use is not None:
                     assert row.models["parser"] == parser_client.config.model
-                    assert int(row.models["parser_answers"]) == len(use["answers"])
+                    assert int(row.models["parser_answers"]) == len(use.answers)
             assert_legal(session)
         played = session.save.turn
     finally:

@@ -10,10 +10,11 @@ from pathlib import Path
 from legality import assert_legal, journal_rows
 from model_figures import Figures
 
-from fabula.ai import ChatClient, TieredParser
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
-from fabula.narration.model import ModelNarrator
+from fabula.narration import ModelNarrator
+from fabula.parsing import TieredParser
 from fabula.persistence.verify import verify
 from fabula.session import Session
 
@@ -28,36 +29,36 @@ MESSAGES = [
 ]
 
 
-def test_a_stream_arrives_in_pieces(narrator_client: ChatClient) -> None:
+def test_a_stream_arrives_in_pieces(narrator_client: ModelClient) -> None:
     pieces = list(narrator_client.stream(MESSAGES))
     assert len(pieces) > 1, pieces
     assert "".join(pieces).strip()
 
 
 def test_the_model_narrator_streams_its_telling(
-    narrator_client: ChatClient, figures: Figures
+    narrator_client: ModelClient, figures: Figures
 ) -> None:
     shown: list[str] = []
     narrator = ModelNarrator(narrator_client, breaker=None, max_chars=4000)
     telling = narrator.tell(MESSAGES, ACCOUNT, prompt="", emit=shown.append)
     figures.telling(telling, len(shown))
-    assert telling.source == "model", telling.error
-    assert telling.error == ""
-    assert telling.model == narrator_client.config.model
+    assert telling.source == "model", telling.use.error
+    assert telling.use.error == ""
+    assert telling.use.model == narrator_client.config.model
     assert len(shown) > 1
     assert "".join(shown).rstrip() == telling.text != ""
     assert telling.first_token is not None
-    assert 0 < telling.first_token <= telling.latency
-    assert narrator.take_notice() is None  # nothing went wrong, nothing to announce
+    assert 0 < telling.first_token <= telling.use.latency
+    assert telling.notice is None  # nothing went wrong, nothing to announce
 
 
-def test_a_streamed_telling_reports_its_tokens(narrator_client: ChatClient) -> None:
+def test_a_streamed_telling_reports_its_tokens(narrator_client: ModelClient) -> None:
     telling = ModelNarrator(narrator_client).tell(MESSAGES, ACCOUNT)
     assert telling.source == "model"
-    assert telling.completion_tokens > 0
+    assert telling.use.completion_tokens > 0
 
 
-def test_a_telling_cut_short_leaves_the_server_answering(narrator_client: ChatClient) -> None:
+def test_a_telling_cut_short_leaves_the_server_answering(narrator_client: ModelClient) -> None:
     """The narrator stops reading at ``max_chars`` and drops the stream
     part-way; the server must let go of it and serve the next request."""
     shown: list[str] = []
@@ -65,7 +66,7 @@ def test_a_telling_cut_short_leaves_the_server_answering(narrator_client: ChatCl
         MESSAGES, ACCOUNT, emit=shown.append
     )
     assert telling.source == "model"
-    assert telling.error == "cut at 40 characters"
+    assert telling.use.error == "cut at 40 characters"
     assert telling.text.endswith("…")
     assert len(telling.text) <= 41
     assert "".join(shown) == telling.text
@@ -97,7 +98,7 @@ PLAY = (
 
 
 def test_a_session_with_both_models_streams_and_stays_legal(
-    parser_client: ChatClient, narrator_client: ChatClient, tmp_path: Path, figures: Figures
+    parser_client: ModelClient, narrator_client: ModelClient, tmp_path: Path, figures: Figures
 ) -> None:
     game = ContentGame.load(DEMO)
     model = narrator_client.config.model
@@ -117,13 +118,13 @@ def test_a_session_with_both_models_streams_and_stays_legal(
             start = time.perf_counter()
             reply = session.turn(text, emit=pieces)
             returned = time.perf_counter()
-            use = parser.last_model_use
+            use = reply.trace.uses.get("parser")
             figures.parser_use(use, played=reply.turn > before)
             assert reply.text.strip(), f"{text!r}: an empty reply"
             assert pieces.text == reply.text
             assert all(at <= returned for at, _ in pieces.arrived)
             if use is not None:
-                assert "error" not in use, f"{text!r}: the parser model failed: {use}"
+                assert not use.error, f"{text!r}: the parser model failed: {use}"
                 assert reply.trace.roles["parser"]["parser"] == model
             if reply.turn > before:  # a turn was played, so the narrator model told it
                 told += 1

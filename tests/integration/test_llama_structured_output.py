@@ -18,10 +18,11 @@ from model_figures import Figures
 from schema_check import schema_errors
 
 from fabula.actions.standard import Named, inventory, visible
-from fabula.ai import ChatClient, RoleConfig, TieredParser
+from fabula.ai import ModelClient, RoleConfig
 from fabula.content import ContentGame
 from fabula.errors import ModelError
 from fabula.games import DEMO
+from fabula.parsing import TieredParser
 from fabula.session import Session
 
 SYSTEM = (
@@ -72,7 +73,7 @@ class Answer:
 
 def ask(llama: LlamaServer, text: str, response_format: dict[str, Any] | None) -> Answer:
     """One greedy chat request with ``response_format`` exactly as given (the
-    official SDK, not ChatClient, so the shape on the wire is the one named)."""
+    official SDK, not ModelClient, so the shape on the wire is the one named)."""
     client = openai.OpenAI(base_url=llama.url, api_key="not-needed", max_retries=0, timeout=60)
     extra = {"response_format": response_format} if response_format is not None else {}
     start = time.perf_counter()
@@ -90,7 +91,7 @@ def ask(llama: LlamaServer, text: str, response_format: dict[str, Any] | None) -
 
 
 def test_the_openai_json_schema_shape_is_refused(llama: LlamaServer, tmp_path: Path) -> None:
-    """What ``ChatClient.complete(json_schema=...)`` sends today. The server's
+    """What ``ModelClient.complete(json_schema=...)`` sends today. The server's
     request model allows only "text" and "json_object"; the validation error
     comes back as HTTP 500, not 4xx. If this starts passing a schema through,
     the shape can be asked for directly."""
@@ -135,9 +136,9 @@ def test_the_chat_client_asks_in_a_shape_this_server_honours(
     schema = scope_schema("boathouse", tmp_path)
     settings = {"model": llama.model, "base_url": llama.url, "temperature": 0,
                 "max_tokens": 96, "retries": 0}  # fmt: skip
-    refused = ChatClient("parser", RoleConfig(**settings))
+    refused = ModelClient("parser", RoleConfig(**settings))
     with pytest.raises(ModelError, match="HTTP 500"):
         refused.complete([{"role": "user", "content": BAIT}], json_schema=schema)
-    client = ChatClient("parser", RoleConfig(**settings, structured_output="json_object"))
+    client = ModelClient("parser", RoleConfig(**settings, structured_output="json_object"))
     answer = client.complete([{"role": "user", "content": BAIT}], json_schema=schema)
     assert schema_errors(json.loads(answer.text), schema) == []

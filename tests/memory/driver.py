@@ -4,7 +4,7 @@ path that sync's rebuild must reproduce exactly."""
 from __future__ import annotations
 
 from fabula.content import ContentGame
-from fabula.memory import HistoryEntry, MemoryStore, Scene, plain_account
+from fabula.memory import HistoryEntry, MemoryStore, Scene
 from fabula.narration import TemplateNarrator
 from fabula.parsing import Parsed, SymbolicParser
 from fabula.persistence import SaveFile
@@ -47,7 +47,7 @@ class Driver:
         self.narrator.prepare(world, result.proposals)
         with self.save.simulation.bus.record() as events:
             outcomes = self.save.play(text, result.proposals)
-        account = plain_account(self.narrator, self.save.world, self.player, outcomes, events)
+        account = self.narrator.account(self.save.world, self.player, outcomes, events)
         if remember and self.store is not None:
             entry = self.store.record_turn(
                 self.save, account, before, self.player, outcomes, events

@@ -11,7 +11,7 @@ import pytest
 from embeddings_server import WIDTH, Behaviour
 
 from fabula.content import ContentGame
-from fabula.errors import ModelError
+from fabula.errors import EmbedderError, ModelError
 from fabula.memory import HistoryEntry, LocalEmbedder, MemoryStore, OpenAIEmbedder
 
 
@@ -118,3 +118,16 @@ def test_a_store_works_with_an_embeddings_server(
         world = game.new_world(1)
         found = store.recall("crab", world=world, actor=game.player(world), now=2, k=1)
     assert [m.id for m in found] == ["turn-2"]
+
+
+def test_through_a_store_an_embeddings_server_failing_is_an_embedder_error(
+    embeddings_server: tuple[str, Behaviour], tmp_path: Path
+) -> None:
+    url, server = embeddings_server
+    server.status = 503
+    with OpenAIEmbedder(url, "tiny-embed", retries=0) as model:
+        store = MemoryStore.open(tmp_path / "g.save", "g", model)
+        with pytest.raises(EmbedderError, match="the embedder model failed: HTTP 503") as caught:
+            store.record(HistoryEntry(1, "x", "hall", (), ("player",), 3, "s"))
+        assert isinstance(caught.value.__cause__, ModelError)
+        store.close()

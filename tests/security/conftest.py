@@ -11,7 +11,7 @@ from guard import Sandbox
 from hostile_server import HostileModel
 from sessions import Scenes, parser_client
 
-from fabula.ai import ChatClient
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
 
@@ -30,10 +30,11 @@ def _server() -> Iterator[HostileModel]:
 
 
 @pytest.fixture(scope="session")
-def client(_server: HostileModel) -> ChatClient:
+def client(_server: HostileModel) -> Iterator[ModelClient]:
     """One parser-role client for the hostile server, shared (building the
     SDK's client costs more than most turns)."""
-    return parser_client(_server.url)
+    with parser_client(_server.url) as shared:
+        yield shared
 
 
 @pytest.fixture(scope="session")

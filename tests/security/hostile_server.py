@@ -1,5 +1,5 @@
 """A hostile model on loopback: a real HTTP server that speaks just enough of
-OpenAI's ``/v1/chat/completions`` for :class:`fabula.ai.ChatClient`, and
+OpenAI's ``/v1/chat/completions`` for :class:`fabula.ai.ModelClient`, and
 answers each request however the test wants to hurt the engine.
 
 The tests in tests/ai check that the model layer works with a model that

@@ -14,8 +14,9 @@ from typing import Any
 from guard import Guard, Sandbox
 from payloads import SCENES
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig, TieredParser
+from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.content import ContentGame
+from fabula.parsing import TieredParser
 from fabula.session import Session
 
 __all__ = ["PARSER_TIMEOUT", "Scenes", "model_parser", "parser_client", "start"]
@@ -26,16 +27,16 @@ PARSER_TIMEOUT = 0.4
 
 def parser_client(
     url: str, *, sleep: Callable[[float], None] = lambda _: None, **settings: Any
-) -> ChatClient:
+) -> ModelClient:
     """A parser-role client for the server at ``url``: no retries, a short
     timeout, no waiting between attempts; ``settings`` override."""
     config = RoleConfig(model="hostile", base_url=url, retries=0, timeout=PARSER_TIMEOUT)
-    return ChatClient("parser", config.model_copy(update=settings), sleep=sleep)
+    return ModelClient("parser", config.model_copy(update=settings), sleep=sleep)
 
 
 def model_parser(
     game: ContentGame,
-    client: ChatClient,
+    client: ModelClient,
     *,
     failures: int = 1000,
     clock: Callable[[], float] = time.monotonic,

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from payloads import MODEL_ANSWERS, SAID, SCENES
 from sessions import Scenes, model_parser, start
 
-from fabula.ai import ChatClient
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 from fabula.parsing.words import split_commands, tokenize
 
@@ -107,7 +107,7 @@ def test_random_model_answers_never_break_the_rules(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     guard = start(game, sandbox.fresh(), scenes, scene, parser=model_parser(game, client))
     try:
@@ -135,7 +135,7 @@ def test_random_input_never_breaks_the_rules(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     assume(all(_readable(line) for line in lines))
     options: dict[str, Any] = {}

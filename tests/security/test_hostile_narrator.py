@@ -31,9 +31,9 @@ from payloads import (
 )
 from sessions import Scenes, model_parser, start
 
-from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
+from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.content import ContentGame
-from fabula.narration.model import ModelNarrator
+from fabula.narration import ModelNarrator
 
 ACCOUNT = "Taken."
 """The template narrator's account of taking the lantern in the boathouse."""
@@ -45,7 +45,7 @@ NOT_ANSWERING = "[The narrator model is not answering"
 def narrator(url: str, *, failures: int = 1000, clock: Any = time.monotonic) -> ModelNarrator:
     """A model narrator whose model is the hostile server."""
     config = RoleConfig(model="hostile-bard", base_url=url, retries=0, timeout=0.4)
-    client = ChatClient("narrator", config, sleep=lambda _: None)
+    client = ModelClient("narrator", config, sleep=lambda _: None)
     breaker = CircuitBreaker("narrator", failures, cooldown=60.0, clock=clock)
     return ModelNarrator(client, breaker, max_chars=MAX_CHARS)
 
@@ -109,7 +109,7 @@ def test_both_models_hostile_for_a_whole_game(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     """The parser and the narrator drawing from every hostile corpus at once,
     through the walkthrough's commands and unreadable ones in between."""
@@ -192,7 +192,7 @@ def test_the_parser_question_is_not_the_narrators(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     """An unreadable command plays no turn, so the narrator is not asked."""
     guard = start(

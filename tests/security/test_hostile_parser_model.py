@@ -16,7 +16,7 @@ from hostile_server import Answer, HostileModel
 from payloads import MODEL_ANSWERS, SAID, ModelCase, params
 from sessions import Scenes, model_parser, start
 
-from fabula.ai import ChatClient
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 
 
@@ -45,7 +45,7 @@ def test_a_hostile_answer_gets_a_refusal_never_a_change(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     guard = start(game, sandbox, scenes, case.scene, parser=model_parser(game, client))
     model.script(Answer(content=case.content))

@@ -19,7 +19,7 @@ from hostile_server import Answer, HostileModel
 from payloads import MODEL_ANSWERS, PLAYER_INPUTS, PlayerCase
 from sessions import Scenes, model_parser, start
 
-from fabula.ai import ChatClient
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 
 _SURVIVED = [Answer(content=case.content) for case in MODEL_ANSWERS if case.bug is None]
@@ -54,7 +54,7 @@ def test_a_hostile_player_gets_an_answer_never_a_change(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     if parser == "model":
         if case.bug:

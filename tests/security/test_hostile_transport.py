@@ -16,7 +16,7 @@ from hostile_server import Answer, HostileModel
 from payloads import ENVELOPES, SAID, TransportCase, params
 from sessions import PARSER_TIMEOUT, Scenes, model_parser, parser_client, start
 
-from fabula.ai import ChatClient
+from fabula.ai import ModelClient
 from fabula.content import ContentGame
 
 NOT_ANSWERING = "[The parser model is not answering"
@@ -39,7 +39,7 @@ def test_a_broken_server_leaves_the_symbolic_answer(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     guard = start(game, sandbox, scenes, "boathouse", parser=model_parser(game, client))
     model.script(case.answer)
@@ -84,7 +84,7 @@ def test_the_outage_is_announced_once_and_the_return_once(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     now = [0.0]
     parser = model_parser(game, client, failures=3, clock=lambda: now[0])
@@ -122,7 +122,7 @@ def test_an_open_circuit_stops_waiting_on_a_slow_model(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     parser = model_parser(game, client, failures=2)
     guard = start(game, sandbox, scenes, "boathouse", parser=parser)
@@ -142,7 +142,7 @@ def test_the_first_request_is_cut_to_the_budget(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     guard = start(game, sandbox, scenes, "boathouse", parser=model_parser(game, client))
     model.script(Answer(content='{"actions": []}'))
@@ -157,7 +157,7 @@ def test_the_retry_request_is_cut_to_the_budget(
     sandbox: Sandbox,
     scenes: Scenes,
     model: HostileModel,
-    client: ChatClient,
+    client: ModelClient,
 ) -> None:
     guard = start(game, sandbox, scenes, "boathouse", parser=model_parser(game, client))
     flood = json.dumps({"actions": [{"action": "take", "item": "a" * 3_000_000}]})

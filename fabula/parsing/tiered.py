@@ -22,22 +22,23 @@ from __future__ import annotations
 
 import json
 import reprlib
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
 from fabula.actions import ActionProposal, ActionRegistry, action_info
 from fabula.actions.standard import Named, inventory, visible
-from fabula.ai.breaker import CircuitBreaker
-from fabula.ai.client import ChatClient
+from fabula.ai import CircuitBreaker, Completion, ModelClient, ModelUse
 from fabula.context import FinalPromptBuilder
 from fabula.ecs import WorldView
 from fabula.errors import ModelError
-from fabula.parsing import Clarification, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.parsing.grammar import Grammar, slots_of
+from fabula.parsing.parser import SymbolicParser
+from fabula.parsing.results import Clarification, Parsed, ParseError, ParseResult
 from fabula.prompts import Prompt, PromptLibrary
 
-__all__ = ["TieredParser"]
+__all__ = ["FOR_THE_MODEL", "TieredParser"]
 
 MAX_ACTIONS = 12
 """The most actions one answer may propose (a turn is a player's sentence)."""
@@ -56,23 +57,22 @@ class TieredParser:
 
     Args:
         actions: the game's actions.
-        client: the parser role's chat client (``None``: symbolic only).
+        client: the parser role's model client (``None``: symbolic only).
         breaker: the parser role's circuit breaker.
         prompt: the parser prompt (default: the newest built-in ``parser``).
         budget: the most tokens the prompt may cost (default: the client's
             ``context_tokens`` setting).
 
-    Attributes:
-        notice: a one-time message for the player (the model went away or
-            came back), cleared when read with :meth:`take_notice`.
-        last_model_use: what the model was asked and answered on the last
-            turn that used it (for the journal and the debug view), or ``None``.
+    What the model was asked and answered, and any notice for the player (the
+    model went away or came back), come back on the result
+    (:attr:`~fabula.parsing.ParseError.model_use`, ``notice``); the parser
+    keeps none of it.
     """
 
     def __init__(
         self,
         actions: ActionRegistry,
-        client: ChatClient | None = None,
+        client: ModelClient | None = None,
         breaker: CircuitBreaker | None = None,
         *,
         prompt: Prompt | None = None,
@@ -90,19 +90,16 @@ class TieredParser:
             (name, action_info(action_cls).description)
             for name, action_cls in sorted(actions.items())
         ]
-        self.notice: str | None = None
-        self.last_model_use: dict[str, Any] | None = None
 
     def reset(self) -> None:
+        """Forget the conversation (pronouns, ``again``, a pending question)."""
         self.symbolic.reset()
 
-    def take_notice(self) -> str | None:
-        notice, self.notice = self.notice, None
-        return notice
-
     def parse(self, text: str, world: WorldView, actor: int) -> ParseResult:
-        """Parse ``text``: symbolically, else through the model."""
-        self.last_model_use = None
+        """Parse ``text``: symbolically, else through the model (when the
+        symbolic parser could not read it, a model is configured and its
+        circuit is not open). The result says what the model was asked and
+        answered (``model_use``) and carries any notice for the player."""
         result = self.symbolic.parse(text, world, actor)
         if not isinstance(result, ParseError) or result.code not in FOR_THE_MODEL:
             return result
@@ -124,28 +121,20 @@ class TieredParser:
             things=sorted(names),
         )
         messages = list(built.messages)
-        use: dict[str, Any] = {"input": text, "answers": [], "prompt": str(built.ref)}
-        self.last_model_use = use
+        use = _Use(self.client.config.model, str(built.ref))
         for attempt in range(2):
             try:
                 answer = self.client.complete(messages, json_schema=schema)
             except ModelError as exc:
-                self.notice = self.breaker.record_failure(exc.reason)
-                use["error"] = exc.reason
-                return fallback
-            use["answers"].append(_clip(answer.text, 2000))
-            tokens = use.setdefault("tokens", [0, 0])
-            tokens[0] += answer.prompt_tokens
-            tokens[1] += answer.completion_tokens
-            use["latency"] = use.get("latency", 0.0) + answer.latency
+                notice = self.breaker.record_failure(exc.reason)
+                return replace(fallback, model_use=use.record(exc.reason), notice=notice)
+            use.add(answer)
             proposals, problem = self._read(answer.text, names, actor)
             if problem is None:
                 notice = self.breaker.record_success()
-                if notice:
-                    self.notice = notice
                 if not proposals:
-                    return fallback
-                return Parsed(tuple(proposals))
+                    return replace(fallback, model_use=use.record(), notice=notice)
+                return Parsed(tuple(proposals), model_use=use.record(), notice=notice)
             if attempt == 0:  # ask once more, saying what was wrong (briefly)
                 messages += [
                     {"role": "assistant", "content": _clip(answer.text, 1000)},
@@ -153,11 +142,12 @@ class TieredParser:
                 ]
         # Two answers that do not fit: a model that only answers garbage is
         # as good as down, and its circuit should open like one that is.
-        use["error"] = "its answers did not fit"
-        self.notice = self.breaker.record_failure("its answers did not fit")
+        misfit = "its answers did not fit"
         return Clarification(
             "I'm not sure what you mean. Could you say it another way, "
-            'starting with a verb (like "take the lamp")?'
+            'starting with a verb (like "take the lamp")?',
+            model_use=use.record(misfit),
+            notice=self.breaker.record_failure(misfit),
         )
 
     def schema(self, names: dict[str, int]) -> dict[str, Any]:
@@ -245,6 +235,31 @@ class TieredParser:
                 ActionProposal(action=action, actor=actor, params=params, source="model")
             )
         return proposals, None
+
+
+class _Use:
+    """What one parse has asked of the model so far, summed over its requests."""
+
+    def __init__(self, model: str, prompt: str) -> None:
+        self.model = model
+        self.prompt = prompt
+        self.answers: list[str] = []
+        self.tokens = [0, 0]
+        self.latency = 0.0
+        self.attempts = 0
+
+    def add(self, answer: Completion) -> None:
+        self.answers.append(_clip(answer.text, 2000))
+        self.tokens[0] += answer.prompt_tokens
+        self.tokens[1] += answer.completion_tokens
+        self.latency += answer.latency
+        self.attempts += answer.attempts
+
+    def record(self, error: str = "") -> ModelUse:
+        return ModelUse(
+            "parser", self.model, self.prompt, tuple(self.answers), self.tokens[0],
+            self.tokens[1], self.latency, self.attempts, error,
+        )  # fmt: skip
 
 
 def _clip(text: str, limit: int) -> str:

@@ -11,10 +11,13 @@ cut to the role's token budget by :class:`~fabula.context.FinalPromptBuilder`
 in the versioned ``narrator`` prompt file.
 
 Memory is optional twice over: it needs the ``fabula[memory]`` extra
-(ChromaDB and a local embedding model), and any failure of it (a broken
-folder, a dead Chroma server) turns it off for the session with one notice,
-never failing a turn. It is written only from committed turns, and brought
-back in line with the save after opening, undo and restore.
+(ChromaDB and a local embedding model), and its failure (a broken folder, a
+dead Chroma server, an embedder that fails: the memory package raises
+:class:`~fabula.errors.MemoryStoreError` for all of them) turns it off for
+the session with one notice, never failing a turn. Only that error does: any
+other exception is a bug, and propagates like one. Memory is written only
+from committed turns, and brought back in line with the save after opening,
+undo and restore.
 
 Memory is written behind, like the world: the turn's history entry is made
 at once (it needs the world as the turn left it), and its embedding and
@@ -26,17 +29,19 @@ rebuilt from the journal when the save is next opened.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fabula.actions import Outcome
 from fabula.actions.standard import Goals
-from fabula.ai.config import MemoryConfig, ModelConfig
+from fabula.ai import MemoryConfig, ModelConfig
 from fabula.content import ContentGame
 from fabula.context import (
     BuiltPrompt,
@@ -46,15 +51,15 @@ from fabula.context import (
     focus_of,
 )
 from fabula.ecs import WorldView
+from fabula.errors import ContentError, FabulaError, MemoryStoreError
 from fabula.events import Event
 from fabula.prompts import PromptLibrary
 
 if TYPE_CHECKING:
-    from fabula.memory import MemoryStore, Scene
-    from fabula.narration import TemplateNarrator
+    from fabula.memory import MemoryStore, PlainNarrator, Scene
     from fabula.persistence import SaveFile
 
-__all__ = ["Brain", "open_memory"]
+__all__ = ["Brain", "Briefing", "open_memory"]
 
 _log = logging.getLogger(__name__)
 
@@ -65,7 +70,11 @@ def open_memory(
     """The memory store for a save, and a notice if there is none.
 
     Returns ``(None, notice)`` when memory is turned off, its packages are
-    not installed, or it cannot be opened; the game goes on without it.
+    not installed, or it cannot be opened (a :class:`MemoryStoreError`: a
+    broken folder, no Chroma server, an embedder that does not load) or its
+    lore has problems (a :class:`ContentError`); the game goes on without
+    it. The store returned owns what it opened (its Chroma client and its
+    embedder's connections) and releases them when it is closed.
     """
     if not config.enabled:
         return None, None
@@ -76,31 +85,58 @@ def open_memory(
         )
     from fabula.memory import LocalEmbedder, MemoryStore, OpenAIEmbedder, chroma_server
 
+    if config.embedder == "openai":
+        embedder: Any = OpenAIEmbedder(
+            config.base_url, config.embedding_model, config.api_key_env, config.timeout
+        )
+    else:
+        embedder = LocalEmbedder()
     try:
-        if config.embedder == "openai":
-            embedder: Any = OpenAIEmbedder(
-                config.base_url, config.embedding_model, config.api_key_env, config.timeout
-            )
-        else:
-            embedder = LocalEmbedder()
         if config.server:
             store = MemoryStore.connect(
                 chroma_server(config.server), game.id, embedder,
-                namespace=_namespace(save_path), where=config.server,
+                namespace=_namespace(save_path), where=config.server, owns_client=True,
             )  # fmt: skip
         else:
             store = MemoryStore.open(save_path, game.id, embedder)
+    except MemoryStoreError as exc:  # memory is an aid: never a reason not to play
+        if isinstance(embedder, OpenAIEmbedder):
+            embedder.close()
+        return None, _off(exc)
+    try:
         store.index_lore(game)
-    except Exception as exc:  # memory is an aid: never a reason not to play
-        _log.warning("memory unavailable: %s", exc)
-        return None, f"Long-term memory is off: {exc}"
+    except (MemoryStoreError, ContentError) as exc:
+        with contextlib.suppress(MemoryStoreError):  # it is going anyway
+            store.close()
+        return None, _off(exc)
     return store, None
+
+
+def _off(exc: FabulaError) -> str:
+    """The notice that memory is off, for the reason ``exc`` gives."""
+    _log.warning("memory unavailable: %s", exc)
+    return f"Long-term memory is off: {exc}"
 
 
 def _namespace(save_path: Path) -> str:
     """A save's history namespace on a shared Chroma server."""
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in save_path.stem)
     return stem[:40] or "save"
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """What the narrator model is told for one turn.
+
+    Attributes:
+        prompt: the messages, cut to the role's budget, with their token
+            estimate, what was cut and the prompt's reference.
+        notice: a message for the player if memory failed while recalling
+            (it is off for the rest of the game), else ``None``.
+    """
+
+    prompt: BuiltPrompt
+    notice: str | None = None
 
 
 class Brain:
@@ -110,10 +146,15 @@ class Brain:
         game: the game being played.
         config: the model settings (the narrator's prompt version and budget,
             memory's recall size).
-        memory: the save's memory store, or ``None`` to go without.
+        memory: the save's memory store, or ``None`` to go without; the brain
+            closes it (:meth:`close`).
         prompts: the prompt library (default: built-ins, then the game's
             ``prompts/`` folder).
         recent: how many recent turns the state context repeats.
+
+    Every method that may find memory failing returns the notice for the
+    player (``str``, once: memory is off from then on) or ``None``; the brain
+    keeps no notice to be read later.
     """
 
     def __init__(
@@ -133,13 +174,8 @@ class Brain:
         self.state = StateContextBuilder(recent=recent)
         self.assembler = FinalPromptBuilder()
         self.recent: deque[str] = deque(maxlen=max(recent, 1))
-        self.notice: str | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
-
-    def take_notice(self) -> str | None:
-        notice, self.notice = self.notice, None
-        return notice
 
     # ----------------------------------------------------------------- turn
 
@@ -151,7 +187,7 @@ class Brain:
 
         return Scene.of(world, actor)
 
-    def narrator_prompt(
+    def brief(
         self,
         world: WorldView,
         actor: int,
@@ -161,22 +197,26 @@ class Brain:
         outcomes: Sequence[Outcome],
         account: str,
         names: dict[int, str] | None = None,
-    ) -> BuiltPrompt:
-        """The narrator model's messages for the turn just played."""
+    ) -> Briefing:
+        """What the narrator model is told for the turn just played: the
+        state the player perceives, the recent turns, the memories recalled
+        for it, the verdicts and the account, in the narrator prompt, cut to
+        its budget."""
         goals = world.try_get(actor, Goals, readonly=True)
         state = self.state.build(
             world, actor, events=list(self.recent), focus=focus_of(outcomes),
             goals=goals.active if goals is not None else (),
         )  # fmt: skip
         memories: list[Any] = []
+        notice = None
         if self.memory is not None and self.config.memory.recall:
             try:
                 memories = self.memory.recall(
                     f"{text}\n{account}", world=world, actor=actor, now=turn,
                     k=self.config.memory.recall,
                 )  # fmt: skip
-            except Exception as exc:
-                self._lose_memory(exc)
+            except MemoryStoreError as exc:
+                notice = self._lose_memory(exc)
         built = self.assembler.build(
             self.prompt,
             budget=self.config.narrator.context_tokens,
@@ -192,7 +232,7 @@ class Brain:
                 "the narrator prompt needs %d tokens, over its budget of %d",
                 built.tokens, built.budget,
             )  # fmt: skip
-        return built
+        return Briefing(built, notice)
 
     def remember(
         self,
@@ -204,74 +244,113 @@ class Brain:
         actor: int,
         outcomes: Sequence[Outcome],
         events: Sequence[Event],
-    ) -> None:
-        """Keep the committed turn: in the recent turns, and in memory."""
+    ) -> str | None:
+        """Keep the committed turn: in the recent turns, and in memory (its
+        write goes behind, on memory's own thread). Returns a notice if
+        memory failed, now or in an earlier write.
+
+        Raises:
+            Exception: an earlier write behind failed otherwise than memory
+                fails (a bug), as it was raised on memory's thread.
+        """
         self.recent.append(_brief(text, account))
-        self._check_writes()
+        notice = self._check_writes()
         if self.memory is None or before is None:
-            return
+            return notice
         try:
             entry = self.memory.entry_for_turn(save, account, before, actor, outcomes, events)
-        except Exception as exc:
-            self._lose_memory(exc)
-            return
+        except MemoryStoreError as exc:
+            return self._lose_memory(exc)
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="fabula-memory")
         self._pending.append(self._writer.submit(self.memory.record, entry))
+        return notice
 
-    def settle(self) -> None:
+    def settle(self) -> str | None:
         """Wait for the memory writes under way (before reading history in
-        bulk, rewriting it, or closing)."""
-        pending, self._pending = self._pending, []
-        for future in pending:
-            exception = future.exception()
-            if exception is not None and self.memory is not None:
-                self._lose_memory(exception)
+        bulk, rewriting it, or closing); return a notice if one failed.
 
-    def _check_writes(self) -> None:
+        Raises:
+            Exception: a write failed otherwise than memory fails (a bug).
+        """
+        pending, self._pending = self._pending, []
+        return self._failed(pending)
+
+    def _check_writes(self) -> str | None:
         """Report a background write that failed, without waiting for any."""
         done = [f for f in self._pending if f.done()]
         self._pending = [f for f in self._pending if not f.done()]
-        for future in done:
-            exception = future.exception()
-            if exception is not None and self.memory is not None:
-                self._lose_memory(exception)
+        return self._failed(done)
 
-    def rewound(self, save: SaveFile, narrator: TemplateNarrator) -> None:
+    def _failed(self, writes: list[Future[None]]) -> str | None:
+        """Wait for ``writes``; the notice for the first that failed, if any did.
+
+        Raises:
+            Exception: a write failed otherwise than memory does (a bug), as
+                it was raised on memory's thread.
+        """
+        notice = None
+        for future in writes:
+            exception = future.exception()
+            if exception is None:
+                continue
+            if not isinstance(exception, MemoryStoreError):
+                raise exception
+            if self.memory is not None:
+                notice = self._lose_memory(exception)
+        return notice
+
+    def rewound(self, save: SaveFile, narrator: PlainNarrator) -> str | None:
         """The save went back or was replaced (undo, restore, reopen): forget
-        the recent turns and bring memory back in line with the journal."""
+        the recent turns and bring memory back in line with the journal,
+        rebuilding missing turns with ``narrator``'s accounts (the narrator
+        the session tells turns with, so rebuilt entries read as live ones).
+        Returns a notice if memory failed."""
         self.recent.clear()
-        self.settle()
+        notice = self.settle()
         if self.memory is None:
-            return
+            return notice
         try:
             self.memory.sync(save, self.game, narrator)
-        except Exception as exc:
-            self._lose_memory(exc)
+        except MemoryStoreError as exc:
+            return self._lose_memory(exc)
+        return notice
 
     def close(self) -> None:
-        """Finish the writes under way, then release memory."""
-        self.settle()
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
-            self._writer = None
-        self._release()
+        """Finish the writes under way, then release memory (memory failing
+        now is logged: there is no one left to tell). Closing twice is
+        harmless.
+
+        Raises:
+            Exception: a write failed otherwise than memory fails (a bug);
+                memory is released all the same.
+        """
+        try:
+            self.settle()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+            self._release()
 
     def _release(self) -> None:
-        if self.memory is not None:
-            self.memory.close()
-            self.memory = None
+        """Close the store, whatever state it is in; memory is gone after."""
+        memory, self.memory = self.memory, None
+        if memory is None:
+            return
+        try:
+            memory.close()
+        except MemoryStoreError as exc:  # broken already: nothing more to release
+            _log.warning("memory did not close cleanly: %s", exc)
 
-    def _lose_memory(self, exc: BaseException) -> None:
+    def _lose_memory(self, exc: MemoryStoreError) -> str:
+        """Turn memory off for the rest of the game; return the notice saying so."""
         _log.warning("memory failed, turned off: %s", exc)
-        self.notice = f"Long-term memory failed and is off for this game: {exc}"
         for future in self._pending:
             future.cancel()
         self._pending = []
-        try:
-            self._release()
-        except Exception:  # already broken; nothing more to release
-            self.memory = None
+        self._release()
+        return f"Long-term memory failed and is off for this game: {exc}"
 
 
 def _brief(text: str, account: str, limit: int = 160) -> str:
