@@ -12,14 +12,23 @@ builders and validators are given.
 from fabula.ecs.archetype import Archetype
 from fabula.ecs.changes import ChangeLog, ChangeSet
 from fabula.ecs.component import ComponentInfo, component, component_info, validate_component
+from fabula.ecs.entity import (
+    ENTITY_INDEX_BITS,
+    ENTITY_INDEX_MASK,
+    entity_generation,
+    entity_index,
+    entity_label,
+)
 from fabula.ecs.index import EntityIndex, EntitySet, FieldIndex
 from fabula.ecs.query import Query
 from fabula.ecs.registry import ComponentRegistry
 from fabula.ecs.view import Columns
-from fabula.ecs.world import World, entity_generation, entity_index
+from fabula.ecs.world import World
 from fabula.ecs.worldview import ReadOnlyWorld, WorldView
 
 __all__ = [
+    "ENTITY_INDEX_BITS",
+    "ENTITY_INDEX_MASK",
     "Archetype",
     "ChangeLog",
     "ChangeSet",
@@ -37,5 +46,6 @@ __all__ = [
     "component_info",
     "entity_generation",
     "entity_index",
+    "entity_label",
     "validate_component",
 ]

@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fabula.ecs.archetype import Archetype, EntityColumn
+from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK
 from fabula.errors import EcsError
 
 if TYPE_CHECKING:
     from fabula.ecs.changes import ChangeLog
 
 __all__ = ["StorageAccess"]
-
-_INDEX_BITS = 32
-_INDEX_MASK = (1 << _INDEX_BITS) - 1
 
 
 class StorageAccess:
@@ -80,9 +78,11 @@ class StorageAccess:
         handles = np.fromiter(entities, dtype=np.int64)
         if not len(handles):
             return {}
-        idx = handles & _INDEX_MASK
+        idx = handles & ENTITY_INDEX_MASK
         gens = np.frombuffer(self._gen, dtype=np.int64)
-        if int(idx.max()) >= len(gens) or not np.array_equal(gens[idx], handles >> _INDEX_BITS):
+        if int(idx.max()) >= len(gens) or not np.array_equal(
+            gens[idx], handles >> ENTITY_INDEX_BITS
+        ):
             bad = next(e for e in handles.tolist() if e not in self)
             raise self._no_entity(bad)
         rows = np.frombuffer(self._row_of, dtype=np.int64)[idx]
@@ -141,7 +141,7 @@ class StorageAccess:
             count = len(handles)
             if columns and self._batch_length(columns) != count:
                 raise EcsError("restore(): a batch has columns and handles of different lengths.")
-            idx = handles & _INDEX_MASK
+            idx = handles & ENTITY_INDEX_MASK
             self._check_slots(idx, slot_count)
             used.append(idx)
             arch = self._archetype(frozenset(columns))
@@ -151,7 +151,7 @@ class StorageAccess:
             else:
                 arch.entities.extend(handles.tolist())
             arch.version += 1
-            gens[idx] = handles >> _INDEX_BITS
+            gens[idx] = handles >> ENTITY_INDEX_BITS
             rows[idx] = np.arange(start, start + count, dtype=np.int64)
             if count and int(idx[-1]) - int(idx[0]) + 1 == count and (np.diff(idx) == 1).all():
                 arch_of[int(idx[0]) : int(idx[-1]) + 1] = [arch] * count  # contiguous slots

@@ -37,6 +37,7 @@ import numpy as np
 from fabula.ecs.archetype import Archetype, EntityColumn
 from fabula.ecs.changes import ChangeLog
 from fabula.ecs.component import component_info
+from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_label
 from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query
 from fabula.ecs.storage import StorageAccess
@@ -50,31 +51,12 @@ from fabula.errors import (
     StructuralChangeError,
 )
 
-__all__ = ["World", "entity_generation", "entity_index"]
+__all__ = ["World"]
 
 C = TypeVar("C")
 C1 = TypeVar("C1")
 C2 = TypeVar("C2")
 C3 = TypeVar("C3")
-
-_INDEX_BITS = 32
-_INDEX_MASK = (1 << _INDEX_BITS) - 1
-_NO_LOGS: tuple[ChangeLog, ...] = ()
-
-
-def entity_index(entity: int) -> int:
-    """The slot index of an entity handle."""
-    return entity & _INDEX_MASK
-
-
-def entity_generation(entity: int) -> int:
-    """The generation of an entity handle (how often its slot was reused)."""
-    return entity >> _INDEX_BITS
-
-
-def _label(entity: int) -> str:
-    gen = entity >> _INDEX_BITS
-    return f"entity {entity & _INDEX_MASK}" + (f" (generation {gen})" if gen else "")
 
 
 class _Rows(chain):  # type: ignore[type-arg]
@@ -148,9 +130,9 @@ class World(StorageAccess):
 
     def __contains__(self, entity: object) -> bool:
         try:
-            idx = entity & _INDEX_MASK  # type: ignore[operator]
+            idx = entity & ENTITY_INDEX_MASK  # type: ignore[operator]
             return (
-                self._gen[idx] == entity >> _INDEX_BITS  # type: ignore[operator]
+                self._gen[idx] == entity >> ENTITY_INDEX_BITS  # type: ignore[operator]
                 and self._arch_of[idx] is not None
             )
         except (TypeError, IndexError):
@@ -226,7 +208,7 @@ class World(StorageAccess):
             arch = self._spawn_target(types)
         if self._free:
             idx = self._free.pop()
-            entity = idx | (self._gen[idx] << _INDEX_BITS)
+            entity = idx | (self._gen[idx] << ENTITY_INDEX_BITS)
         else:
             entity = len(self._arch_of)
             self._gen.append(0)
@@ -239,8 +221,8 @@ class World(StorageAccess):
         return entity
 
     def _place(self, entity: int, arch: Archetype, values: dict[type, Any]) -> None:
-        idx = entity & _INDEX_MASK
-        if self._gen[idx] != entity >> _INDEX_BITS:  # despawned before it was placed
+        idx = entity & ENTITY_INDEX_MASK
+        if self._gen[idx] != entity >> ENTITY_INDEX_BITS:  # despawned before it was placed
             return
         self._row_of[idx] = arch.append(entity, values)
         self._arch_of[idx] = arch
@@ -390,10 +372,10 @@ class World(StorageAccess):
 
     def _despawn_now(self, entity: int) -> None:
         arch, row = self._locate(entity)
-        idx = entity & _INDEX_MASK
+        idx = entity & ENTITY_INDEX_MASK
         moved = arch.swap_remove(row)
         if moved is not None:
-            self._row_of[moved & _INDEX_MASK] = row
+            self._row_of[moved & ENTITY_INDEX_MASK] = row
         self._arch_of[idx] = None
         self._gen[idx] += 1
         self._free.append(idx)
@@ -430,7 +412,7 @@ class World(StorageAccess):
                 ctype = getattr(type(value), VIEW_OF, type(value))
                 if ctype in new:
                     raise EcsError(
-                        f"insert() got two {ctype.__name__} components for {_label(entity)}; "
+                        f"insert() got two {ctype.__name__} components for {entity_label(entity)}; "
                         "pass one per type."
                     )
                 new[ctype] = value
@@ -519,8 +501,8 @@ class World(StorageAccess):
         new_row = src.copy_row_into(row, dst, new)
         moved = src.swap_remove(row)
         if moved is not None:
-            self._row_of[moved & _INDEX_MASK] = row
-        idx = entity & _INDEX_MASK
+            self._row_of[moved & ENTITY_INDEX_MASK] = row
+        idx = entity & ENTITY_INDEX_MASK
         self._arch_of[idx] = dst
         self._row_of[idx] = new_row
         if self._logs:  # a column mark on `src` must follow the entity out
@@ -579,9 +561,9 @@ class World(StorageAccess):
 
     def _locate(self, entity: int) -> tuple[Archetype, int]:
         try:
-            idx = entity & _INDEX_MASK
+            idx = entity & ENTITY_INDEX_MASK
             arch = self._arch_of[idx]
-            if arch is not None and self._gen[idx] == entity >> _INDEX_BITS:
+            if arch is not None and self._gen[idx] == entity >> ENTITY_INDEX_BITS:
                 return arch, self._row_of[idx]
         except (TypeError, IndexError):
             pass
@@ -590,7 +572,7 @@ class World(StorageAccess):
     def _check_deferrable(self, entity: int) -> None:
         """Accept live handles and handles reserved by a deferred spawn."""
         try:
-            if self._gen[entity & _INDEX_MASK] == entity >> _INDEX_BITS:
+            if self._gen[entity & ENTITY_INDEX_MASK] == entity >> ENTITY_INDEX_BITS:
                 return
         except (TypeError, IndexError):
             pass
@@ -602,8 +584,8 @@ class World(StorageAccess):
                 entity,
                 f"{entity!r} is not an entity handle (handles are the ints spawn() returns).",
             )
-        idx, gen = entity & _INDEX_MASK, entity >> _INDEX_BITS  # type: ignore[operator]
-        label = _label(entity)  # type: ignore[arg-type]
+        idx, gen = entity & ENTITY_INDEX_MASK, entity >> ENTITY_INDEX_BITS  # type: ignore[operator]
+        label = entity_label(entity)  # type: ignore[arg-type]
         if idx >= len(self._gen) or gen > self._gen[idx]:
             return EntityError(entity, f"{label} was never spawned in this world.")
         if gen < self._gen[idx]:
@@ -622,7 +604,7 @@ class World(StorageAccess):
 
     def _missing(self, entity: int, ctype: type, arch: Archetype) -> MissingComponentError:
         has = [info.name for info in arch.infos.values()]
-        return MissingComponentError(entity, ctype, _label(entity), has)
+        return MissingComponentError(entity, ctype, entity_label(entity), has)
 
     @overload
     def get(self, entity: int, component_type: type[C], *, readonly: bool = ...) -> C: ...
@@ -641,9 +623,9 @@ class World(StorageAccess):
             MissingComponentError: the entity lacks the component.
         """
         try:
-            idx = entity & _INDEX_MASK
+            idx = entity & ENTITY_INDEX_MASK
             arch = self._arch_of[idx]
-            if self._gen[idx] == entity >> _INDEX_BITS and arch is not None:
+            if self._gen[idx] == entity >> ENTITY_INDEX_BITS and arch is not None:
                 column = arch.objects.get(component_type)
                 if column is not None:
                     if self._logs and not readonly:
@@ -681,7 +663,7 @@ class World(StorageAccess):
     def _has_type(self, entity: object, ctype: type) -> bool:
         if entity not in self:
             return False
-        arch = self._arch_of[entity & _INDEX_MASK]  # type: ignore[operator]
+        arch = self._arch_of[entity & ENTITY_INDEX_MASK]  # type: ignore[operator]
         return arch is not None and ctype in arch.types
 
     def components(self, entity: int, *, readonly: bool = False) -> tuple[Any, ...]:
