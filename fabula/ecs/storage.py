@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fabula.ecs.archetype import Archetype, EntityColumn
+from fabula.ecs.changes import record_spawns
 from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK
 from fabula.errors import EcsError
 
@@ -169,10 +170,9 @@ class StorageAccess:
         self._arch_of = arch_of
         self._free = [int(i) for i in free_idx]
         self._alive = alive
-        for handles, arch in placed:
-            for log in self._logs:
-                if log.types is None or not log.types.isdisjoint(arch.types):
-                    log.spawned.update(handles.tolist())
+        if self._logs:
+            for handles, arch in placed:
+                record_spawns(self, arch, handles.tolist())  # type: ignore[arg-type]
 
     @staticmethod
     def _check_slots(idx: np.ndarray, slot_count: int) -> None:

@@ -27,15 +27,26 @@ from __future__ import annotations
 import dataclasses
 import random
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from itertools import chain, repeat
 from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 
+from fabula.ecs import changes as _changes
 from fabula.ecs.archetype import Archetype, EntityColumn
-from fabula.ecs.changes import ChangeLog
+from fabula.ecs.changes import (
+    ChangeLog,
+    carry_column_marks,
+    mark_columns,
+    mark_written,
+    record_despawn,
+    record_insert,
+    record_remove,
+    record_spawn,
+    record_spawns,
+)
 from fabula.ecs.component import component_info
 from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_label
 from fabula.ecs.index import EntityIndex, FieldIndex
@@ -201,7 +212,7 @@ class World(StorageAccess):
             arch.version += 1
             self._alive += 1
             if self._logs:
-                self._log_spawn(entity, arch)
+                record_spawn(self, entity, arch)
             return entity
         if any(hasattr(t, VIEW_OF) for t in types):  # row views of columnar components
             types = tuple(getattr(t, VIEW_OF, t) for t in types)
@@ -228,12 +239,7 @@ class World(StorageAccess):
         self._arch_of[idx] = arch
         self._alive += 1
         if self._logs:
-            self._log_spawn(entity, arch)
-
-    def _log_spawn(self, entity: int, arch: Archetype) -> None:
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                log.spawned.add(entity)
+            record_spawn(self, entity, arch)
 
     def _spawn_plan(self, types: tuple[type, ...]) -> tuple[Archetype, list[list[Any]] | None]:
         """Target archetype of a spawn with these types, and (for object-only
@@ -289,9 +295,8 @@ class World(StorageAccess):
         self._gen.frombytes(bytes(8 * count))
         self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
         self._alive += count
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                log.spawned.update(range(first, first + count))
+        if self._logs:
+            record_spawns(self, arch, range(first, first + count))
         return ids
 
     def _fill_batch(
@@ -380,12 +385,8 @@ class World(StorageAccess):
         self._gen[idx] += 1
         self._free.append(idx)
         self._alive -= 1
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                if entity in log.spawned:
-                    log.spawned.discard(entity)
-                else:
-                    log.despawned.add(entity)
+        if self._logs:
+            record_despawn(self, entity, arch)
 
     # -------------------------------------------------------------- structure
 
@@ -432,10 +433,7 @@ class World(StorageAccess):
         else:
             self._move(entity, arch, row, target, new)
         if self._logs:
-            for ctype in new:
-                for log in self._logs_for(ctype):
-                    log.written.add((entity, ctype))
-                    log.removed.discard((entity, ctype))
+            record_insert(self, entity, new)
 
     def remove(self, entity: int, *component_types: type) -> None:
         """Remove components from an entity.
@@ -490,10 +488,7 @@ class World(StorageAccess):
                 target = nxt if nxt is not None else self._edge_remove(target, ctype)
         self._move(entity, arch, row, target, {})
         if self._logs:
-            for ctype in gone:
-                for log in self._logs_for(ctype):
-                    log.removed.add((entity, ctype))
-                    log.written.discard((entity, ctype))
+            record_remove(self, entity, gone)
 
     def _move(
         self, entity: int, src: Archetype, row: int, dst: Archetype, new: dict[type, Any]
@@ -505,12 +500,8 @@ class World(StorageAccess):
         idx = entity & ENTITY_INDEX_MASK
         self._arch_of[idx] = dst
         self._row_of[idx] = new_row
-        if self._logs:  # a column mark on `src` must follow the entity out
-            for log in self._logs:
-                if log.columns:
-                    for ctype in dst.types:
-                        if (src, ctype) in log.columns:
-                            log.written.add((entity, ctype))
+        if self._logs:
+            carry_column_marks(self, entity, src, dst)
 
     # -------------------------------------------------------------- archetypes
 
@@ -629,7 +620,7 @@ class World(StorageAccess):
                 column = arch.objects.get(component_type)
                 if column is not None:
                     if self._logs and not readonly:
-                        self._mark_written(entity, component_type)
+                        mark_written(self, entity, component_type)
                     return column[self._row_of[idx]]
                 if component_type in arch.numeric:
                     return row_view_class(component_type)(self, entity)
@@ -757,11 +748,11 @@ class World(StorageAccess):
                 if arch.entities:
                     current = arch
                     if track:
-                        self._mark_columns(arch, types)
+                        mark_columns(self, arch, types)
                     yield arch
         finally:
             if track and current is not None:
-                self._mark_columns(current, types)
+                mark_columns(self, current, types)
             self._end_iteration()
 
     def _row_batches(
@@ -864,37 +855,8 @@ class World(StorageAccess):
 
     # ------------------------------------------------------- change tracking
 
-    def track_changes(self, types: Collection[type] | None = None) -> ChangeLog:
-        """Start recording changes into a new :class:`ChangeLog` and return it.
-
-        Args:
-            types: record only changes involving these component types
-                (default: everything).
-        """
-        log = ChangeLog(self, types)
-        self._logs.append(log)
-        self._logs_by_type.clear()
-        return log
-
-    def untrack_changes(self, log: ChangeLog) -> None:
-        """Stop feeding ``log``."""
-        self._logs.remove(log)
-        self._logs_by_type.clear()
-
-    def _logs_for(self, ctype: type) -> tuple[ChangeLog, ...]:
-        logs = self._logs_by_type.get(ctype)
-        if logs is None:
-            logs = self._logs_by_type[ctype] = tuple(x for x in self._logs if x.wants(ctype))
-        return logs
-
-    def _mark_written(self, entity: int, ctype: type) -> None:
-        for log in self._logs_for(ctype):
-            log.written.add((entity, ctype))
-
-    def _mark_columns(self, arch: Archetype, types: tuple[type, ...]) -> None:
-        for ctype in types:
-            for log in self._logs_for(ctype):
-                log.columns.add((arch, ctype))
+    track_changes = _changes.track_changes
+    untrack_changes = _changes.untrack_changes
 
     # ----------------------------------------------------------------- indexes
 
