@@ -18,8 +18,8 @@ in call order, as soon as the outermost iteration ends (or is closed).
 iteration ends. ``spawn_batch`` during iteration is an error.
 
 The interface a save uses to rebuild a world exactly (``slots``,
-``location``, ``locate_many``, ``restore``) lives in
-:mod:`fabula.ecs.storage`, mixed into :class:`World`.
+``location``, ``locate_many``, ``restore``) is written as functions of the
+world in :mod:`fabula.ecs.storage` and bound here as methods.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any, Protocol, TypeVar, overload
 import numpy as np
 
 from fabula.ecs import changes as _changes
+from fabula.ecs import storage as _storage
 from fabula.ecs.archetype import Archetype, EntityColumn
 from fabula.ecs.changes import (
     ChangeLog,
@@ -51,7 +52,6 @@ from fabula.ecs.component import component_info
 from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_label
 from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query
-from fabula.ecs.storage import StorageAccess
 from fabula.ecs.view import VIEW_OF, Columns, row_view_class
 from fabula.ecs.worldview import ReadOnlyWorld
 from fabula.errors import (
@@ -87,7 +87,7 @@ class Tickable(Protocol):
     def tick(self, world: World, /) -> Any: ...
 
 
-class World(StorageAccess):
+class World:
     """All entities and components of one game or simulation.
 
     Args:
@@ -876,3 +876,10 @@ class World(StorageAccess):
         if self._indexes.get((index.component, index.field)) is index:
             del self._indexes[(index.component, index.field)]
             self.untrack_changes(index._log)
+
+    # ----------------------------------------------------------------- storage
+
+    slots = _storage.slots
+    location = _storage.location
+    locate_many = _storage.locate_many
+    restore = _storage.restore
