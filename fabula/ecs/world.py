@@ -13,9 +13,8 @@ operation below updates them together.
 Structural changes during iteration: while any ``query``, ``query_columns`` or
 ``entities_with[C]`` iteration is running, ``spawn``, ``insert``, ``remove``,
 ``try_remove`` and ``despawn`` are **deferred** to a command buffer and applied,
-in call order, as soon as the outermost iteration ends (or is closed).
-``spawn`` still returns the new handle at once; the entity exists when the
-iteration ends. ``spawn_batch`` during iteration is an error.
+in call order, as soon as the outermost iteration ends (or is closed); see
+:mod:`fabula.ecs.commands` for the rules.
 
 The interface a save uses to rebuild a world exactly (``slots``,
 ``location``, ``locate_many``, ``restore``) is written as functions of the
@@ -35,6 +34,7 @@ from typing import Any, Protocol, TypeVar, overload
 import numpy as np
 
 from fabula.ecs import changes as _changes
+from fabula.ecs import commands as _commands
 from fabula.ecs import storage as _storage
 from fabula.ecs.archetype import Archetype, EntityColumn
 from fabula.ecs.changes import (
@@ -48,6 +48,7 @@ from fabula.ecs.changes import (
     record_spawn,
     record_spawns,
 )
+from fabula.ecs.commands import defer, end_iteration
 from fabula.ecs.component import component_info
 from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_label
 from fabula.ecs.index import EntityIndex, FieldIndex
@@ -226,7 +227,7 @@ class World:
             self._row_of.append(0)
             self._arch_of.append(None)
         if self._iterating:
-            self._deferred.append((self._place, (entity, arch, dict(zip(types, components)))))
+            defer(self, self._place, entity, arch, dict(zip(types, components)))
         else:
             self._place(entity, arch, dict(zip(types, components)))
         return entity
@@ -371,7 +372,7 @@ class World:
         """
         if self._iterating:
             self._check_deferrable(entity)
-            self._deferred.append((self._despawn_now, (entity,)))
+            defer(self, self._despawn_now, entity)
             return
         self._despawn_now(entity)
 
@@ -399,7 +400,7 @@ class World:
         """
         if self._iterating:
             self._check_deferrable(entity)
-            self._deferred.append((self._insert_now, (entity, components)))
+            defer(self, self._insert_now, entity, components)
             return
         self._insert_now(entity, components)
 
@@ -445,7 +446,7 @@ class World:
         """
         if self._iterating:
             self._check_deferrable(entity)
-            self._deferred.append((self._remove_now, (entity, component_types, True)))
+            defer(self, self._remove_now, entity, component_types, True)
         else:
             self._remove_now(entity, component_types, True)
 
@@ -457,7 +458,7 @@ class World:
         """
         if self._iterating:
             self._check_deferrable(entity)
-            self._deferred.append((self._remove_now, (entity, component_types, False)))
+            defer(self, self._remove_now, entity, component_types, False)
         else:
             self._remove_now(entity, component_types, False)
 
@@ -753,7 +754,7 @@ class World:
         finally:
             if track and current is not None:
                 mark_columns(self, current, types)
-            self._end_iteration()
+            end_iteration(self)
 
     def _row_batches(
         self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
@@ -818,40 +819,7 @@ class World:
             for arch in walk:
                 yield from arch.entities
 
-    def _end_iteration(self) -> None:
-        self._iterating -= 1
-        if not self._iterating and self._deferred:
-            self.apply_deferred()
-
-    def apply_deferred(self) -> None:
-        """Apply structural changes deferred during iteration, in call order.
-
-        Runs by itself when the outermost iteration ends; call it only if you
-        abandoned a query iterator without closing it.
-
-        Each change is applied on its own: one that fails (say, a second
-        despawn of the same entity) does not stop the ones queued after it.
-        Once all were tried, the first failure is raised, with a note saying
-        how many failed.
-        """
-        pending, self._deferred = self._deferred, []
-        depth, self._iterating = self._iterating, 0
-        failures: list[Exception] = []
-        try:
-            for operation, args in pending:
-                try:
-                    operation(*args)
-                except Exception as exc:
-                    failures.append(exc)
-        finally:
-            self._iterating = depth
-        if failures:
-            first = failures[0]
-            first.add_note(
-                f"raised while applying changes deferred during a query: {len(failures)} of "
-                f"{len(pending)} failed; the others were applied."
-            )
-            raise first
+    apply_deferred = _commands.apply_deferred
 
     # ------------------------------------------------------- change tracking
 
