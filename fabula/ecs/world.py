@@ -26,21 +26,20 @@ from __future__ import annotations
 import dataclasses
 import random
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import closing
-from itertools import chain, repeat
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 
 from fabula.ecs import changes as _changes
 from fabula.ecs import commands as _commands
+from fabula.ecs import query as _query
 from fabula.ecs import storage as _storage
 from fabula.ecs.archetype import Archetype, EntityColumn
 from fabula.ecs.changes import (
     ChangeLog,
     carry_column_marks,
-    mark_columns,
     mark_written,
     record_despawn,
     record_insert,
@@ -48,12 +47,12 @@ from fabula.ecs.changes import (
     record_spawn,
     record_spawns,
 )
-from fabula.ecs.commands import defer, end_iteration
+from fabula.ecs.commands import defer
 from fabula.ecs.component import component_info
 from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_label
 from fabula.ecs.index import EntityIndex, FieldIndex
-from fabula.ecs.query import Query
-from fabula.ecs.view import VIEW_OF, Columns, row_view_class
+from fabula.ecs.query import Query, iter_entities
+from fabula.ecs.view import VIEW_OF, row_view_class
 from fabula.ecs.worldview import ReadOnlyWorld
 from fabula.errors import (
     DespawnedEntityError,
@@ -66,20 +65,6 @@ from fabula.errors import (
 __all__ = ["World"]
 
 C = TypeVar("C")
-C1 = TypeVar("C1")
-C2 = TypeVar("C2")
-C3 = TypeVar("C3")
-
-
-class _Rows(chain):  # type: ignore[type-arg]
-    """A query's rows: a C-level chain of per-archetype zips that can also be
-    closed early, which ends the iteration (and applies deferred changes)."""
-
-    __slots__ = ("_batches",)
-
-    def close(self) -> None:
-        """Stop iterating now; deferred structural changes are applied."""
-        self._batches.close()
 
 
 class Tickable(Protocol):
@@ -180,7 +165,7 @@ class World:
 
     def entities(self) -> Iterator[int]:
         """Every live entity, archetype by archetype (a defined, stable order)."""
-        return self._iter_entities(self._archetypes)
+        return iter_entities(self, self._archetypes)
 
     @property
     def archetypes(self) -> Sequence[Archetype]:
@@ -532,23 +517,6 @@ class World:
             target.add_edges[ctype] = arch
         return target
 
-    def _match(self, all_of: tuple[type, ...], none_of: Iterable[type]) -> Query:
-        key = (all_of, none_of if none_of.__class__ is tuple else tuple(none_of))
-        query = self._queries.get(key)
-        if query is None:
-            query = self._queries[key] = Query(all_of, frozenset(key[1]))
-        if query.seen != len(self._archetypes):
-            query.update(self._archetypes)
-        return query
-
-    def _archetypes_with(self, ctype: type) -> list[Archetype]:
-        query = self._with_type.get(ctype)
-        if query is None:
-            query = self._with_type[ctype] = Query((ctype,), frozenset())
-        if query.seen != len(self._archetypes):
-            query.update(self._archetypes)
-        return query.archetypes
-
     # ------------------------------------------------------------------ access
 
     def _locate(self, entity: int) -> tuple[Archetype, int]:
@@ -684,140 +652,8 @@ class World:
 
     # ----------------------------------------------------------------- queries
 
-    @overload
-    def query(
-        self, c1: type[C1], /, *, without: Iterable[type] = ..., readonly: bool = ...
-    ) -> Iterator[tuple[int, tuple[C1]]]: ...
-    @overload
-    def query(
-        self, c1: type[C1], c2: type[C2], /, *, without: Iterable[type] = ..., readonly: bool = ...
-    ) -> Iterator[tuple[int, tuple[C1, C2]]]: ...
-    @overload
-    def query(
-        self,
-        c1: type[C1],
-        c2: type[C2],
-        c3: type[C3],
-        /,
-        *,
-        without: Iterable[type] = ...,
-        readonly: bool = ...,
-    ) -> Iterator[tuple[int, tuple[C1, C2, C3]]]: ...
-    @overload
-    def query(
-        self, *types: type, without: Iterable[type] = ..., readonly: bool = ...
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
-
-    def query(
-        self, *types: type, without: Iterable[type] = (), readonly: bool = False
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """Iterate ``(entity, (c1, c2, ...))`` over entities having all ``types``
-        and none of ``without``.
-
-        Order: archetype creation order, then row order. The matching
-        archetypes are cached and the cache is refreshed only when a new
-        archetype appears. Structural changes made while iterating are
-        deferred until the iteration ends (see the module docstring).
-
-        Raises:
-            EcsError: no types given, or a type both required and excluded.
-        """
-        query = self._match(types, without)
-        # Rows are produced by C-level zips chained per archetype, so the
-        # Python frame below runs once per archetype, never once per row.
-        batches = self._row_batches(query.archetypes, types, readonly)
-        rows = _Rows.from_iterable(batches)
-        rows._batches = batches
-        return rows
-
-    def _walk(
-        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[Archetype]:
-        """Visit the non-empty archetypes of one iteration.
-
-        While it runs, structural changes are deferred; it marks each
-        visited archetype's ``types`` columns changed (unless ``readonly``)
-        on arrival, and marks the last one again when the iteration ends or
-        is left early, so marks drained by a ``take()`` inside the loop come
-        back. Every iterator the World hands out walks through here.
-        """
-        self._iterating += 1
-        track = bool(self._logs) and not readonly and bool(types)
-        current: Archetype | None = None
-        try:
-            for arch in archetypes:
-                if arch.entities:
-                    current = arch
-                    if track:
-                        mark_columns(self, arch, types)
-                    yield arch
-        finally:
-            if track and current is not None:
-                mark_columns(self, current, types)
-            end_iteration(self)
-
-    def _row_batches(
-        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
-        with closing(self._walk(archetypes, types, readonly)) as walk:
-            for arch in walk:
-                if arch.numeric:
-                    columns = [self._column(arch, t) for t in types]
-                else:
-                    objects = arch.objects
-                    columns = [objects[t] for t in types]
-                yield zip(arch.entities, zip(*columns))
-
-    def _column(self, arch: Archetype, ctype: type) -> list[Any]:
-        column = arch.objects.get(ctype)
-        if column is not None:
-            return column
-        view = row_view_class(ctype)
-        return [view(self, e) for e in arch.entities]
-
-    def query_columns(
-        self, *types: type, without: Iterable[type] = (), readonly: bool = False
-    ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
-        """Iterate ``(entities, (cols1, cols2, ...))`` once per matching archetype.
-
-        Every type must be columnar. ``cols1.x`` is the numpy array of field
-        ``x`` over the archetype's rows, so a system updates a whole archetype
-        with one numpy expression. Unless ``readonly=True`` the columns are
-        marked changed; with it, the arrays are read-only.
-
-        Raises:
-            EcsError: a type is not columnar, or the query is malformed.
-        """
-        for ctype in types:
-            if not component_info(ctype).columnar:
-                raise EcsError(
-                    f"query_columns() needs columnar components; {ctype.__name__} is stored as "
-                    "objects. Declare it @component(columnar=True) or use query()."
-                )
-        query = self._match(types, without)
-        return self._iter_columns(query.archetypes, types, readonly)
-
-    def _iter_columns(
-        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
-        with closing(self._walk(archetypes, types, readonly)) as walk:
-            for arch in walk:
-                n = len(arch.entities)
-                batches = []
-                for ctype in types:
-                    arrays = {}
-                    for field, array_ in arch.numeric[ctype].items():
-                        live = array_[:n]
-                        if readonly:
-                            live.flags.writeable = False
-                        arrays[field] = live
-                    batches.append(Columns(ctype, arrays, n))
-                yield arch.entity_array(), tuple(batches)
-
-    def _iter_entities(self, archetypes: list[Archetype]) -> Iterator[int]:
-        with closing(self._walk(archetypes, (), readonly=True)) as walk:
-            for arch in walk:
-                yield from arch.entities
+    query = _query.query
+    query_columns = _query.query_columns
 
     apply_deferred = _commands.apply_deferred
 
