@@ -13,12 +13,13 @@ slots' (:mod:`fabula.ecs.entity`) and the archetypes'
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fabula.ecs.archetype import Archetype, EntityColumn
+from fabula.ecs.batch import BatchColumns, batch_length, fill_batch
 from fabula.ecs.changes import record_spawns
 from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK
 from fabula.errors import EcsError
@@ -94,7 +95,7 @@ def restore(
     slot_count: int,
     free: Sequence[int],
     free_generations: Sequence[int],
-    batches: Iterable[tuple[np.ndarray, Mapping[type, Mapping[str, Any] | Sequence[Any]]]],
+    batches: Iterable[tuple[np.ndarray, BatchColumns]],
 ) -> None:
     """Rebuild a saved world into this new, empty one, keeping every handle.
 
@@ -124,13 +125,13 @@ def restore(
     for handles_, columns in batches:
         handles = np.asarray(handles_, dtype=np.int64)
         count = len(handles)
-        if columns and world._batch_length(columns) != count:
+        if columns and batch_length(columns) != count:
             raise EcsError("restore(): a batch has columns and handles of different lengths.")
         idx = handles & ENTITY_INDEX_MASK
         _check_slots(idx, slot_count)
         used.append(idx)
         arch = world._archetype(frozenset(columns))
-        start = world._fill_batch(arch, columns, count)
+        start = fill_batch(arch, columns, count)
         if isinstance(arch.entities, EntityColumn):
             arch.entities.extend_array(handles)
         else:

@@ -23,20 +23,19 @@ world in :mod:`fabula.ecs.storage` and bound here as methods.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import repeat
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 
+from fabula.ecs import batch as _batch
 from fabula.ecs import changes as _changes
 from fabula.ecs import commands as _commands
 from fabula.ecs import query as _query
 from fabula.ecs import storage as _storage
-from fabula.ecs.archetype import Archetype, EntityColumn
+from fabula.ecs.archetype import Archetype
 from fabula.ecs.changes import (
     ChangeLog,
     carry_column_marks,
@@ -45,7 +44,6 @@ from fabula.ecs.changes import (
     record_insert,
     record_remove,
     record_spawn,
-    record_spawns,
 )
 from fabula.ecs.commands import defer
 from fabula.ecs.component import component_info
@@ -59,7 +57,6 @@ from fabula.errors import (
     EcsError,
     EntityError,
     MissingComponentError,
-    StructuralChangeError,
 )
 
 __all__ = ["World"]
@@ -245,109 +242,7 @@ class World:
             )
         return self._archetype(key)
 
-    def spawn_batch(self, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]]) -> np.ndarray:
-        """Spawn many entities at once from arrays; return their handles.
-
-        Args:
-            columns: per component type, either a mapping ``{field: array}``
-                (columnar components, or object components built per row) or
-                a sequence of ready instances (object components). All columns
-                must have the same length.
-
-        Returns:
-            An int64 array of the new handles, in row order.
-
-        Raises:
-            EcsError: lengths differ, a field is missing or unknown.
-            StructuralChangeError: called while a query is iterating.
-        """
-        if self._iterating:
-            raise StructuralChangeError(
-                "spawn_batch() cannot run while a query is iterating; call it after the loop."
-            )
-        if not columns:
-            return np.empty(0, dtype=np.int64)
-        arch = self._archetype(frozenset(columns))
-        count = self._batch_length(columns)
-        start = self._fill_batch(arch, columns, count)
-        first = len(self._arch_of)
-        ids = np.arange(first, first + count, dtype=np.int64)
-        if isinstance(arch.entities, EntityColumn):
-            arch.entities.extend_array(ids)
-        else:
-            arch.entities.extend(range(first, first + count))
-        arch.version += 1
-        self._arch_of.extend(repeat(arch, count))
-        self._gen.frombytes(bytes(8 * count))
-        self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
-        self._alive += count
-        if self._logs:
-            record_spawns(self, arch, range(first, first + count))
-        return ids
-
-    def _fill_batch(
-        self, arch: Archetype, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]], count: int
-    ) -> int:
-        """Append ``count`` rows of component data to ``arch``'s columns (not
-        its entity column); return the first new row."""
-        arch.reserve(count)
-        start = len(arch.entities)
-        # Everything that can fail happens before the first live row changes:
-        # numeric writes land past the live rows, objects are built aside.
-        objects: list[tuple[list[Any], list[Any]]] = []
-        for ctype, data in columns.items():
-            info = component_info(ctype)
-            if info.columnar:
-                fields = arch.numeric[ctype]
-                for field, array_ in fields.items():
-                    if field in data:  # type: ignore[operator]
-                        array_[start : start + count] = data[field]  # type: ignore[index]
-                    else:
-                        array_[start : start + count] = self._field_default(ctype, field)
-            elif isinstance(data, Mapping):
-                keys = list(data)
-                rows = zip(*(data[k] for k in keys), strict=True)
-                built = [ctype(**dict(zip(keys, r))) for r in rows]
-                objects.append((arch.objects[ctype], built))
-            else:
-                objects.append((arch.objects[ctype], list(data)))
-        for column, values in objects:
-            column.extend(values)
-        return start
-
-    @staticmethod
-    def _batch_length(columns: Mapping[type, Any]) -> int:
-        lengths: dict[str, int] = {}
-        for ctype, data in columns.items():
-            info = component_info(ctype)
-            if isinstance(data, Mapping):
-                unknown = set(data) - set(info.fields) if info.fields else set()
-                if unknown:
-                    raise EcsError(
-                        f"spawn_batch(): {info.name} has no field(s) {', '.join(sorted(unknown))}."
-                    )
-                for field, values in data.items():
-                    lengths[f"{info.name}.{field}"] = len(values)
-            else:
-                lengths[info.name] = len(data)
-        distinct = set(lengths.values())
-        if len(distinct) > 1:
-            detail = ", ".join(f"{k}={v}" for k, v in lengths.items())
-            raise EcsError(f"spawn_batch(): columns differ in length ({detail}); make them equal.")
-        return distinct.pop() if distinct else 0
-
-    @staticmethod
-    def _field_default(ctype: type, field: str) -> Any:
-        for f in dataclasses.fields(ctype):
-            if f.name == field:
-                if f.default is not dataclasses.MISSING:
-                    return f.default
-                if f.default_factory is not dataclasses.MISSING:
-                    return f.default_factory()
-        raise EcsError(
-            f"spawn_batch(): no values for {component_info(ctype).name}.{field}, "
-            "and the field has no default."
-        )
+    spawn_batch = _batch.spawn_batch
 
     def despawn(self, entity: int) -> None:
         """Destroy an entity and all its components; its handle becomes stale.
