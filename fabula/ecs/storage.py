@@ -21,7 +21,7 @@ import numpy as np
 from fabula.ecs.archetype import Archetype, EntityColumn
 from fabula.ecs.batch import BatchColumns, batch_length, fill_batch
 from fabula.ecs.changes import record_spawns
-from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK
+from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_error, locate
 from fabula.errors import EcsError
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def location(world: World, entity: int) -> tuple[Archetype, int]:
     Raises:
         EntityError: the entity does not exist.
     """
-    return world._locate(entity)
+    return locate(world, entity)
 
 
 def locate_many(world: World, entities: Iterable[int]) -> dict[Archetype, np.ndarray]:
@@ -69,13 +69,13 @@ def locate_many(world: World, entities: Iterable[int]) -> dict[Archetype, np.nda
     gens = np.frombuffer(world._gen, dtype=np.int64)
     if int(idx.max()) >= len(gens) or not np.array_equal(gens[idx], handles >> ENTITY_INDEX_BITS):
         bad = next(e for e in handles.tolist() if e not in world)
-        raise world._no_entity(bad)
+        raise entity_error(world, bad)
     rows = np.frombuffer(world._row_of, dtype=np.int64)[idx]
     del gens
     arch_of = world._arch_of
     archs = [arch_of[i] for i in idx.tolist()]
     if any(a is None for a in archs):
-        raise world._no_entity(next(e for e, a in zip(handles.tolist(), archs) if a is None))
+        raise entity_error(world, next(e for e, a in zip(handles.tolist(), archs) if a is None))
     first = archs[0]
     if all(a is first for a in archs):
         return {first: rows}  # type: ignore[dict-item]

@@ -33,6 +33,7 @@ import numpy as np
 from fabula.ecs import batch as _batch
 from fabula.ecs import changes as _changes
 from fabula.ecs import commands as _commands
+from fabula.ecs import entity as _entity
 from fabula.ecs import query as _query
 from fabula.ecs import storage as _storage
 from fabula.ecs.archetype import Archetype
@@ -40,23 +41,26 @@ from fabula.ecs.changes import (
     ChangeLog,
     carry_column_marks,
     mark_written,
-    record_despawn,
     record_insert,
     record_remove,
-    record_spawn,
 )
 from fabula.ecs.commands import defer
 from fabula.ecs.component import component_info
-from fabula.ecs.entity import ENTITY_INDEX_BITS, ENTITY_INDEX_MASK, entity_label
+from fabula.ecs.entity import (
+    ENTITY_INDEX_BITS,
+    ENTITY_INDEX_MASK,
+    check_current,
+    entity_error,
+    entity_label,
+    locate,
+    missing_component,
+)
 from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query, iter_entities
 from fabula.ecs.view import VIEW_OF, row_view_class
 from fabula.ecs.worldview import ReadOnlyWorld
 from fabula.errors import (
-    DespawnedEntityError,
     EcsError,
-    EntityError,
-    MissingComponentError,
 )
 
 __all__ = ["World"]
@@ -169,105 +173,11 @@ class World:
         """The archetype tables, in creation order (read-only use)."""
         return tuple(self._archetypes)
 
-    # --------------------------------------------------------------- spawning
+    # ------------------------------------------------------ spawning, despawning
 
-    def spawn(self, *components: Any) -> int:
-        """Create an entity with ``components`` (at most one per type); return its handle.
-
-        Raises:
-            EcsError: two components of the same type were given.
-        """
-        types = tuple(map(type, components))
-        plan = self._spawn_plans.get(types)
-        if plan is None:
-            plan = self._spawn_plan(types)
-        arch, columns = plan
-        if columns is not None and not self._free and not self._iterating:
-            # The common case, kept flat: a fresh slot in an object-only archetype.
-            entity = len(self._arch_of)
-            entities = arch.entities
-            self._gen.append(0)
-            self._row_of.append(len(entities))
-            self._arch_of.append(arch)
-            entities.append(entity)
-            for column, value in zip(columns, components):
-                column.append(value)
-            arch.version += 1
-            self._alive += 1
-            if self._logs:
-                record_spawn(self, entity, arch)
-            return entity
-        if any(hasattr(t, VIEW_OF) for t in types):  # row views of columnar components
-            types = tuple(getattr(t, VIEW_OF, t) for t in types)
-            arch = self._spawn_target(types)
-        if self._free:
-            idx = self._free.pop()
-            entity = idx | (self._gen[idx] << ENTITY_INDEX_BITS)
-        else:
-            entity = len(self._arch_of)
-            self._gen.append(0)
-            self._row_of.append(0)
-            self._arch_of.append(None)
-        if self._iterating:
-            defer(self, self._place, entity, arch, dict(zip(types, components)))
-        else:
-            self._place(entity, arch, dict(zip(types, components)))
-        return entity
-
-    def _place(self, entity: int, arch: Archetype, values: dict[type, Any]) -> None:
-        idx = entity & ENTITY_INDEX_MASK
-        if self._gen[idx] != entity >> ENTITY_INDEX_BITS:  # despawned before it was placed
-            return
-        self._row_of[idx] = arch.append(entity, values)
-        self._arch_of[idx] = arch
-        self._alive += 1
-        if self._logs:
-            record_spawn(self, entity, arch)
-
-    def _spawn_plan(self, types: tuple[type, ...]) -> tuple[Archetype, list[list[Any]] | None]:
-        """Target archetype of a spawn with these types, and (for object-only
-        archetypes) the columns to append to, in argument order."""
-        arch = self._spawn_target(tuple(getattr(t, VIEW_OF, t) for t in types))
-        columns = None if arch.numeric else [arch.objects[t] for t in types]
-        plan = self._spawn_plans[types] = (arch, columns)
-        return plan
-
-    def _spawn_target(self, types: tuple[type, ...]) -> Archetype:
-        key = frozenset(types)
-        if len(key) != len(types):
-            dupes = sorted({t.__name__ for t in types if types.count(t) > 1})
-            raise EcsError(
-                f"spawn() got two or more components of type {', '.join(dupes)}; an entity "
-                "holds at most one component per type."
-            )
-        return self._archetype(key)
-
+    spawn = _entity.spawn
     spawn_batch = _batch.spawn_batch
-
-    def despawn(self, entity: int) -> None:
-        """Destroy an entity and all its components; its handle becomes stale.
-
-        Raises:
-            EntityError: the entity does not exist (or was already despawned).
-        """
-        if self._iterating:
-            self._check_deferrable(entity)
-            defer(self, self._despawn_now, entity)
-            return
-        self._despawn_now(entity)
-
-    def _despawn_now(self, entity: int) -> None:
-        arch, row = self._locate(entity)
-        idx = entity & ENTITY_INDEX_MASK
-        moved = arch.swap_remove(row)
-        if moved is not None:
-            self._row_of[moved & ENTITY_INDEX_MASK] = row
-        self._arch_of[idx] = None
-        self._gen[idx] += 1
-        self._free.append(idx)
-        self._alive -= 1
-        if self._logs:
-            record_despawn(self, entity, arch)
+    despawn = _entity.despawn
 
     # -------------------------------------------------------------- structure
 
@@ -279,13 +189,13 @@ class World:
             EcsError: two components of the same type were given.
         """
         if self._iterating:
-            self._check_deferrable(entity)
+            check_current(self, entity)
             defer(self, self._insert_now, entity, components)
             return
         self._insert_now(entity, components)
 
     def _insert_now(self, entity: int, components: tuple[Any, ...]) -> None:
-        arch, row = self._locate(entity)
+        arch, row = locate(self, entity)
         if len(components) == 1 and not hasattr(type(components[0]), VIEW_OF):
             new = {type(components[0]): components[0]}
         else:
@@ -325,7 +235,7 @@ class World:
                 is removed then). Use :meth:`try_remove` where absence is fine.
         """
         if self._iterating:
-            self._check_deferrable(entity)
+            check_current(self, entity)
             defer(self, self._remove_now, entity, component_types, True)
         else:
             self._remove_now(entity, component_types, True)
@@ -337,19 +247,19 @@ class World:
             EntityError: the entity does not exist.
         """
         if self._iterating:
-            self._check_deferrable(entity)
+            check_current(self, entity)
             defer(self, self._remove_now, entity, component_types, False)
         else:
             self._remove_now(entity, component_types, False)
 
     def _remove_now(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
-        arch, row = self._locate(entity)
+        arch, row = locate(self, entity)
         present = arch.types
         if len(types) == 1:
             ctype = types[0]
             if ctype not in present:
                 if strict:
-                    raise self._missing(entity, ctype, arch)
+                    raise missing_component(entity, ctype, arch)
                 return
             target = arch.remove_edges.get(ctype)
             if target is None:
@@ -359,7 +269,7 @@ class World:
             if strict:
                 for ctype in types:
                     if ctype not in present:
-                        raise self._missing(entity, ctype, arch)
+                        raise missing_component(entity, ctype, arch)
             gone = [t for t in dict.fromkeys(types) if t in present]
             if not gone:
                 return
@@ -414,53 +324,6 @@ class World:
 
     # ------------------------------------------------------------------ access
 
-    def _locate(self, entity: int) -> tuple[Archetype, int]:
-        try:
-            idx = entity & ENTITY_INDEX_MASK
-            arch = self._arch_of[idx]
-            if arch is not None and self._gen[idx] == entity >> ENTITY_INDEX_BITS:
-                return arch, self._row_of[idx]
-        except (TypeError, IndexError):
-            pass
-        raise self._no_entity(entity)
-
-    def _check_deferrable(self, entity: int) -> None:
-        """Accept live handles and handles reserved by a deferred spawn."""
-        try:
-            if self._gen[entity & ENTITY_INDEX_MASK] == entity >> ENTITY_INDEX_BITS:
-                return
-        except (TypeError, IndexError):
-            pass
-        raise self._no_entity(entity)
-
-    def _no_entity(self, entity: object) -> EntityError:
-        if not isinstance(entity, int | np.integer) or entity < 0:
-            return EntityError(
-                entity,
-                f"{entity!r} is not an entity handle (handles are the ints spawn() returns).",
-            )
-        idx, gen = entity & ENTITY_INDEX_MASK, entity >> ENTITY_INDEX_BITS  # type: ignore[operator]
-        label = entity_label(entity)  # type: ignore[arg-type]
-        if idx >= len(self._gen) or gen > self._gen[idx]:
-            return EntityError(entity, f"{label} was never spawned in this world.")
-        if gen < self._gen[idx]:
-            return DespawnedEntityError(
-                entity,
-                f"{label} was despawned; this handle is stale. Drop references to an entity "
-                "when it is despawned (listen for OnDeath or check `entity in world`).",
-            )
-        if idx in self._free:  # a free slot's current generation was never handed out
-            return EntityError(entity, f"{label} was never spawned in this world.")
-        return EntityError(
-            entity,
-            f"{label} was spawned while a query was iterating and exists once that iteration "
-            "ends; use it after the loop.",
-        )
-
-    def _missing(self, entity: int, ctype: type, arch: Archetype) -> MissingComponentError:
-        has = [info.name for info in arch.infos.values()]
-        return MissingComponentError(entity, ctype, entity_label(entity), has)
-
     @overload
     def get(self, entity: int, component_type: type[C], *, readonly: bool = ...) -> C: ...
     @overload
@@ -488,10 +351,10 @@ class World:
                     return column[self._row_of[idx]]
                 if component_type in arch.numeric:
                     return row_view_class(component_type)(self, entity)
-                raise self._missing(entity, component_type, arch)
+                raise missing_component(entity, component_type, arch)
         except (TypeError, IndexError):
             pass
-        raise self._no_entity(entity)
+        raise entity_error(self, entity)
 
     def try_get(self, entity: int, component_type: type[C], *, readonly: bool = False) -> C | None:
         """Like :meth:`get`, but ``None`` when the entity lacks the component.
@@ -499,7 +362,7 @@ class World:
         Raises:
             EntityError: the entity does not exist.
         """
-        arch, _ = self._locate(entity)
+        arch, _ = locate(self, entity)
         if component_type not in arch.types:
             return None
         return self.get(entity, component_type, readonly=readonly)
@@ -510,7 +373,7 @@ class World:
         Raises:
             EntityError: the entity does not exist.
         """
-        types = self._locate(entity)[0].types
+        types = locate(self, entity)[0].types
         if len(component_types) == 1:
             return component_types[0] in types
         return all(t in types for t in component_types)
@@ -527,7 +390,7 @@ class World:
         Raises:
             EntityError: the entity does not exist.
         """
-        arch, _ = self._locate(entity)
+        arch, _ = locate(self, entity)
         return tuple(self.get(entity, t, readonly=readonly) for t in arch.infos)
 
     def component_types(self, entity: int) -> frozenset[type]:
@@ -536,13 +399,13 @@ class World:
         Raises:
             EntityError: the entity does not exist.
         """
-        return self._locate(entity)[0].types
+        return locate(self, entity)[0].types
 
     def _numeric_cell(self, entity: int, ctype: type) -> tuple[dict[str, np.ndarray], int]:
-        arch, row = self._locate(entity)
+        arch, row = locate(self, entity)
         fields = arch.numeric.get(ctype)
         if fields is None:
-            raise self._missing(entity, ctype, arch)
+            raise missing_component(entity, ctype, arch)
         return fields, row
 
     # ----------------------------------------------------------------- queries
