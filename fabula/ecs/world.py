@@ -1,31 +1,44 @@
-"""The World: entities, their components, queries and indexes.
+"""The World: the one object through which the rest of fabula sees the ECS.
 
-Entities are plain ``int`` handles packing a slot index (low 32 bits) and a
-generation (high bits). Despawning bumps the slot's generation, so a stale
-handle is detected (:class:`~fabula.errors.DespawnedEntityError`) and is never
-aliased to a newer entity that reuses the slot.
+:class:`World` declares all of a world's state, in ``__init__``, and is the
+public facade (``fabula.ecs.World``). Each concept that works on that state
+lives in a module of its own, as functions of the world that the class binds
+as its methods::
 
-Storage is archetypal (:mod:`fabula.ecs.archetype`). Per slot the world keeps
-the archetype and the row the entity occupies; these two arrays and the
-archetype tables are the only copies of the state, and every structural
-operation below updates them together.
+    entity.py     handles and the slot allocator     spawn, despawn
+    batch.py      batch spawning                     spawn_batch
+    structure.py  adding and removing components     insert, remove, try_remove
+    query.py      query matching and iteration       query, query_columns
+    commands.py   changes deferred while iterating   apply_deferred
+    changes.py    change tracking                    track_changes, untrack_changes
+    storage.py    what a save needs                  slots, location, locate_many, restore
 
-Structural changes during iteration: while any ``query``, ``query_columns`` or
-``entities_with[C]`` iteration is running, ``spawn``, ``insert``, ``remove``,
-``try_remove`` and ``despawn`` are **deferred** to a command buffer and applied,
-in call order, as soon as the outermost iteration ends (or is closed); see
-:mod:`fabula.ecs.commands` for the rules.
+A function bound as a method costs what a method written here would: there
+is no delegating call in between. The hot paths (spawn's fast path, the
+moves of ``insert`` and ``remove``, query row production) are written flat in
+their modules; reading components (``get`` and its kin) is written here.
 
-The interface a save uses to rebuild a world exactly (``slots``,
-``location``, ``locate_many``, ``restore``) is written as functions of the
-world in :mod:`fabula.ecs.storage` and bound here as methods.
+The invariants the state keeps, each stated in full where it is enforced:
+
+* a world has exactly one archetype per set of component types, and never
+  deletes one: :meth:`World._archetype` is the only place that creates them
+  (:mod:`fabula.ecs.archetype`);
+* the slot arrays and the archetype tables are the two copies of "where is
+  entity e", updated together by every operation that moves a row
+  (:mod:`fabula.ecs.entity`);
+* structural changes asked for during an iteration are queued, and the queue
+  is non-empty only while an iteration runs (:mod:`fabula.ecs.commands`);
+* the per-type cache of change logs is derived from the attached logs and
+  cleared whenever they change (:mod:`fabula.ecs.changes`);
+* query caches only grow, because archetypes are never deleted
+  (:mod:`fabula.ecs.query`).
 """
 
 from __future__ import annotations
 
 import random
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
@@ -36,32 +49,22 @@ from fabula.ecs import commands as _commands
 from fabula.ecs import entity as _entity
 from fabula.ecs import query as _query
 from fabula.ecs import storage as _storage
+from fabula.ecs import structure as _structure
 from fabula.ecs.archetype import Archetype
-from fabula.ecs.changes import (
-    ChangeLog,
-    carry_column_marks,
-    mark_written,
-    record_insert,
-    record_remove,
-)
-from fabula.ecs.commands import defer
+from fabula.ecs.changes import ChangeLog, mark_written
 from fabula.ecs.component import component_info
 from fabula.ecs.entity import (
     ENTITY_INDEX_BITS,
     ENTITY_INDEX_MASK,
-    check_current,
     entity_error,
-    entity_label,
     locate,
     missing_component,
 )
 from fabula.ecs.index import EntityIndex, FieldIndex
 from fabula.ecs.query import Query, iter_entities
-from fabula.ecs.view import VIEW_OF, row_view_class
+from fabula.ecs.view import row_view_class
 from fabula.ecs.worldview import ReadOnlyWorld
-from fabula.errors import (
-    EcsError,
-)
+from fabula.errors import EcsError
 
 __all__ = ["World"]
 
@@ -97,21 +100,30 @@ class World:
 
     def __init__(self, seed: int | None = None) -> None:
         self.rng = random.Random(seed)
+        # Slots (fabula.ecs.entity): per slot ever used, its generation and
+        # where its entity lives; the free slots; the number of live ones.
         self._gen = array("q")
-        self._row_of = array("q")
         self._arch_of: list[Archetype | None] = []
+        self._row_of = array("q")
         self._free: list[int] = []
         self._alive = 0
-        self._empty = Archetype(0, frozenset())
-        self._archetypes: list[Archetype] = [self._empty]
-        self._by_types: dict[frozenset[type], Archetype] = {frozenset(): self._empty}
+        # Archetypes in creation order, and by type set (see _archetype); the
+        # empty archetype is the first. Spawn plans cache, per tuple of argument
+        # types, spawn's target archetype and columns (fabula.ecs.entity).
+        empty = Archetype(0, frozenset())
+        self._archetypes: list[Archetype] = [empty]
+        self._by_types: dict[frozenset[type], Archetype] = {frozenset(): empty}
         self._spawn_plans: dict[tuple[type, ...], tuple[Archetype, list[list[Any]] | None]] = {}
-        self._queries: dict[Any, Query] = {}
+        # Query caches (fabula.ecs.query).
+        self._queries: dict[tuple[tuple[type, ...], tuple[type, ...]], Query] = {}
         self._with_type: dict[type, Query] = {}
+        # Running iterations and the commands deferred meanwhile (fabula.ecs.commands).
         self._iterating = 0
-        self._deferred: list[tuple[Any, tuple[Any, ...]]] = []
+        self._deferred: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        # Attached change logs, and those per component type (fabula.ecs.changes).
         self._logs: list[ChangeLog] = []
         self._logs_by_type: dict[type, tuple[ChangeLog, ...]] = {}
+        # Field indexes, one per (component type, field) (fabula.ecs.index).
         self._indexes: dict[tuple[type, str], FieldIndex] = {}
         self.tick = 0
         """Ticks run so far; advanced by the scheduler."""
@@ -179,124 +191,24 @@ class World:
     spawn_batch = _batch.spawn_batch
     despawn = _entity.despawn
 
-    # -------------------------------------------------------------- structure
+    # ------------------------------------------------------ adding, removing
 
-    def insert(self, entity: int, *components: Any) -> None:
-        """Add components to an entity, replacing any of the same type.
-
-        Raises:
-            EntityError: the entity does not exist.
-            EcsError: two components of the same type were given.
-        """
-        if self._iterating:
-            check_current(self, entity)
-            defer(self, self._insert_now, entity, components)
-            return
-        self._insert_now(entity, components)
-
-    def _insert_now(self, entity: int, components: tuple[Any, ...]) -> None:
-        arch, row = locate(self, entity)
-        if len(components) == 1 and not hasattr(type(components[0]), VIEW_OF):
-            new = {type(components[0]): components[0]}
-        else:
-            new = {}
-            for value in components:
-                ctype = getattr(type(value), VIEW_OF, type(value))
-                if ctype in new:
-                    raise EcsError(
-                        f"insert() got two {ctype.__name__} components for {entity_label(entity)}; "
-                        "pass one per type."
-                    )
-                new[ctype] = value
-        target = arch
-        for ctype in new:
-            if ctype not in target.types:
-                nxt = target.add_edges.get(ctype)
-                target = nxt if nxt is not None else self._edge_add(target, ctype)
-        if target is arch:
-            for ctype, value in new.items():
-                column = arch.objects.get(ctype)
-                if column is not None:
-                    column[row] = value
-                else:
-                    for field, array_ in arch.numeric[ctype].items():
-                        array_[row] = getattr(value, field)
-        else:
-            self._move(entity, arch, row, target, new)
-        if self._logs:
-            record_insert(self, entity, new)
-
-    def remove(self, entity: int, *component_types: type) -> None:
-        """Remove components from an entity.
-
-        Raises:
-            EntityError: the entity does not exist.
-            MissingComponentError: the entity lacks one of the types (nothing
-                is removed then). Use :meth:`try_remove` where absence is fine.
-        """
-        if self._iterating:
-            check_current(self, entity)
-            defer(self, self._remove_now, entity, component_types, True)
-        else:
-            self._remove_now(entity, component_types, True)
-
-    def try_remove(self, entity: int, *component_types: type) -> None:
-        """Remove those of ``component_types`` the entity has; ignore the rest.
-
-        Raises:
-            EntityError: the entity does not exist.
-        """
-        if self._iterating:
-            check_current(self, entity)
-            defer(self, self._remove_now, entity, component_types, False)
-        else:
-            self._remove_now(entity, component_types, False)
-
-    def _remove_now(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
-        arch, row = locate(self, entity)
-        present = arch.types
-        if len(types) == 1:
-            ctype = types[0]
-            if ctype not in present:
-                if strict:
-                    raise missing_component(entity, ctype, arch)
-                return
-            target = arch.remove_edges.get(ctype)
-            if target is None:
-                target = self._edge_remove(arch, ctype)
-            gone: tuple[type, ...] | list[type] = types
-        else:
-            if strict:
-                for ctype in types:
-                    if ctype not in present:
-                        raise missing_component(entity, ctype, arch)
-            gone = [t for t in dict.fromkeys(types) if t in present]
-            if not gone:
-                return
-            target = arch
-            for ctype in gone:
-                nxt = target.remove_edges.get(ctype)
-                target = nxt if nxt is not None else self._edge_remove(target, ctype)
-        self._move(entity, arch, row, target, {})
-        if self._logs:
-            record_remove(self, entity, gone)
-
-    def _move(
-        self, entity: int, src: Archetype, row: int, dst: Archetype, new: dict[type, Any]
-    ) -> None:
-        new_row = src.copy_row_into(row, dst, new)
-        moved = src.swap_remove(row)
-        if moved is not None:
-            self._row_of[moved & ENTITY_INDEX_MASK] = row
-        idx = entity & ENTITY_INDEX_MASK
-        self._arch_of[idx] = dst
-        self._row_of[idx] = new_row
-        if self._logs:
-            carry_column_marks(self, entity, src, dst)
+    insert = _structure.insert
+    remove = _structure.remove
+    try_remove = _structure.try_remove
 
     # -------------------------------------------------------------- archetypes
 
     def _archetype(self, types: frozenset[type]) -> Archetype:
+        """The archetype of exactly ``types``, created on first use.
+
+        The only place an :class:`Archetype` is created, which is what keeps
+        one archetype per set of types: ``_by_types`` maps each set to it and
+        ``_archetypes`` lists them in creation order (``id`` is the position).
+
+        Raises:
+            EcsError: one of ``types`` is not a type, or not a valid component.
+        """
         arch = self._by_types.get(types)
         if arch is None:
             for ctype in types:
@@ -307,20 +219,6 @@ class World:
             self._archetypes.append(arch)
             self._by_types[types] = arch
         return arch
-
-    def _edge_add(self, arch: Archetype, ctype: type) -> Archetype:
-        target = arch.add_edges.get(ctype)
-        if target is None:
-            target = arch.add_edges[ctype] = self._archetype(arch.types | {ctype})
-            target.remove_edges[ctype] = arch
-        return target
-
-    def _edge_remove(self, arch: Archetype, ctype: type) -> Archetype:
-        target = arch.remove_edges.get(ctype)
-        if target is None:
-            target = arch.remove_edges[ctype] = self._archetype(arch.types - {ctype})
-            target.add_edges[ctype] = arch
-        return target
 
     # ------------------------------------------------------------------ access
 
