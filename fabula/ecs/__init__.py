@@ -1,12 +1,18 @@
 """The symbolic world: an archetype Entity-Component-System.
 
-See :mod:`fabula.ecs.world` for the World, :mod:`fabula.ecs.component` for
-declaring components, :mod:`fabula.ecs.archetype` for storage,
-:mod:`fabula.ecs.changes` for change tracking and :mod:`fabula.ecs.index` for
-the entity and field indexes, :mod:`fabula.ecs.storage` for what a save
-uses to rebuild a world exactly, and :mod:`fabula.ecs.worldview` for
-:class:`WorldView`, the read-only view that parsers, narrators, context
-builders and validators are given.
+:class:`World` (:mod:`fabula.ecs.world`) is the facade; its methods come from
+one module per concept: :mod:`~fabula.ecs.entity` (handles and the slot
+allocator), :mod:`~fabula.ecs.batch` (batch spawning),
+:mod:`~fabula.ecs.structure` (adding and removing components),
+:mod:`~fabula.ecs.query` (queries), :mod:`~fabula.ecs.commands` (changes
+deferred while iterating), :mod:`~fabula.ecs.changes` (change tracking) and
+:mod:`~fabula.ecs.storage` (what a save uses to rebuild a world exactly).
+Beside them: :mod:`~fabula.ecs.component` and :mod:`~fabula.ecs.registry` for
+declaring components, :mod:`~fabula.ecs.archetype` for storage,
+:mod:`~fabula.ecs.view` for row views and column batches,
+:mod:`~fabula.ecs.index` for the entity and field indexes, and
+:mod:`~fabula.ecs.worldview` for :class:`WorldView`, the read-only view that
+parsers, narrators, context builders and validators are given.
 """
 
 from fabula.ecs.archetype import Archetype
