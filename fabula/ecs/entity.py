@@ -1,4 +1,5 @@
-"""Entity handles: what a handle is made of, and what to say about a bad one.
+"""Entities: what a handle is, the slot allocator behind it, and what to say
+about a handle that names no live entity.
 
 A handle is a plain ``int``: the slot index in the low
 :data:`ENTITY_INDEX_BITS` bits, the slot's generation above them. This is the
