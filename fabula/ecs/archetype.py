@@ -6,13 +6,16 @@ one column per component type. Object components live in Python lists;
 columnar components live in one numpy array per field, over-allocated and
 grown by doubling so appends are amortised O(1).
 
-Invariants (enforced here and by :class:`~fabula.ecs.world.World`):
-    * a world has exactly one archetype per distinct set of types
-      (``World._archetypes_by_types``);
+Invariants (enforced here, or where named):
+    * a world has exactly one archetype per distinct set of types:
+      ``World._archetype`` is the only place one is created, and
+      ``World._by_types`` maps each set of types to it;
     * every column of an archetype has exactly ``len(entities)`` live rows;
       row ``i`` of every column belongs to ``entities[i]``;
     * rows are removed by swap-remove: the last row moves into the hole, so the
-      columns stay dense and the caller must re-point the moved entity's row;
+      columns stay dense and the caller must re-point the moved entity's row
+      (despawn in :mod:`fabula.ecs.entity`, the moves in
+      :mod:`fabula.ecs.structure`);
     * archetypes are never deleted, even when empty, so cached query matches
       and transition edges stay valid for the world's lifetime.
 """

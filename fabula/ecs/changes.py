@@ -22,12 +22,22 @@ write access marks the component changed**, as Bevy's change detection does.
 
 ``readonly=True`` on an *object* component is a promise the World cannot
 check: mutating an object obtained that way is not tracked.
+
+The second half of this module is how the World feeds its logs: the
+``record_*`` functions, called by the structural operations, and the
+``mark_*`` functions, called where write access is handed out. The World
+calls them only when a log is attached (``if world._logs:``), which is why a
+world without logs pays nothing. The World keeps the attached logs in
+``_logs`` and a cache, ``_logs_by_type: dict[ctype] = (logs that want
+ctype)``, derived from it; :func:`track_changes` and :func:`untrack_changes`
+are the only writers of ``_logs`` and clear the cache whenever they change it,
+so the two always agree.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,7 +46,21 @@ if TYPE_CHECKING:
     from fabula.ecs.archetype import Archetype
     from fabula.ecs.world import World
 
-__all__ = ["ChangeLog", "ChangeSet"]
+__all__ = [
+    "ChangeLog",
+    "ChangeSet",
+    "carry_column_marks",
+    "logs_for",
+    "mark_columns",
+    "mark_written",
+    "record_despawn",
+    "record_insert",
+    "record_remove",
+    "record_spawn",
+    "record_spawns",
+    "track_changes",
+    "untrack_changes",
+]
 
 
 class ChangeSet:
@@ -197,3 +221,97 @@ class ChangeLog:
             removed={t: frozenset(s) for t, s in removed.items()},
             columns=columns,
         )
+
+
+# --- feeding the logs ---------------------------------------------------------------
+
+
+def track_changes(world: World, types: Collection[type] | None = None) -> ChangeLog:
+    """Start recording changes into a new :class:`ChangeLog` and return it.
+
+    Args:
+        types: record only changes involving these component types
+            (default: everything).
+    """
+    log = ChangeLog(world, types)
+    world._logs.append(log)
+    world._logs_by_type.clear()
+    return log
+
+
+def untrack_changes(world: World, log: ChangeLog) -> None:
+    """Stop feeding ``log``."""
+    world._logs.remove(log)
+    world._logs_by_type.clear()
+
+
+def logs_for(world: World, ctype: type) -> tuple[ChangeLog, ...]:
+    """The attached logs that record changes to ``ctype`` (cached)."""
+    logs = world._logs_by_type.get(ctype)
+    if logs is None:
+        logs = world._logs_by_type[ctype] = tuple(x for x in world._logs if x.wants(ctype))
+    return logs
+
+
+def mark_written(world: World, entity: int, ctype: type) -> None:
+    """Write access to ``entity``'s ``ctype`` was handed out (``get``, a row view write)."""
+    for log in logs_for(world, ctype):
+        log.written.add((entity, ctype))
+
+
+def mark_columns(world: World, archetype: Archetype, types: tuple[type, ...]) -> None:
+    """Write access to whole columns of ``archetype`` was handed out (a query)."""
+    for ctype in types:
+        for log in logs_for(world, ctype):
+            log.columns.add((archetype, ctype))
+
+
+def record_spawn(world: World, entity: int, archetype: Archetype) -> None:
+    """``entity`` was placed in ``archetype``."""
+    for log in world._logs:
+        if log.types is None or not log.types.isdisjoint(archetype.types):
+            log.spawned.add(entity)
+
+
+def record_spawns(world: World, archetype: Archetype, entities: Collection[int]) -> None:
+    """Many entities were placed in ``archetype`` at once (a batch, a restore)."""
+    for log in world._logs:
+        if log.types is None or not log.types.isdisjoint(archetype.types):
+            log.spawned.update(entities)
+
+
+def record_despawn(world: World, entity: int, archetype: Archetype) -> None:
+    """``entity`` left ``archetype`` for good; a spawn not yet taken nets out."""
+    for log in world._logs:
+        if log.types is None or not log.types.isdisjoint(archetype.types):
+            if entity in log.spawned:
+                log.spawned.discard(entity)
+            else:
+                log.despawned.add(entity)
+
+
+def record_insert(world: World, entity: int, types: Iterable[type]) -> None:
+    """``entity`` was given (or given anew) components of ``types``."""
+    for ctype in types:
+        for log in logs_for(world, ctype):
+            log.written.add((entity, ctype))
+            log.removed.discard((entity, ctype))
+
+
+def record_remove(world: World, entity: int, types: Iterable[type]) -> None:
+    """``entity`` lost its components of ``types``."""
+    for ctype in types:
+        for log in logs_for(world, ctype):
+            log.removed.add((entity, ctype))
+            log.written.discard((entity, ctype))
+
+
+def carry_column_marks(world: World, entity: int, source: Archetype, dest: Archetype) -> None:
+    """``entity`` moved from ``source`` to ``dest``: a column mark on ``source``
+    follows it as a mark on the entity, so a mutation made through a query is
+    not lost when the entity moves before the log is read."""
+    for log in world._logs:
+        if log.columns:
+            for ctype in dest.types:
+                if (source, ctype) in log.columns:
+                    log.written.add((entity, ctype))

@@ -26,6 +26,7 @@ from collections.abc import Hashable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
 from fabula.ecs.component import component_info
+from fabula.ecs.query import archetypes_with, iter_entities
 from fabula.errors import EcsError
 
 if TYPE_CHECKING:
@@ -56,10 +57,10 @@ class EntitySet(Set[int]):
         return self._world._has_type(entity, self._ctype)
 
     def __len__(self) -> int:
-        return sum(len(a.entities) for a in self._world._archetypes_with(self._ctype))
+        return sum(len(a.entities) for a in archetypes_with(self._world, self._ctype))
 
     def __iter__(self) -> Iterator[int]:
-        return self._world._iter_entities(self._world._archetypes_with(self._ctype))
+        return iter_entities(self._world, archetypes_with(self._world, self._ctype))
 
     def __repr__(self) -> str:
         return f"<EntitySet {component_info(self._ctype).name}: {len(self)} entities>"
@@ -108,7 +109,7 @@ class FieldIndex:
         self._value_of: dict[int, Hashable] = {}
         self._log = world.track_changes(types=(ctype,))
         try:
-            for archetype in world._archetypes_with(ctype):
+            for archetype in archetypes_with(world, ctype):
                 for entity in archetype.entities:
                     self._put(entity)
         except BaseException:

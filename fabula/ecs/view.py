@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from fabula.ecs.changes import mark_written
 from fabula.ecs.component import component_info
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def _build_row_view_class(ctype: type) -> type:
         def fset(self: Any, value: Any) -> None:
             fields, row = self._world._numeric_cell(self._entity, ctype)
             fields[field][row] = value
-            self._world._mark_written(self._entity, ctype)
+            mark_written(self._world, self._entity, ctype)
 
         return property(fget, fset, doc=f"{info.name}.{field} of the viewed entity's row.")
 

@@ -1,91 +1,74 @@
-"""The World: entities, their components, queries and indexes.
+"""The World: the one object through which the rest of fabula sees the ECS.
 
-Entities are plain ``int`` handles packing a slot index (low 32 bits) and a
-generation (high bits). Despawning bumps the slot's generation, so a stale
-handle is detected (:class:`~fabula.errors.DespawnedEntityError`) and is never
-aliased to a newer entity that reuses the slot.
+:class:`World` declares all of a world's state, in ``__init__``, and is the
+public facade (``fabula.ecs.World``). Each concept that works on that state
+lives in a module of its own, as functions of the world that the class binds
+as its methods::
 
-Storage is archetypal (:mod:`fabula.ecs.archetype`). Per slot the world keeps
-the archetype and the row the entity occupies; these two arrays and the
-archetype tables are the only copies of the state, and every structural
-operation below updates them together.
+    entity.py     handles and the slot allocator     spawn, despawn
+    batch.py      batch spawning                     spawn_batch
+    structure.py  adding and removing components     insert, remove, try_remove
+    query.py      query matching and iteration       query, query_columns
+    commands.py   changes deferred while iterating   apply_deferred
+    changes.py    change tracking                    track_changes, untrack_changes
+    storage.py    what a save needs                  slots, location, locate_many, restore
 
-Structural changes during iteration: while any ``query``, ``query_columns`` or
-``entities_with[C]`` iteration is running, ``spawn``, ``insert``, ``remove``,
-``try_remove`` and ``despawn`` are **deferred** to a command buffer and applied,
-in call order, as soon as the outermost iteration ends (or is closed).
-``spawn`` still returns the new handle at once; the entity exists when the
-iteration ends. ``spawn_batch`` during iteration is an error.
+A function bound as a method costs what a method written here would: there
+is no delegating call in between. The hot paths (spawn's fast path, the
+moves of ``insert`` and ``remove``, query row production) are written flat in
+their modules; reading components (``get`` and its kin) is written here.
 
-The interface a save uses to rebuild a world exactly (``slots``,
-``location``, ``locate_many``, ``restore``) lives in
-:mod:`fabula.ecs.storage`, mixed into :class:`World`.
+The invariants the state keeps, each stated in full where it is enforced:
+
+* a world has exactly one archetype per set of component types, and never
+  deletes one: :meth:`World._archetype` is the only place that creates them
+  (:mod:`fabula.ecs.archetype`);
+* the slot arrays and the archetype tables are the two copies of "where is
+  entity e", updated together by every operation that moves a row
+  (:mod:`fabula.ecs.entity`);
+* structural changes asked for during an iteration are queued, and the queue
+  is non-empty only while an iteration runs (:mod:`fabula.ecs.commands`);
+* the per-type cache of change logs is derived from the attached logs and
+  cleared whenever they change (:mod:`fabula.ecs.changes`);
+* query caches only grow, because archetypes are never deleted
+  (:mod:`fabula.ecs.query`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import closing
-from itertools import chain, repeat
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar, overload
 
 import numpy as np
 
-from fabula.ecs.archetype import Archetype, EntityColumn
-from fabula.ecs.changes import ChangeLog
+from fabula.ecs import batch as _batch
+from fabula.ecs import changes as _changes
+from fabula.ecs import commands as _commands
+from fabula.ecs import entity as _entity
+from fabula.ecs import query as _query
+from fabula.ecs import storage as _storage
+from fabula.ecs import structure as _structure
+from fabula.ecs.archetype import Archetype
+from fabula.ecs.changes import ChangeLog, mark_written
 from fabula.ecs.component import component_info
-from fabula.ecs.index import EntityIndex, FieldIndex
-from fabula.ecs.query import Query
-from fabula.ecs.storage import StorageAccess
-from fabula.ecs.view import VIEW_OF, Columns, row_view_class
-from fabula.ecs.worldview import ReadOnlyWorld
-from fabula.errors import (
-    DespawnedEntityError,
-    EcsError,
-    EntityError,
-    MissingComponentError,
-    StructuralChangeError,
+from fabula.ecs.entity import (
+    ENTITY_INDEX_BITS,
+    ENTITY_INDEX_MASK,
+    entity_error,
+    locate,
+    missing_component,
 )
+from fabula.ecs.index import EntityIndex, FieldIndex
+from fabula.ecs.query import Query, iter_entities
+from fabula.ecs.view import row_view_class
+from fabula.ecs.worldview import ReadOnlyWorld
+from fabula.errors import EcsError
 
-__all__ = ["World", "entity_generation", "entity_index"]
+__all__ = ["World"]
 
 C = TypeVar("C")
-C1 = TypeVar("C1")
-C2 = TypeVar("C2")
-C3 = TypeVar("C3")
-
-_INDEX_BITS = 32
-_INDEX_MASK = (1 << _INDEX_BITS) - 1
-_NO_LOGS: tuple[ChangeLog, ...] = ()
-
-
-def entity_index(entity: int) -> int:
-    """The slot index of an entity handle."""
-    return entity & _INDEX_MASK
-
-
-def entity_generation(entity: int) -> int:
-    """The generation of an entity handle (how often its slot was reused)."""
-    return entity >> _INDEX_BITS
-
-
-def _label(entity: int) -> str:
-    gen = entity >> _INDEX_BITS
-    return f"entity {entity & _INDEX_MASK}" + (f" (generation {gen})" if gen else "")
-
-
-class _Rows(chain):  # type: ignore[type-arg]
-    """A query's rows: a C-level chain of per-archetype zips that can also be
-    closed early, which ends the iteration (and applies deferred changes)."""
-
-    __slots__ = ("_batches",)
-
-    def close(self) -> None:
-        """Stop iterating now; deferred structural changes are applied."""
-        self._batches.close()
 
 
 class Tickable(Protocol):
@@ -94,7 +77,7 @@ class Tickable(Protocol):
     def tick(self, world: World, /) -> Any: ...
 
 
-class World(StorageAccess):
+class World:
     """All entities and components of one game or simulation.
 
     Args:
@@ -117,21 +100,30 @@ class World(StorageAccess):
 
     def __init__(self, seed: int | None = None) -> None:
         self.rng = random.Random(seed)
+        # Slots (fabula.ecs.entity): per slot ever used, its generation and
+        # where its entity lives; the free slots; the number of live ones.
         self._gen = array("q")
-        self._row_of = array("q")
         self._arch_of: list[Archetype | None] = []
+        self._row_of = array("q")
         self._free: list[int] = []
         self._alive = 0
-        self._empty = Archetype(0, frozenset())
-        self._archetypes: list[Archetype] = [self._empty]
-        self._by_types: dict[frozenset[type], Archetype] = {frozenset(): self._empty}
+        # Archetypes in creation order, and by type set (see _archetype); the
+        # empty archetype is the first. Spawn plans cache, per tuple of argument
+        # types, spawn's target archetype and columns (fabula.ecs.entity).
+        empty = Archetype(0, frozenset())
+        self._archetypes: list[Archetype] = [empty]
+        self._by_types: dict[frozenset[type], Archetype] = {frozenset(): empty}
         self._spawn_plans: dict[tuple[type, ...], tuple[Archetype, list[list[Any]] | None]] = {}
-        self._queries: dict[Any, Query] = {}
+        # Query caches (fabula.ecs.query).
+        self._queries: dict[tuple[tuple[type, ...], tuple[type, ...]], Query] = {}
         self._with_type: dict[type, Query] = {}
+        # Running iterations and the commands deferred meanwhile (fabula.ecs.commands).
         self._iterating = 0
-        self._deferred: list[tuple[Any, tuple[Any, ...]]] = []
+        self._deferred: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        # Attached change logs, and those per component type (fabula.ecs.changes).
         self._logs: list[ChangeLog] = []
         self._logs_by_type: dict[type, tuple[ChangeLog, ...]] = {}
+        # Field indexes, one per (component type, field) (fabula.ecs.index).
         self._indexes: dict[tuple[type, str], FieldIndex] = {}
         self.tick = 0
         """Ticks run so far; advanced by the scheduler."""
@@ -148,9 +140,9 @@ class World(StorageAccess):
 
     def __contains__(self, entity: object) -> bool:
         try:
-            idx = entity & _INDEX_MASK  # type: ignore[operator]
+            idx = entity & ENTITY_INDEX_MASK  # type: ignore[operator]
             return (
-                self._gen[idx] == entity >> _INDEX_BITS  # type: ignore[operator]
+                self._gen[idx] == entity >> ENTITY_INDEX_BITS  # type: ignore[operator]
                 and self._arch_of[idx] is not None
             )
         except (TypeError, IndexError):
@@ -186,353 +178,37 @@ class World(StorageAccess):
 
     def entities(self) -> Iterator[int]:
         """Every live entity, archetype by archetype (a defined, stable order)."""
-        return self._iter_entities(self._archetypes)
+        return iter_entities(self, self._archetypes)
 
     @property
     def archetypes(self) -> Sequence[Archetype]:
         """The archetype tables, in creation order (read-only use)."""
         return tuple(self._archetypes)
 
-    # --------------------------------------------------------------- spawning
+    # ------------------------------------------------------ spawning, despawning
 
-    def spawn(self, *components: Any) -> int:
-        """Create an entity with ``components`` (at most one per type); return its handle.
+    spawn = _entity.spawn
+    spawn_batch = _batch.spawn_batch
+    despawn = _entity.despawn
 
-        Raises:
-            EcsError: two components of the same type were given.
-        """
-        types = tuple(map(type, components))
-        plan = self._spawn_plans.get(types)
-        if plan is None:
-            plan = self._spawn_plan(types)
-        arch, columns = plan
-        if columns is not None and not self._free and not self._iterating:
-            # The common case, kept flat: a fresh slot in an object-only archetype.
-            entity = len(self._arch_of)
-            entities = arch.entities
-            self._gen.append(0)
-            self._row_of.append(len(entities))
-            self._arch_of.append(arch)
-            entities.append(entity)
-            for column, value in zip(columns, components):
-                column.append(value)
-            arch.version += 1
-            self._alive += 1
-            if self._logs:
-                self._log_spawn(entity, arch)
-            return entity
-        if any(hasattr(t, VIEW_OF) for t in types):  # row views of columnar components
-            types = tuple(getattr(t, VIEW_OF, t) for t in types)
-            arch = self._spawn_target(types)
-        if self._free:
-            idx = self._free.pop()
-            entity = idx | (self._gen[idx] << _INDEX_BITS)
-        else:
-            entity = len(self._arch_of)
-            self._gen.append(0)
-            self._row_of.append(0)
-            self._arch_of.append(None)
-        if self._iterating:
-            self._deferred.append((self._place, (entity, arch, dict(zip(types, components)))))
-        else:
-            self._place(entity, arch, dict(zip(types, components)))
-        return entity
+    # ------------------------------------------------------ adding, removing
 
-    def _place(self, entity: int, arch: Archetype, values: dict[type, Any]) -> None:
-        idx = entity & _INDEX_MASK
-        if self._gen[idx] != entity >> _INDEX_BITS:  # despawned before it was placed
-            return
-        self._row_of[idx] = arch.append(entity, values)
-        self._arch_of[idx] = arch
-        self._alive += 1
-        if self._logs:
-            self._log_spawn(entity, arch)
-
-    def _log_spawn(self, entity: int, arch: Archetype) -> None:
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                log.spawned.add(entity)
-
-    def _spawn_plan(self, types: tuple[type, ...]) -> tuple[Archetype, list[list[Any]] | None]:
-        """Target archetype of a spawn with these types, and (for object-only
-        archetypes) the columns to append to, in argument order."""
-        arch = self._spawn_target(tuple(getattr(t, VIEW_OF, t) for t in types))
-        columns = None if arch.numeric else [arch.objects[t] for t in types]
-        plan = self._spawn_plans[types] = (arch, columns)
-        return plan
-
-    def _spawn_target(self, types: tuple[type, ...]) -> Archetype:
-        key = frozenset(types)
-        if len(key) != len(types):
-            dupes = sorted({t.__name__ for t in types if types.count(t) > 1})
-            raise EcsError(
-                f"spawn() got two or more components of type {', '.join(dupes)}; an entity "
-                "holds at most one component per type."
-            )
-        return self._archetype(key)
-
-    def spawn_batch(self, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]]) -> np.ndarray:
-        """Spawn many entities at once from arrays; return their handles.
-
-        Args:
-            columns: per component type, either a mapping ``{field: array}``
-                (columnar components, or object components built per row) or
-                a sequence of ready instances (object components). All columns
-                must have the same length.
-
-        Returns:
-            An int64 array of the new handles, in row order.
-
-        Raises:
-            EcsError: lengths differ, a field is missing or unknown.
-            StructuralChangeError: called while a query is iterating.
-        """
-        if self._iterating:
-            raise StructuralChangeError(
-                "spawn_batch() cannot run while a query is iterating; call it after the loop."
-            )
-        if not columns:
-            return np.empty(0, dtype=np.int64)
-        arch = self._archetype(frozenset(columns))
-        count = self._batch_length(columns)
-        start = self._fill_batch(arch, columns, count)
-        first = len(self._arch_of)
-        ids = np.arange(first, first + count, dtype=np.int64)
-        if isinstance(arch.entities, EntityColumn):
-            arch.entities.extend_array(ids)
-        else:
-            arch.entities.extend(range(first, first + count))
-        arch.version += 1
-        self._arch_of.extend(repeat(arch, count))
-        self._gen.frombytes(bytes(8 * count))
-        self._row_of.frombytes(np.arange(start, start + count, dtype=np.int64).tobytes())
-        self._alive += count
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                log.spawned.update(range(first, first + count))
-        return ids
-
-    def _fill_batch(
-        self, arch: Archetype, columns: Mapping[type, Mapping[str, Any] | Sequence[Any]], count: int
-    ) -> int:
-        """Append ``count`` rows of component data to ``arch``'s columns (not
-        its entity column); return the first new row."""
-        arch.reserve(count)
-        start = len(arch.entities)
-        # Everything that can fail happens before the first live row changes:
-        # numeric writes land past the live rows, objects are built aside.
-        objects: list[tuple[list[Any], list[Any]]] = []
-        for ctype, data in columns.items():
-            info = component_info(ctype)
-            if info.columnar:
-                fields = arch.numeric[ctype]
-                for field, array_ in fields.items():
-                    if field in data:  # type: ignore[operator]
-                        array_[start : start + count] = data[field]  # type: ignore[index]
-                    else:
-                        array_[start : start + count] = self._field_default(ctype, field)
-            elif isinstance(data, Mapping):
-                keys = list(data)
-                rows = zip(*(data[k] for k in keys), strict=True)
-                built = [ctype(**dict(zip(keys, r))) for r in rows]
-                objects.append((arch.objects[ctype], built))
-            else:
-                objects.append((arch.objects[ctype], list(data)))
-        for column, values in objects:
-            column.extend(values)
-        return start
-
-    @staticmethod
-    def _batch_length(columns: Mapping[type, Any]) -> int:
-        lengths: dict[str, int] = {}
-        for ctype, data in columns.items():
-            info = component_info(ctype)
-            if isinstance(data, Mapping):
-                unknown = set(data) - set(info.fields) if info.fields else set()
-                if unknown:
-                    raise EcsError(
-                        f"spawn_batch(): {info.name} has no field(s) {', '.join(sorted(unknown))}."
-                    )
-                for field, values in data.items():
-                    lengths[f"{info.name}.{field}"] = len(values)
-            else:
-                lengths[info.name] = len(data)
-        distinct = set(lengths.values())
-        if len(distinct) > 1:
-            detail = ", ".join(f"{k}={v}" for k, v in lengths.items())
-            raise EcsError(f"spawn_batch(): columns differ in length ({detail}); make them equal.")
-        return distinct.pop() if distinct else 0
-
-    @staticmethod
-    def _field_default(ctype: type, field: str) -> Any:
-        for f in dataclasses.fields(ctype):
-            if f.name == field:
-                if f.default is not dataclasses.MISSING:
-                    return f.default
-                if f.default_factory is not dataclasses.MISSING:
-                    return f.default_factory()
-        raise EcsError(
-            f"spawn_batch(): no values for {component_info(ctype).name}.{field}, "
-            "and the field has no default."
-        )
-
-    def despawn(self, entity: int) -> None:
-        """Destroy an entity and all its components; its handle becomes stale.
-
-        Raises:
-            EntityError: the entity does not exist (or was already despawned).
-        """
-        if self._iterating:
-            self._check_deferrable(entity)
-            self._deferred.append((self._despawn_now, (entity,)))
-            return
-        self._despawn_now(entity)
-
-    def _despawn_now(self, entity: int) -> None:
-        arch, row = self._locate(entity)
-        idx = entity & _INDEX_MASK
-        moved = arch.swap_remove(row)
-        if moved is not None:
-            self._row_of[moved & _INDEX_MASK] = row
-        self._arch_of[idx] = None
-        self._gen[idx] += 1
-        self._free.append(idx)
-        self._alive -= 1
-        for log in self._logs:
-            if log.types is None or not log.types.isdisjoint(arch.types):
-                if entity in log.spawned:
-                    log.spawned.discard(entity)
-                else:
-                    log.despawned.add(entity)
-
-    # -------------------------------------------------------------- structure
-
-    def insert(self, entity: int, *components: Any) -> None:
-        """Add components to an entity, replacing any of the same type.
-
-        Raises:
-            EntityError: the entity does not exist.
-            EcsError: two components of the same type were given.
-        """
-        if self._iterating:
-            self._check_deferrable(entity)
-            self._deferred.append((self._insert_now, (entity, components)))
-            return
-        self._insert_now(entity, components)
-
-    def _insert_now(self, entity: int, components: tuple[Any, ...]) -> None:
-        arch, row = self._locate(entity)
-        if len(components) == 1 and not hasattr(type(components[0]), VIEW_OF):
-            new = {type(components[0]): components[0]}
-        else:
-            new = {}
-            for value in components:
-                ctype = getattr(type(value), VIEW_OF, type(value))
-                if ctype in new:
-                    raise EcsError(
-                        f"insert() got two {ctype.__name__} components for {_label(entity)}; "
-                        "pass one per type."
-                    )
-                new[ctype] = value
-        target = arch
-        for ctype in new:
-            if ctype not in target.types:
-                nxt = target.add_edges.get(ctype)
-                target = nxt if nxt is not None else self._edge_add(target, ctype)
-        if target is arch:
-            for ctype, value in new.items():
-                column = arch.objects.get(ctype)
-                if column is not None:
-                    column[row] = value
-                else:
-                    for field, array_ in arch.numeric[ctype].items():
-                        array_[row] = getattr(value, field)
-        else:
-            self._move(entity, arch, row, target, new)
-        if self._logs:
-            for ctype in new:
-                for log in self._logs_for(ctype):
-                    log.written.add((entity, ctype))
-                    log.removed.discard((entity, ctype))
-
-    def remove(self, entity: int, *component_types: type) -> None:
-        """Remove components from an entity.
-
-        Raises:
-            EntityError: the entity does not exist.
-            MissingComponentError: the entity lacks one of the types (nothing
-                is removed then). Use :meth:`try_remove` where absence is fine.
-        """
-        if self._iterating:
-            self._check_deferrable(entity)
-            self._deferred.append((self._remove_now, (entity, component_types, True)))
-        else:
-            self._remove_now(entity, component_types, True)
-
-    def try_remove(self, entity: int, *component_types: type) -> None:
-        """Remove those of ``component_types`` the entity has; ignore the rest.
-
-        Raises:
-            EntityError: the entity does not exist.
-        """
-        if self._iterating:
-            self._check_deferrable(entity)
-            self._deferred.append((self._remove_now, (entity, component_types, False)))
-        else:
-            self._remove_now(entity, component_types, False)
-
-    def _remove_now(self, entity: int, types: tuple[type, ...], strict: bool) -> None:
-        arch, row = self._locate(entity)
-        present = arch.types
-        if len(types) == 1:
-            ctype = types[0]
-            if ctype not in present:
-                if strict:
-                    raise self._missing(entity, ctype, arch)
-                return
-            target = arch.remove_edges.get(ctype)
-            if target is None:
-                target = self._edge_remove(arch, ctype)
-            gone: tuple[type, ...] | list[type] = types
-        else:
-            if strict:
-                for ctype in types:
-                    if ctype not in present:
-                        raise self._missing(entity, ctype, arch)
-            gone = [t for t in dict.fromkeys(types) if t in present]
-            if not gone:
-                return
-            target = arch
-            for ctype in gone:
-                nxt = target.remove_edges.get(ctype)
-                target = nxt if nxt is not None else self._edge_remove(target, ctype)
-        self._move(entity, arch, row, target, {})
-        if self._logs:
-            for ctype in gone:
-                for log in self._logs_for(ctype):
-                    log.removed.add((entity, ctype))
-                    log.written.discard((entity, ctype))
-
-    def _move(
-        self, entity: int, src: Archetype, row: int, dst: Archetype, new: dict[type, Any]
-    ) -> None:
-        new_row = src.copy_row_into(row, dst, new)
-        moved = src.swap_remove(row)
-        if moved is not None:
-            self._row_of[moved & _INDEX_MASK] = row
-        idx = entity & _INDEX_MASK
-        self._arch_of[idx] = dst
-        self._row_of[idx] = new_row
-        if self._logs:  # a column mark on `src` must follow the entity out
-            for log in self._logs:
-                if log.columns:
-                    for ctype in dst.types:
-                        if (src, ctype) in log.columns:
-                            log.written.add((entity, ctype))
+    insert = _structure.insert
+    remove = _structure.remove
+    try_remove = _structure.try_remove
 
     # -------------------------------------------------------------- archetypes
 
     def _archetype(self, types: frozenset[type]) -> Archetype:
+        """The archetype of exactly ``types``, created on first use.
+
+        The only place an :class:`Archetype` is created, which is what keeps
+        one archetype per set of types: ``_by_types`` maps each set to it and
+        ``_archetypes`` lists them in creation order (``id`` is the position).
+
+        Raises:
+            EcsError: one of ``types`` is not a type, or not a valid component.
+        """
         arch = self._by_types.get(types)
         if arch is None:
             for ctype in types:
@@ -544,85 +220,7 @@ class World(StorageAccess):
             self._by_types[types] = arch
         return arch
 
-    def _edge_add(self, arch: Archetype, ctype: type) -> Archetype:
-        target = arch.add_edges.get(ctype)
-        if target is None:
-            target = arch.add_edges[ctype] = self._archetype(arch.types | {ctype})
-            target.remove_edges[ctype] = arch
-        return target
-
-    def _edge_remove(self, arch: Archetype, ctype: type) -> Archetype:
-        target = arch.remove_edges.get(ctype)
-        if target is None:
-            target = arch.remove_edges[ctype] = self._archetype(arch.types - {ctype})
-            target.add_edges[ctype] = arch
-        return target
-
-    def _match(self, all_of: tuple[type, ...], none_of: Iterable[type]) -> Query:
-        key = (all_of, none_of if none_of.__class__ is tuple else tuple(none_of))
-        query = self._queries.get(key)
-        if query is None:
-            query = self._queries[key] = Query(all_of, frozenset(key[1]))
-        if query.seen != len(self._archetypes):
-            query.update(self._archetypes)
-        return query
-
-    def _archetypes_with(self, ctype: type) -> list[Archetype]:
-        query = self._with_type.get(ctype)
-        if query is None:
-            query = self._with_type[ctype] = Query((ctype,), frozenset())
-        if query.seen != len(self._archetypes):
-            query.update(self._archetypes)
-        return query.archetypes
-
     # ------------------------------------------------------------------ access
-
-    def _locate(self, entity: int) -> tuple[Archetype, int]:
-        try:
-            idx = entity & _INDEX_MASK
-            arch = self._arch_of[idx]
-            if arch is not None and self._gen[idx] == entity >> _INDEX_BITS:
-                return arch, self._row_of[idx]
-        except (TypeError, IndexError):
-            pass
-        raise self._no_entity(entity)
-
-    def _check_deferrable(self, entity: int) -> None:
-        """Accept live handles and handles reserved by a deferred spawn."""
-        try:
-            if self._gen[entity & _INDEX_MASK] == entity >> _INDEX_BITS:
-                return
-        except (TypeError, IndexError):
-            pass
-        raise self._no_entity(entity)
-
-    def _no_entity(self, entity: object) -> EntityError:
-        if not isinstance(entity, int | np.integer) or entity < 0:
-            return EntityError(
-                entity,
-                f"{entity!r} is not an entity handle (handles are the ints spawn() returns).",
-            )
-        idx, gen = entity & _INDEX_MASK, entity >> _INDEX_BITS  # type: ignore[operator]
-        label = _label(entity)  # type: ignore[arg-type]
-        if idx >= len(self._gen) or gen > self._gen[idx]:
-            return EntityError(entity, f"{label} was never spawned in this world.")
-        if gen < self._gen[idx]:
-            return DespawnedEntityError(
-                entity,
-                f"{label} was despawned; this handle is stale. Drop references to an entity "
-                "when it is despawned (listen for OnDeath or check `entity in world`).",
-            )
-        if idx in self._free:  # a free slot's current generation was never handed out
-            return EntityError(entity, f"{label} was never spawned in this world.")
-        return EntityError(
-            entity,
-            f"{label} was spawned while a query was iterating and exists once that iteration "
-            "ends; use it after the loop.",
-        )
-
-    def _missing(self, entity: int, ctype: type, arch: Archetype) -> MissingComponentError:
-        has = [info.name for info in arch.infos.values()]
-        return MissingComponentError(entity, ctype, _label(entity), has)
 
     @overload
     def get(self, entity: int, component_type: type[C], *, readonly: bool = ...) -> C: ...
@@ -641,20 +239,20 @@ class World(StorageAccess):
             MissingComponentError: the entity lacks the component.
         """
         try:
-            idx = entity & _INDEX_MASK
+            idx = entity & ENTITY_INDEX_MASK
             arch = self._arch_of[idx]
-            if self._gen[idx] == entity >> _INDEX_BITS and arch is not None:
+            if self._gen[idx] == entity >> ENTITY_INDEX_BITS and arch is not None:
                 column = arch.objects.get(component_type)
                 if column is not None:
                     if self._logs and not readonly:
-                        self._mark_written(entity, component_type)
+                        mark_written(self, entity, component_type)
                     return column[self._row_of[idx]]
                 if component_type in arch.numeric:
                     return row_view_class(component_type)(self, entity)
-                raise self._missing(entity, component_type, arch)
+                raise missing_component(entity, component_type, arch)
         except (TypeError, IndexError):
             pass
-        raise self._no_entity(entity)
+        raise entity_error(self, entity)
 
     def try_get(self, entity: int, component_type: type[C], *, readonly: bool = False) -> C | None:
         """Like :meth:`get`, but ``None`` when the entity lacks the component.
@@ -662,7 +260,7 @@ class World(StorageAccess):
         Raises:
             EntityError: the entity does not exist.
         """
-        arch, _ = self._locate(entity)
+        arch, _ = locate(self, entity)
         if component_type not in arch.types:
             return None
         return self.get(entity, component_type, readonly=readonly)
@@ -673,7 +271,7 @@ class World(StorageAccess):
         Raises:
             EntityError: the entity does not exist.
         """
-        types = self._locate(entity)[0].types
+        types = locate(self, entity)[0].types
         if len(component_types) == 1:
             return component_types[0] in types
         return all(t in types for t in component_types)
@@ -681,7 +279,7 @@ class World(StorageAccess):
     def _has_type(self, entity: object, ctype: type) -> bool:
         if entity not in self:
             return False
-        arch = self._arch_of[entity & _INDEX_MASK]  # type: ignore[operator]
+        arch = self._arch_of[entity & ENTITY_INDEX_MASK]  # type: ignore[operator]
         return arch is not None and ctype in arch.types
 
     def components(self, entity: int, *, readonly: bool = False) -> tuple[Any, ...]:
@@ -690,7 +288,7 @@ class World(StorageAccess):
         Raises:
             EntityError: the entity does not exist.
         """
-        arch, _ = self._locate(entity)
+        arch, _ = locate(self, entity)
         return tuple(self.get(entity, t, readonly=readonly) for t in arch.infos)
 
     def component_types(self, entity: int) -> frozenset[type]:
@@ -699,220 +297,26 @@ class World(StorageAccess):
         Raises:
             EntityError: the entity does not exist.
         """
-        return self._locate(entity)[0].types
+        return locate(self, entity)[0].types
 
     def _numeric_cell(self, entity: int, ctype: type) -> tuple[dict[str, np.ndarray], int]:
-        arch, row = self._locate(entity)
+        arch, row = locate(self, entity)
         fields = arch.numeric.get(ctype)
         if fields is None:
-            raise self._missing(entity, ctype, arch)
+            raise missing_component(entity, ctype, arch)
         return fields, row
 
     # ----------------------------------------------------------------- queries
 
-    @overload
-    def query(
-        self, c1: type[C1], /, *, without: Iterable[type] = ..., readonly: bool = ...
-    ) -> Iterator[tuple[int, tuple[C1]]]: ...
-    @overload
-    def query(
-        self, c1: type[C1], c2: type[C2], /, *, without: Iterable[type] = ..., readonly: bool = ...
-    ) -> Iterator[tuple[int, tuple[C1, C2]]]: ...
-    @overload
-    def query(
-        self,
-        c1: type[C1],
-        c2: type[C2],
-        c3: type[C3],
-        /,
-        *,
-        without: Iterable[type] = ...,
-        readonly: bool = ...,
-    ) -> Iterator[tuple[int, tuple[C1, C2, C3]]]: ...
-    @overload
-    def query(
-        self, *types: type, without: Iterable[type] = ..., readonly: bool = ...
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
+    query = _query.query
+    query_columns = _query.query_columns
 
-    def query(
-        self, *types: type, without: Iterable[type] = (), readonly: bool = False
-    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        """Iterate ``(entity, (c1, c2, ...))`` over entities having all ``types``
-        and none of ``without``.
-
-        Order: archetype creation order, then row order. The matching
-        archetypes are cached and the cache is refreshed only when a new
-        archetype appears. Structural changes made while iterating are
-        deferred until the iteration ends (see the module docstring).
-
-        Raises:
-            EcsError: no types given, or a type both required and excluded.
-        """
-        query = self._match(types, without)
-        # Rows are produced by C-level zips chained per archetype, so the
-        # Python frame below runs once per archetype, never once per row.
-        batches = self._row_batches(query.archetypes, types, readonly)
-        rows = _Rows.from_iterable(batches)
-        rows._batches = batches
-        return rows
-
-    def _walk(
-        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[Archetype]:
-        """Visit the non-empty archetypes of one iteration.
-
-        While it runs, structural changes are deferred; it marks each
-        visited archetype's ``types`` columns changed (unless ``readonly``)
-        on arrival, and marks the last one again when the iteration ends or
-        is left early, so marks drained by a ``take()`` inside the loop come
-        back. Every iterator the World hands out walks through here.
-        """
-        self._iterating += 1
-        track = bool(self._logs) and not readonly and bool(types)
-        current: Archetype | None = None
-        try:
-            for arch in archetypes:
-                if arch.entities:
-                    current = arch
-                    if track:
-                        self._mark_columns(arch, types)
-                    yield arch
-        finally:
-            if track and current is not None:
-                self._mark_columns(current, types)
-            self._end_iteration()
-
-    def _row_batches(
-        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[Iterator[tuple[int, tuple[Any, ...]]]]:
-        with closing(self._walk(archetypes, types, readonly)) as walk:
-            for arch in walk:
-                if arch.numeric:
-                    columns = [self._column(arch, t) for t in types]
-                else:
-                    objects = arch.objects
-                    columns = [objects[t] for t in types]
-                yield zip(arch.entities, zip(*columns))
-
-    def _column(self, arch: Archetype, ctype: type) -> list[Any]:
-        column = arch.objects.get(ctype)
-        if column is not None:
-            return column
-        view = row_view_class(ctype)
-        return [view(self, e) for e in arch.entities]
-
-    def query_columns(
-        self, *types: type, without: Iterable[type] = (), readonly: bool = False
-    ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
-        """Iterate ``(entities, (cols1, cols2, ...))`` once per matching archetype.
-
-        Every type must be columnar. ``cols1.x`` is the numpy array of field
-        ``x`` over the archetype's rows, so a system updates a whole archetype
-        with one numpy expression. Unless ``readonly=True`` the columns are
-        marked changed; with it, the arrays are read-only.
-
-        Raises:
-            EcsError: a type is not columnar, or the query is malformed.
-        """
-        for ctype in types:
-            if not component_info(ctype).columnar:
-                raise EcsError(
-                    f"query_columns() needs columnar components; {ctype.__name__} is stored as "
-                    "objects. Declare it @component(columnar=True) or use query()."
-                )
-        query = self._match(types, without)
-        return self._iter_columns(query.archetypes, types, readonly)
-
-    def _iter_columns(
-        self, archetypes: list[Archetype], types: tuple[type, ...], readonly: bool
-    ) -> Iterator[tuple[np.ndarray, tuple[Columns, ...]]]:
-        with closing(self._walk(archetypes, types, readonly)) as walk:
-            for arch in walk:
-                n = len(arch.entities)
-                batches = []
-                for ctype in types:
-                    arrays = {}
-                    for field, array_ in arch.numeric[ctype].items():
-                        live = array_[:n]
-                        if readonly:
-                            live.flags.writeable = False
-                        arrays[field] = live
-                    batches.append(Columns(ctype, arrays, n))
-                yield arch.entity_array(), tuple(batches)
-
-    def _iter_entities(self, archetypes: list[Archetype]) -> Iterator[int]:
-        with closing(self._walk(archetypes, (), readonly=True)) as walk:
-            for arch in walk:
-                yield from arch.entities
-
-    def _end_iteration(self) -> None:
-        self._iterating -= 1
-        if not self._iterating and self._deferred:
-            self.apply_deferred()
-
-    def apply_deferred(self) -> None:
-        """Apply structural changes deferred during iteration, in call order.
-
-        Runs by itself when the outermost iteration ends; call it only if you
-        abandoned a query iterator without closing it.
-
-        Each change is applied on its own: one that fails (say, a second
-        despawn of the same entity) does not stop the ones queued after it.
-        Once all were tried, the first failure is raised, with a note saying
-        how many failed.
-        """
-        pending, self._deferred = self._deferred, []
-        depth, self._iterating = self._iterating, 0
-        failures: list[Exception] = []
-        try:
-            for operation, args in pending:
-                try:
-                    operation(*args)
-                except Exception as exc:
-                    failures.append(exc)
-        finally:
-            self._iterating = depth
-        if failures:
-            first = failures[0]
-            first.add_note(
-                f"raised while applying changes deferred during a query: {len(failures)} of "
-                f"{len(pending)} failed; the others were applied."
-            )
-            raise first
+    apply_deferred = _commands.apply_deferred
 
     # ------------------------------------------------------- change tracking
 
-    def track_changes(self, types: Collection[type] | None = None) -> ChangeLog:
-        """Start recording changes into a new :class:`ChangeLog` and return it.
-
-        Args:
-            types: record only changes involving these component types
-                (default: everything).
-        """
-        log = ChangeLog(self, types)
-        self._logs.append(log)
-        self._logs_by_type.clear()
-        return log
-
-    def untrack_changes(self, log: ChangeLog) -> None:
-        """Stop feeding ``log``."""
-        self._logs.remove(log)
-        self._logs_by_type.clear()
-
-    def _logs_for(self, ctype: type) -> tuple[ChangeLog, ...]:
-        logs = self._logs_by_type.get(ctype)
-        if logs is None:
-            logs = self._logs_by_type[ctype] = tuple(x for x in self._logs if x.wants(ctype))
-        return logs
-
-    def _mark_written(self, entity: int, ctype: type) -> None:
-        for log in self._logs_for(ctype):
-            log.written.add((entity, ctype))
-
-    def _mark_columns(self, arch: Archetype, types: tuple[type, ...]) -> None:
-        for ctype in types:
-            for log in self._logs_for(ctype):
-                log.columns.add((arch, ctype))
+    track_changes = _changes.track_changes
+    untrack_changes = _changes.untrack_changes
 
     # ----------------------------------------------------------------- indexes
 
@@ -932,3 +336,10 @@ class World(StorageAccess):
         if self._indexes.get((index.component, index.field)) is index:
             del self._indexes[(index.component, index.field)]
             self.untrack_changes(index._log)
+
+    # ----------------------------------------------------------------- storage
+
+    slots = _storage.slots
+    location = _storage.location
+    locate_many = _storage.locate_many
+    restore = _storage.restore

@@ -2,8 +2,11 @@
 other without calling each other.
 
 See :mod:`fabula.events.event` for the event types, :mod:`fabula.events.bus`
-for the bus and its dispatch semantics, and :mod:`fabula.events.handlers` for
-declaring handlers in game code with ``@on``.
+for the bus and its dispatch contract (with :mod:`~fabula.events.subscriptions`
+for who receives an event and in which order, :mod:`~fabula.events.failures`
+for handlers that raise, and :mod:`~fabula.events.async_handlers` for async
+handlers), and :mod:`fabula.events.handlers` for declaring handlers in game
+code with ``@on``.
 """
 
 from fabula.events.bus import EventBus, HandlerFailure

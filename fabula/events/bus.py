@@ -10,8 +10,8 @@ guarantees:
    subscriptions and is called twice.
 2. **Order.** Higher ``priority`` first; equal priorities in subscription
    order, across all the classes involved. The order for each concrete event
-   class is computed once and cached (``_resolved``); every subscribe and
-   unsubscribe empties the cache. A subscription changed by a handler takes
+   class is computed once and cached; every subscribe and unsubscribe empties
+   the cache. A subscription changed by a handler takes
    effect from the next event delivered: the event being delivered keeps the
    handler list it started with.
 3. **Re-entrancy.** An event published while another is being dispatched
@@ -51,6 +51,14 @@ guarantees:
 A bus is not thread-safe: publish from one thread. (The task runner hands the
 results of background work to the main thread, which publishes them.)
 
+Where each rule is kept: rules 3, 4 and 7 here (:class:`EventBus` holds the
+queue, the cascade count and the open recordings), rules 1 and 2 in
+:mod:`fabula.events.subscriptions`, rule 5 in :mod:`fabula.events.failures`,
+rule 6 in :mod:`fabula.events.async_handlers` (``publish_async`` is here,
+beside the ``publish`` it mirrors). Those modules hold functions of the bus
+that :class:`EventBus` binds as its methods, so a call costs what a method
+written here would; the bus declares all the state they share.
+
 Example:
     >>> from fabula.events import OnDamage, OnDeath
     >>> bus = EventBus()
@@ -66,56 +74,25 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import itertools
-import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial
-from typing import Any, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any
 
-from fabula.errors import EventCascadeError, EventTypeError, SubscriptionError
-from fabula.events.event import Event, check_event_type
-from fabula.events.handlers import handler_info
-from fabula.registry import origin_of
+from fabula.errors import EventCascadeError
+from fabula.events import async_handlers as _async
+from fabula.events import subscriptions as _subscriptions
+from fabula.events.async_handlers import run_awaitable
+from fabula.events.event import Event, check_event
+from fabula.events.failures import HandlerFailure, must_propagate
+from fabula.events.subscriptions import Handler, Subscription, handlers_of
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["EventBus", "HandlerFailure"]
-
-log = logging.getLogger(__name__)
-
-Handler = Callable[[Any], object]
-"""A handler: called with the event; returns ``None`` or an awaitable."""
-
-H = TypeVar("H", bound=Callable[..., object])
-
-
-@dataclass(frozen=True, slots=True)
-class HandlerFailure:
-    """A handler that raised, as the bus reported it.
-
-    Attributes:
-        event: the event being handled.
-        handler: the handler that raised.
-        error: what it raised.
-    """
-
-    event: Event
-    handler: Handler
-    error: BaseException
-
-    @property
-    def handler_name(self) -> str:
-        """The handler as ``module.qualname``."""
-        return origin_of(self.handler)
-
-
-class _Subscription(NamedTuple):
-    priority: int
-    order: int  # global subscription counter: the tie-breaker
-    handler: Handler
 
 
 class EventBus:
@@ -146,140 +123,32 @@ class EventBus:
         self.raise_errors = raise_errors
         self.max_cascade = max_cascade
         self.failures: deque[HandlerFailure] = deque(maxlen=max_failures)
-        # dict[subscribed class] = [subscriptions, in subscription order]
-        self._subscriptions: dict[type[Event], list[_Subscription]] = {}
-        # dict[concrete event class] = (handlers in delivery order); emptied on every change
+        # Subscriptions and the delivery order per concrete event class, derived
+        # from them and emptied on every change (fabula.events.subscriptions).
+        self._subscriptions: dict[type[Event], list[Subscription]] = {}
         self._resolved: dict[type, tuple[Handler, ...]] = {}
         self._order = itertools.count()
+        # The outermost publish: events handlers published, queued FIFO; how
+        # many were queued or refused; a cascade error a handler swallowed.
         self._queue: deque[Event] = deque()
         self._dispatching = False
-        self._cascade = 0  # publications refused or queued during this outermost publish
+        self._cascade = 0
         self._runaway: EventCascadeError | None = None
+        # Open recordings, outermost first (record()).
         self._recordings: list[list[Event]] = []
+        # Async handler tasks still running, and what they raised for join()
+        # (fabula.events.async_handlers).
         self._tasks: set[asyncio.Task[Any]] = set()
         self._task_errors: list[BaseException] = []
 
-    # -- subscriptions --------------------------------------------------------
+    # -- subscriptions (fabula.events.subscriptions) ---------------------------
 
-    @overload
-    def subscribe(self, event_type: type[Event], handler: H, *, priority: int = 0) -> H: ...
-    @overload
-    def subscribe(
-        self, event_type: type[Event], handler: None = None, *, priority: int = 0
-    ) -> Callable[[H], H]: ...
-
-    def subscribe(self, event_type: type[Event], handler: Any = None, *, priority: int = 0) -> Any:
-        """Deliver every ``event_type`` event (subclasses included) to ``handler``.
-
-        Without ``handler``, returns a decorator that subscribes the function
-        it decorates and returns it unchanged.
-
-        Args:
-            event_type: the event class to receive.
-            handler: called with each event; may be ``async``.
-            priority: higher runs first; ties run in subscription order.
-
-        Returns:
-            ``handler`` (or the decorator).
-
-        Raises:
-            EventTypeError: ``event_type`` is not an Event subclass.
-            SubscriptionError: ``handler`` is not callable, or is already
-                subscribed to ``event_type``.
-        """
-        check_event_type(event_type, "subscribe()")
-        if handler is None:
-
-            def decorate(fn: H) -> H:
-                self._add(event_type, fn, priority)
-                return fn
-
-            return decorate
-        self._add(event_type, handler, priority)
-        return handler
-
-    def unsubscribe(self, event_type: type[Event], handler: Handler) -> None:
-        """Stop delivering ``event_type`` events to ``handler``.
-
-        Only the subscription made with this exact ``event_type`` is removed,
-        not one to a base or subclass.
-
-        Raises:
-            SubscriptionError: ``handler`` is not subscribed to ``event_type``.
-        """
-        if not self.try_unsubscribe(event_type, handler):
-            elsewhere = [
-                cls.__qualname__
-                for cls, subs in self._subscriptions.items()
-                if any(sub.handler == handler for sub in subs)
-            ]
-            where = (
-                f"it is subscribed to {', '.join(elsewhere)}"
-                if elsewhere
-                else "it is not subscribed to anything"
-            )
-            raise SubscriptionError(
-                event_type,
-                handler,
-                f"cannot unsubscribe {origin_of(handler)} from {event_type.__qualname__}: "
-                f"{where}. Pass the event type it was subscribed with, or use "
-                "try_unsubscribe() where it may be absent.",
-            )
-
-    def try_unsubscribe(self, event_type: type[Event], handler: Handler) -> bool:
-        """Like :meth:`unsubscribe`; returns whether there was a subscription to remove."""
-        subs = self._subscriptions.get(event_type, [])
-        for i, sub in enumerate(subs):
-            if sub.handler == handler:
-                del subs[i]
-                if not subs:
-                    del self._subscriptions[event_type]
-                self._resolved.clear()
-                return True
-        return False
-
-    def subscribe_registered(self, handlers: Iterable[Handler]) -> list[Handler]:
-        """Subscribe every ``@on``-marked handler, e.g. a whole
-        :class:`~fabula.events.HandlerRegistry`, with its marked event type and
-        priority. All or nothing: if one fails, none stays subscribed.
-
-        Returns:
-            The handlers subscribed, in order.
-
-        Raises:
-            SubscriptionError: a handler is not marked with ``@on``, or is
-                already subscribed to its event type.
-        """
-        done: list[tuple[type[Event], Handler]] = []
-        try:
-            for handler in handlers:
-                info = handler_info(handler)
-                self.subscribe(info.event_type, handler, priority=info.priority)
-                done.append((info.event_type, handler))
-        except BaseException:
-            for event_type, handler in done:
-                self.unsubscribe(event_type, handler)
-            raise
-        return [handler for _, handler in done]
-
-    def unsubscribe_registered(self, handlers: Iterable[Handler]) -> None:
-        """Undo :meth:`subscribe_registered` for these ``@on``-marked handlers.
-
-        Raises:
-            SubscriptionError: a handler is not marked, or not subscribed to
-                its marked event type.
-        """
-        for handler in handlers:
-            self.unsubscribe(handler_info(handler).event_type, handler)
-
-    def subscribers(self, event_type: type[Event]) -> tuple[Handler, ...]:
-        """The handlers an ``event_type`` event is delivered to, in delivery order.
-
-        Raises:
-            EventTypeError: ``event_type`` is not an Event subclass.
-        """
-        check_event_type(event_type, "subscribers()")
-        return self._resolved.get(event_type) or self._resolve(event_type)
+    subscribe = _subscriptions.subscribe
+    unsubscribe = _subscriptions.unsubscribe
+    try_unsubscribe = _subscriptions.try_unsubscribe
+    subscribe_registered = _subscriptions.subscribe_registered
+    unsubscribe_registered = _subscriptions.unsubscribe_registered
+    subscribers = _subscriptions.subscribers
 
     # -- publishing -------------------------------------------------------------
 
@@ -344,20 +213,7 @@ class EventBus:
         finally:
             self._dispatching = False
 
-    async def join(self) -> None:
-        """Wait until every async handler task that :meth:`publish` scheduled
-        on the running loop has finished, including tasks scheduled meanwhile.
-
-        Raises:
-            Exception: with ``raise_errors=True``, the first exception such a
-                task raised since the last ``join`` (all are in :attr:`failures`).
-        """
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-        if self._task_errors:
-            first = self._task_errors[0]
-            self._task_errors.clear()
-            raise first
+    join = _async.join
 
     @contextmanager
     def record(self) -> Iterator[list[Event]]:
@@ -393,93 +249,26 @@ class EventBus:
 
     # -- internals ----------------------------------------------------------------
 
-    def _add(self, event_type: type[Event], handler: Any, priority: int) -> None:
-        if not callable(handler):
-            raise SubscriptionError(
-                event_type,
-                handler,
-                f"cannot subscribe {handler!r} to {event_type.__qualname__}: it is not "
-                "callable. Pass a function (or async function) that takes the event.",
-            )
-        subs = self._subscriptions.setdefault(event_type, [])
-        for sub in subs:
-            if sub.handler == handler:
-                raise SubscriptionError(
-                    event_type,
-                    handler,
-                    f"{origin_of(handler)} is already subscribed to "
-                    f"{event_type.__qualname__} (priority {sub.priority}); subscribing it "
-                    "again would deliver every event to it twice. Unsubscribe it first "
-                    "to change its priority.",
-                )
-        subs.append(_Subscription(priority, next(self._order), handler))
-        self._resolved.clear()
-
-    def _resolve(self, event_type: type) -> tuple[Handler, ...]:
-        """Compute and cache the delivery order for one concrete event class."""
-        subs = [sub for cls in event_type.__mro__ for sub in self._subscriptions.get(cls, ())]
-        subs.sort(key=lambda sub: (-sub.priority, sub.order))
-        handlers = tuple(sub.handler for sub in subs)
-        self._resolved[event_type] = handlers
-        return handlers
-
-    def _handlers(self, event: Event) -> tuple[Handler, ...]:
-        """The handlers of ``event``, from the cache when possible.
-
-        Raises:
-            EventTypeError: ``event`` is not an Event instance.
-        """
-        try:
-            return self._resolved[event.__class__]
-        except KeyError:
-            _check_event(event)
-            return self._resolve(event.__class__)
-
     def _deliver(self, event: Event) -> None:
-        for handler in self._handlers(event):
+        for handler in handlers_of(self, event):
             try:
                 result = handler(event)
             except Exception as exc:
-                if self._failed(event, handler, exc):
+                if must_propagate(self, event, handler, exc):
                     raise
             else:
                 if result is not None and inspect.isawaitable(result):
-                    self._run_awaitable(event, handler, result)
+                    run_awaitable(self, event, handler, result)
 
     async def _deliver_async(self, event: Event) -> None:
-        for handler in self._handlers(event):
+        for handler in handlers_of(self, event):
             try:
                 result = handler(event)
                 if result is not None and inspect.isawaitable(result):
                     await result
             except Exception as exc:
-                if self._failed(event, handler, exc):
+                if must_propagate(self, event, handler, exc):
                     raise
-
-    def _run_awaitable(self, event: Event, handler: Handler, awaitable: Awaitable[Any]) -> None:
-        """Run an async handler's awaitable from the synchronous ``publish``."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            try:
-                asyncio.run(_awaited(awaitable))
-            except Exception as exc:
-                if self._failed(event, handler, exc):
-                    raise
-            return
-        task = loop.create_task(_awaited(awaitable))
-        self._tasks.add(task)
-        task.add_done_callback(partial(self._task_done, event, handler))
-
-    def _task_done(self, event: Event, handler: Handler, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
-            return
-        exc = task.exception()
-        if exc is not None:
-            self._report(event, handler, exc)
-            if self.raise_errors:
-                self._task_errors.append(exc)
 
     def _enqueue(self, event: Event) -> None:
         """Queue an event published from a handler.
@@ -488,7 +277,7 @@ class EventBus:
             EventTypeError: ``event`` is not an Event instance.
             EventCascadeError: the cascade went past ``max_cascade``.
         """
-        _check_event(event)
+        check_event(event)
         self._cascade += 1
         if self._cascade > self.max_cascade:
             error = EventCascadeError(type(event), self.max_cascade)
@@ -512,49 +301,6 @@ class EventBus:
         self._runaway = None
 
     def _record(self, event: Event) -> None:
-        _check_event(event)
+        check_event(event)
         for events in self._recordings:
             events.append(event)
-
-    def _failed(self, event: Event, handler: Handler, exc: Exception) -> bool:
-        """Report a handler's exception; return whether it must propagate."""
-        if isinstance(exc, EventCascadeError):
-            exc.add_note(f"published by {origin_of(handler)} while it handled {event!r}")
-            return True
-        self._report(event, handler, exc)
-        if self.raise_errors:
-            exc.add_note(
-                f"raised by {origin_of(handler)} while it handled {event!r} "
-                "(EventBus(raise_errors=True) re-raises handler errors)"
-            )
-            return True
-        return False
-
-    def _report(self, event: Event, handler: Handler, exc: BaseException) -> None:
-        log.error(
-            "event handler %s failed on %r: %s: %s",
-            origin_of(handler),
-            event,
-            type(exc).__name__,
-            exc,
-            exc_info=exc,
-        )
-        self.failures.append(HandlerFailure(event, handler, exc))
-
-
-def _check_event(event: Any) -> None:
-    """Raise :class:`EventTypeError` unless ``event`` is an Event instance."""
-    if isinstance(event, Event):
-        return
-    if isinstance(event, type):
-        hint = (
-            f"the class {event.__qualname__} itself; publish an instance: {event.__qualname__}(...)"
-        )
-    else:
-        hint = f"a {type(event).__qualname__} ({event!r}); wrap the data in an Event subclass"
-    raise EventTypeError(event, f"publish() needs an Event instance, got {hint}.")
-
-
-async def _awaited(awaitable: Awaitable[Any]) -> Any:
-    """A coroutine awaiting ``awaitable`` (tasks and ``asyncio.run`` need coroutines)."""
-    return await awaitable

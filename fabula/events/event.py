@@ -304,3 +304,20 @@ def check_event_type(event_type: Any, where: str) -> None:
         "(e.g. OnDeath, not OnDeath(...) or 'OnDeath'); custom events subclass "
         "fabula.events.Event as @dataclass(frozen=True, slots=True).",
     )
+
+
+def check_event(event: Any) -> None:
+    """Check that ``event`` is an :class:`Event` instance (what ``publish`` takes).
+
+    Raises:
+        EventTypeError: it is not; the message says what to publish instead.
+    """
+    if isinstance(event, Event):
+        return
+    if isinstance(event, type):
+        hint = (
+            f"the class {event.__qualname__} itself; publish an instance: {event.__qualname__}(...)"
+        )
+    else:
+        hint = f"a {type(event).__qualname__} ({event!r}); wrap the data in an Event subclass"
+    raise EventTypeError(event, f"publish() needs an Event instance, got {hint}.")

@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from fabula.ecs import ENTITY_INDEX_MASK as _INDEX_MASK
+
 __all__ = ["CHUNK_BITS", "chunk_of", "chunk_rows", "chunks_of", "gather", "read_chunks", "unique"]
 
 CHUNK_BITS = 10
 """log2 of the handle slots per chunk (1,024)."""
-
-_INDEX_MASK = (1 << 32) - 1
 
 
 def chunk_of(handles: np.ndarray) -> np.ndarray:
