@@ -41,6 +41,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
         ├── SaveContentError          content this game cannot load (unknown component...)
         ├── SaveLockedError           open in another process
         ├── SaveWriteError            the disk refused a write (read-only, full)
+        ├── WalError                  a -wal SQLite would cut short or that is another database's
         └── ReplayError               a journal that does not reproduce its state
 """
 
@@ -78,6 +79,7 @@ __all__ = [
     "SubscriptionError",
     "TaskError",
     "UnknownNameError",
+    "WalError",
 ]
 
 
@@ -367,6 +369,22 @@ class SaveLockedError(PersistenceError):
 class SaveWriteError(PersistenceError):
     """Writing the save failed (read-only location, disk full, I/O error).
     The previous contents of the save are intact."""
+
+
+class WalError(PersistenceError):
+    """The save's write-ahead log (``<save>-wal``) cannot be trusted: SQLite
+    would open the save without turns it holds (a damaged header or frame,
+    a log cut short or missing), or with another database's pages (a log
+    copied from elsewhere). Nothing was changed; the message names the
+    command that recovers what can be read into a new save.
+
+    Attributes:
+        wal: the log file.
+    """
+
+    def __init__(self, path: Any, message: str, wal: Any = None) -> None:
+        super().__init__(path, message)
+        self.wal = wal
 
 
 class ReplayError(PersistenceError):
