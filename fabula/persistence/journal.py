@@ -12,12 +12,25 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fabula.actions import ActionProposal
+from fabula.errors import SaveContentError
+from fabula.persistence.advice import recover_command
 
-__all__ = ["TurnRecord", "annotate", "append", "last_turn", "read", "rollback", "truncate"]
+__all__ = [
+    "TurnRecord",
+    "annotate",
+    "append",
+    "decode",
+    "last_turn",
+    "read",
+    "rollback",
+    "truncate",
+]
 
 
 class TurnRecord(BaseModel):
@@ -100,29 +113,123 @@ def rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
-def read(conn: sqlite3.Connection, after: int = 0, upto: int | None = None) -> Iterator[TurnRecord]:
-    """Rows with ``after < turn <= upto``, in turn order, validated."""
+def read(
+    conn: sqlite3.Connection,
+    after: int = 0,
+    upto: int | None = None,
+    path: Path | None = None,
+) -> Iterator[TurnRecord]:
+    """Rows with ``after < turn <= upto``, in turn order, validated.
+
+    Raises:
+        SaveContentError: the first row that does not decode, naming its turn
+            and field (``path`` names the save; default: the connection's file).
+    """
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM journal WHERE turn > ? AND turn <= ? ORDER BY turn",
         (after, upto if upto is not None else 2**62),
     )
-    for turn, text, actions, tick, rng, models, started, finished in rows:
-        yield TurnRecord(
+    expected = after + 1
+    for row in rows:
+        record = decode(row, path or _file_of(conn))
+        if record.turn != expected:
+            where = path or _file_of(conn)
+            raise SaveContentError(
+                where,
+                f"follows turn {expected - 1}, so turn {expected} is missing. The journal is "
+                f"damaged there; recover the turns before it with: {recover_command(where)}",
+                table="journal",
+                row=f"turn {record.turn}",
+            )
+        expected = record.turn + 1
+        yield record
+
+
+def decode(row: tuple[Any, ...], path: Path) -> TurnRecord:
+    """One journal row (the columns of :data:`_COLUMNS`) as a checked record.
+
+    Raises:
+        SaveContentError: naming the row's turn and the first bad field.
+    """
+    turn, text, actions, tick, rng, models, started, finished = row
+    where = f"turn {turn}" if isinstance(turn, int) else f"turn {turn!r}"
+
+    def bad(field: str, message: str) -> SaveContentError:
+        return SaveContentError(
+            path,
+            f"{message}. The journal is damaged from this turn on; recover the turns before it "
+            f"into a new save with: {recover_command(path)}",
+            table="journal",
+            row=where,
+            field=field,
+        )
+
+    proposals = _json(actions, list, bad, "actions", "a list of actions")
+    checked = []
+    for i, item in enumerate(proposals):
+        try:
+            checked.append(ActionProposal.model_validate(item))
+        except ValidationError as exc:
+            raise bad(f"actions[{i}]", f"is not a well-formed action ({_first(exc)})") from None
+    accounting = _json(models, dict, bad, "models", "a table of model names")
+    try:
+        return TurnRecord(
             turn=turn,
             input=text,
-            actions=tuple(ActionProposal.model_validate(a) for a in json.loads(actions)),
+            actions=tuple(checked),
             tick=tick,
             rng=rng,
-            models=json.loads(models),
+            models=accounting,
             started_at=started,
             finished_at=finished,
         )
+    except ValidationError as exc:
+        loc = exc.errors()[0]["loc"]
+        raise bad(str(loc[0]) if loc else "turn", f"does not fit ({_first(exc)})") from None
+
+
+def _json(text: Any, kind: type, bad: Any, field: str, what: str) -> Any:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise bad(field, f"is not valid JSON ({exc})") from None
+    if not isinstance(value, kind):
+        raise bad(field, f"holds {type(value).__name__}, not {what}")
+    return value
+
+
+def _first(exc: ValidationError) -> str:
+    err = exc.errors(include_input=False)[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def _file_of(conn: sqlite3.Connection) -> Path:
+    """The file a connection has open (for messages)."""
+    try:
+        name = conn.execute("PRAGMA database_list").fetchone()[2]
+    except sqlite3.Error:
+        name = ""
+    return Path(name or "the save")
 
 
 def last_turn(conn: sqlite3.Connection) -> int:
-    """The highest journalled turn (0 if none)."""
+    """The highest journalled turn (0 if none).
+
+    Raises:
+        SaveContentError: the journal's turn numbers are not whole numbers.
+    """
     (turn,) = conn.execute("SELECT coalesce(max(turn), 0) FROM journal").fetchone()
-    return int(turn)
+    if not isinstance(turn, int):
+        path = _file_of(conn)
+        raise SaveContentError(
+            path,
+            f"holds a turn numbered {turn!r}. The journal is damaged; recover the turns before "
+            f"it with: {recover_command(path)}",
+            table="journal",
+            field="turn",
+        )
+    return turn
 
 
 def truncate(conn: sqlite3.Connection, after: int) -> None:

@@ -31,15 +31,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fabula.actions import ActionProposal, Outcome
+from fabula.actions import ActionProposal, ActionRegistry, Outcome
 from fabula.ecs import ChangeLog, World
-from fabula.errors import NotASaveError, PersistenceError, ReplayError, SaveContentError
+from fabula.errors import PersistenceError, ReplayError, SaveContentError
 from fabula.game import Game, Simulation
 from fabula.persistence import journal
 from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.files import aside
 from fabula.persistence.journal import TurnRecord
+from fabula.persistence.meta import read_meta
 from fabula.persistence.replay import replay
 from fabula.persistence.schema import Durability, connect, translate
 from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
@@ -81,18 +82,14 @@ class SaveFile:
         self.policy = policy
         self._conn: sqlite3.Connection | None = conn
         self._catalog = Catalog(path, game.components)
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
-        try:
-            self.seed = int(meta["seed"])
-            self._start_digest = meta["start_digest"]
-            saved_game = meta["game"]
-        except (KeyError, ValueError) as exc:
-            raise NotASaveError(path, "has no valid game record; it may be damaged.") from exc
-        if saved_game != game.id:
+        meta = read_meta(conn, path)
+        if meta.game != game.id:
             raise SaveContentError(
                 path,
-                f"belongs to game {saved_game!r}, not {game.id!r}. Open it with that game.",
+                f"belongs to game {meta.game!r}, not {game.id!r}. Open it with that game.",
             )
+        self.seed = meta.seed
+        self._start_digest = meta.start_digest
         self.world: World = World()
         self.simulation: Simulation
         self.turn = 0
@@ -267,7 +264,7 @@ class SaveFile:
                 f"the input cannot be journalled ({exc.reason} at {exc.start}); "
                 "pass text without lone surrogates"
             ) from exc
-        proposals, malformed = _proposals(actions)
+        proposals, malformed = _proposals(actions, self.simulation.rules.actions)
         record = {
             "turn": self.turn + 1,
             "input": input,
@@ -463,7 +460,7 @@ class SaveFile:
         """
         upto = self.turn if upto is None else upto
         try:
-            return list(journal.read(self._db(), after, upto))
+            return list(journal.read(self._db(), after, upto, self.path))
         except sqlite3.Error as exc:
             raise translate(self.path, exc, "reading the journal") from exc
 
@@ -486,8 +483,12 @@ class SaveFile:
         whether it is the snapshot."""
         conn = self._db()
         try:
-            (snapshot_turn,) = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
-            if snapshot_turn < turn or (snapshot_turn == turn and not strict):
+            row = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
+            snapshot_turn = row[0] if row is not None else None
+            if not isinstance(snapshot_turn, int):
+                # read_world names what is wrong with the state row
+                read_world(conn, self.path, self._catalog)
+            elif snapshot_turn < turn or (snapshot_turn == turn and not strict):
                 world, base = read_world(conn, self.path, self._catalog)
                 return world, base, True
         except sqlite3.Error as exc:
@@ -511,7 +512,7 @@ class SaveFile:
         rewrite = not from_snapshot
         log = world.track_changes()
         simulation = self.game.simulation(world)
-        records = list(journal.read(conn, base, turn))
+        records = list(journal.read(conn, base, turn, self.path))
         replay(self.path, simulation, records)
         if self._log is not None:
             self.world.untrack_changes(self._log)
@@ -558,17 +559,26 @@ class SaveFile:
 
 
 def _proposals(
-    actions: Iterable[ActionProposal | dict[str, Any]],
+    actions: Iterable[ActionProposal | dict[str, Any]], registry: ActionRegistry
 ) -> tuple[list[ActionProposal], list[Any]]:
-    """Split ``actions`` at the first malformed one: the journal records the
-    well-formed ones before it; the rest are still passed on to be refused."""
+    """Split ``actions`` at the first one the journal must not hold: malformed,
+    naming an action the game does not have, or with parameters that do not
+    fit it. The journal records those before it; that one is still passed on,
+    to be refused (the turn stops there, so replaying without it is the same).
+    Replay can then treat any unknown action or bad parameters in a journal
+    as damage, never as a refusal to play again."""
     good: list[ActionProposal] = []
     items = list(actions)
     for i, item in enumerate(items):
         try:
-            good.append(
+            proposal = (
                 item if isinstance(item, ActionProposal) else ActionProposal.model_validate(item)
             )
+            cls = registry.try_get(proposal.action)
+            if cls is None:
+                return good, [proposal]
+            cls.Params.model_validate(proposal.params)
         except ValidationError:
             return good, items[i : i + 1]
+        good.append(proposal)
     return good, []
