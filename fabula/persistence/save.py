@@ -13,7 +13,8 @@ action journal. Each turn played through :meth:`SaveFile.play`:
 Opening a save loads the snapshot and replays the journal rows written
 after it: after a crash the world is exactly what the player last saw, and
 no model is asked anything again. :meth:`undo` goes one turn back by the
-same route.
+same route. How a save is locked, checked and opened is in
+:mod:`fabula.persistence.opening`; save slots in :mod:`fabula.persistence.slots`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import signal
 import sqlite3
 import time
@@ -33,16 +33,16 @@ from pydantic import ValidationError
 
 from fabula.actions import ActionProposal, ActionRegistry, Outcome
 from fabula.ecs import ChangeLog, World
-from fabula.errors import PersistenceError, ReplayError, SaveContentError
+from fabula.errors import PersistenceError, ReplayError, SaveContentError, WalError
 from fabula.game import Game, Simulation
-from fabula.persistence import journal
+from fabula.persistence import journal, opening, slots
 from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
-from fabula.persistence.files import aside
 from fabula.persistence.journal import TurnRecord
+from fabula.persistence.lock import JournalMark, SaveLock, row_stamp
 from fabula.persistence.meta import read_meta
 from fabula.persistence.replay import replay
-from fabula.persistence.schema import Durability, connect, translate
+from fabula.persistence.schema import Durability, translate
 from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
 from fabula.persistence.write_behind import FlushPolicy, write_changes
 
@@ -76,11 +76,17 @@ class SaveFile:
         game: Game,
         *,
         policy: FlushPolicy,
+        durability: Durability = "power",
+        lock: SaveLock | None = None,
     ) -> None:
+        """Use :meth:`new` or :meth:`open`; this reads the save's ``meta`` from
+        ``conn`` and checks it belongs to ``game``."""
         self.path = path
         self.game = game
         self.policy = policy
+        self.durability: Durability = durability
         self._conn: sqlite3.Connection | None = conn
+        self._lock = lock
         self._catalog = Catalog(path, game.components)
         meta = read_meta(conn, path)
         if meta.game != game.id:
@@ -90,6 +96,7 @@ class SaveFile:
             )
         self.seed = meta.seed
         self._start_digest = meta.start_digest
+        self._identity = meta.identity()
         self.world: World = World()
         self.simulation: Simulation
         self.turn = 0
@@ -117,8 +124,9 @@ class SaveFile:
     ) -> SaveFile:
         """Start a new game in a new save file at ``path``.
 
-        The file is written aside and moved into place only when complete,
-        so an existing file at ``path`` is never left half-replaced.
+        The save's lock is taken first; the file is written aside and moved
+        into place only when complete, so an existing file at ``path`` is
+        never left half-replaced.
 
         Args:
             replace: replace an existing save at ``path`` (never a file that
@@ -129,37 +137,9 @@ class SaveFile:
             NotASaveError, SaveLockedError: what ``replace`` would refuse.
             SaveWriteError: the new file could not be written.
         """
-        path = Path(path)
-        if path.exists():
-            if not replace:
-                raise PersistenceError(
-                    path,
-                    "already exists. Open it to continue that game, or start a new one with "
-                    "--new (replaces it) or under another name with --save PATH.",
-                )
-            connect(path, durability=durability).close()  # a save, and not in use
-        world = game.new_world(seed)
-        start = state_digest(world, game.components.name_of)
-        meta = {
-            "game": game.id,
-            "seed": str(seed),
-            "start_digest": start,
-            "created_at": str(time.time()),
-        }
-        with aside(path) as tmp:
-            conn = connect(tmp, create=True, durability=durability)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
-                write_world(conn, world, Catalog(tmp, game.components), 0, start)
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise translate(path, exc, "writing the new save") from exc
-            except UnsavableComponentError as exc:
-                raise SaveContentError(path, str(exc)) from exc
-            finally:
-                conn.close()
-        return cls.open(path, game, policy=policy, durability=durability)
+        return opening.create(
+            cls, Path(path), game, seed, replace, policy or FlushPolicy(), durability
+        )
 
     @classmethod
     def open(
@@ -174,31 +154,58 @@ class SaveFile:
 
         Raises:
             NotASaveError, SaveVersionError, SaveContentError, SaveLockedError,
-            SaveWriteError, ReplayError: see :mod:`fabula.errors`.
+            SaveWriteError, WalError, ReplayError: see :mod:`fabula.errors`.
+            Whatever the error, the save's files are as they were.
         """
-        path = Path(path)
-        conn = connect(path, durability=durability)
-        try:
-            save = cls(path, conn, game, policy=policy or FlushPolicy())
-            save.recovered = save._rebuild(journal.last_turn(conn))
-            if save.recovered:
-                save.flush()
-        except sqlite3.Error as exc:
-            conn.close()
-            raise translate(path, exc, "loading it") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return save
+        return opening.load(cls, Path(path), game, policy or FlushPolicy(), durability)
+
+    @classmethod
+    def open_or_new(
+        cls,
+        path: str | os.PathLike[str],
+        game: Game,
+        *,
+        seed: int,
+        replace: bool = False,
+        policy: FlushPolicy | None = None,
+        durability: Durability = "power",
+    ) -> SaveFile:
+        """Continue the save at ``path``, or start a new game there if there
+        is none yet (or if ``replace``). Decided under the save's lock, so of
+        two processes starting together exactly one gets the save.
+
+        Raises:
+            what :meth:`new` and :meth:`open` raise.
+        """
+        return opening.open_or_create(
+            cls, Path(path), game, seed, replace, policy or FlushPolicy(), durability
+        )
 
     def close(self) -> None:
         """Flush, record the final state digest, and release the file."""
-        conn = self._conn
-        if conn is None:
+        if self._conn is None:
             return
         self._busy += 1  # a signal now waits until the file is released
         try:
+            lock = self._close_keeping_lock()
+        finally:
+            self._busy -= 1
+        if lock is not None:  # no -wal left: nothing for the next open to check
+            lock.release(closed=not Path(f"{self.path}-wal").exists())
+        self._handle_pending_signal()
+
+    def _close_keeping_lock(self) -> SaveLock | None:
+        """Flush, checkpoint and close the file; return the lock, still held."""
+        conn = self._db()
+        lock, self._lock = self._lock, None
+        self._busy += 1
+        try:
             self.flush(digest=True)
+        except BaseException:
+            if lock is not None:
+                lock.release(closed=False)
+                lock = None
+            raise
         finally:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
@@ -208,7 +215,52 @@ class SaveFile:
                 self.world.untrack_changes(self._log)
                 self._log = None
             self._busy -= 1
-        self._handle_pending_signal()
+        return lock
+
+    def _attach(self, conn: sqlite3.Connection) -> None:
+        """Continue on ``conn`` (the file, opened) after loading from an
+        in-memory copy of it, which is closed; both must hold the same game."""
+        loaded = self._db()
+        try:
+            same = all(
+                loaded.execute(sql).fetchone() == conn.execute(sql).fetchone()
+                for sql in (
+                    "SELECT coalesce(max(turn), 0), count(*) FROM journal",
+                    "SELECT turn, tick, rng FROM state WHERE id = 1",
+                )
+            )
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc, "opening it") from exc
+        if not same:
+            raise WalError(
+                self.path,
+                "SQLite reads the save and its write-ahead log differently from fabula's own "
+                "check of them; it was not opened. Please report this, with the files.",
+            )
+        self._conn = conn
+
+    def _write_mark(self, *, strict: bool = False) -> None:
+        """Record the journal's length in the lock file (see
+        :mod:`fabula.persistence.lock`). Best effort after a commit (the turn
+        is durable anyway, and an old mark is only shorter); ``strict``
+        before one that shortens the journal, which must not happen if the
+        mark cannot follow."""
+        if self._lock is None:
+            return
+        try:
+            row = (
+                self._db()
+                .execute("SELECT started_at, input FROM journal WHERE turn = ?", (self.turn,))
+                .fetchone()
+            )
+            stamp = row_stamp(self.turn, row[0], row[1]) if row is not None else ""
+            self._lock.write(JournalMark(self.turn, stamp, self._identity))
+        except (PersistenceError, sqlite3.Error) as exc:
+            if strict:
+                if isinstance(exc, sqlite3.Error):
+                    raise translate(self.path, exc, "reading the journal") from exc
+                raise
+            _log.warning("%s; the turn itself is saved", exc)
 
     def __enter__(self) -> SaveFile:
         return self
@@ -290,6 +342,7 @@ class SaveFile:
                 self._rebuild(self.turn)
                 raise
             self.turn += 1
+            self._write_mark()
             self._since_flush += 1
             if (
                 self._since_flush >= self.policy.every_turns
@@ -395,7 +448,13 @@ class SaveFile:
             raise PersistenceError(self.path, "nothing to undo: this is the start of the game.")
         self._busy += 1
         try:
-            self._rebuild(self.turn - 1)
+            turn = self.turn
+            self.turn -= 1  # the mark must be lowered before the journal is
+            try:
+                self._write_mark(strict=True)
+            finally:
+                self.turn = turn
+            self._rebuild(turn - 1)
             self._flush(truncate=True)
         finally:
             self._busy -= 1
@@ -413,38 +472,24 @@ class SaveFile:
                 not a fabula save, or a save in use; it is left alone.
             SaveWriteError: the copy could not be written.
         """
-        target = Path(path)
-        if target.resolve() == self.path.resolve():
-            raise PersistenceError(target, "is the save in use; it is already up to date.")
-        if target.exists():
-            connect(target).close()  # only ever replace an idle fabula save
-        self.flush(digest=True)
-        with aside(target) as tmp:
-            try:
-                self._db().execute("VACUUM INTO ?", (str(tmp),))
-            except sqlite3.Error as exc:
-                raise translate(target, exc, "writing the copy") from exc
-        return target
+        return slots.save_as(self, Path(path))
 
     def restore_from(self, source: str | os.PathLike[str]) -> SaveFile:
         """Replace this game with the one saved in ``source`` (a :meth:`save_as`
         copy) and return the save reopened on it; this object is closed.
 
-        The file is replaced in one step, so a failure leaves either this
-        game or the restored one, never a mix.
+        The file is replaced in one step and the save stays locked
+        throughout, so a failure leaves either this game or the restored
+        one, never a mix, and no other process can take the save between.
 
         Raises:
-            NotASaveError, SaveLockedError, SaveContentError: ``source`` is
-                not a save of this game, or is in use; nothing is changed.
+            NotASaveError, SaveLockedError, SaveContentError, WalError:
+                ``source`` is not a save of this game, or is in use or
+                damaged; nothing is changed.
             SaveWriteError: the copy could not be written; this game is intact.
         """
-        source = Path(source)
-        connect(source).close()  # a fabula save, and idle
-        path, policy = self.path, self.policy
-        self.close()  # flushed and checkpointed: a single complete file
-        with aside(path) as tmp:
-            shutil.copyfile(source, tmp)
-        return SaveFile.open(path, self.game, policy=policy)
+        self._db()
+        return slots.restore_from(self, Path(source))
 
     # ------------------------------------------------------------ internals
 

@@ -13,8 +13,10 @@ involved), and compares:
 * the final replayed state with the state the save holds now (its snapshot
   plus the journal after it).
 
-``fabula replay SAVE`` prints the report. Every journal row and snapshot
-row is decoded and checked on the way.
+``fabula replay SAVE`` prints the report. Like opening a save, checking one
+takes its lock and checks its files before SQLite may read them
+(:mod:`fabula.persistence.opening`), so it never changes them, and every
+journal row and snapshot row is decoded and checked on the way.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from pathlib import Path
 from fabula.errors import GameNotFoundError, ReplayError, SaveContentError
 from fabula.game import Game, find_game
 from fabula.persistence import journal
+from fabula.persistence.advice import recover_command
 from fabula.persistence.digest import state_digest
+from fabula.persistence.lock import SaveLock
 from fabula.persistence.meta import read_meta
+from fabula.persistence.preflight import check_files
 from fabula.persistence.replay import replay
-from fabula.persistence.schema import connect, translate
+from fabula.persistence.schema import connect, identify, translate
 from fabula.persistence.snapshot import Catalog, read_world
 
 __all__ = ["ReplayReport", "verify"]
@@ -73,19 +78,26 @@ def verify(
         progress: called with ``(turns done, turns total)`` as replay goes.
 
     Raises:
-        NotASaveError, SaveLockedError, ...: the save cannot be read.
+        NotASaveError, SaveLockedError, WalError, ...: the save cannot be read.
         SaveContentError: a row does not decode, or the save is another game's.
         GameNotFoundError: no installed game has the save's id (the message
             names the save).
     """
     path = Path(path)
-    conn = connect(path)
+    lock = SaveLock.acquire(path)
     try:
-        return _verify(conn, path, game, progress)
-    except sqlite3.Error as exc:
-        raise translate(path, exc, "replaying it") from exc
+        conn = check_files(path, lock.mark, recover_command(path, game))
+        if conn is None:
+            conn = connect(path)
+        try:
+            identify(conn, path)
+            return _verify(conn, path, game, progress)
+        except sqlite3.Error as exc:
+            raise translate(path, exc, "replaying it") from exc
+        finally:
+            conn.close()
     finally:
-        conn.close()
+        lock.release(closed=False)
 
 
 def _verify(

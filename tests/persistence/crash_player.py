@@ -37,7 +37,7 @@ from typing import Any
 
 from keep_game import GAME, script
 
-import fabula.persistence.save as save_module
+import fabula.persistence.opening as opening_module
 from fabula.persistence import FlushPolicy, SaveFile
 
 
@@ -70,7 +70,7 @@ class Killer:
 
 def install_killer(path: Path, sql: str, at: int, when: str, signum: int) -> None:
     """Make ``SaveFile`` wrap the connections it opens on ``path`` in a :class:`Killer`."""
-    connect = save_module.connect
+    connect = opening_module.connect
 
     def killing_connect(target: Path, **kwargs: Any) -> Any:
         conn = connect(target, **kwargs)
@@ -78,7 +78,7 @@ def install_killer(path: Path, sql: str, at: int, when: str, signum: int) -> Non
             return Killer(conn, sql, at, when, signum)
         return conn
 
-    save_module.connect = killing_connect  # type: ignore[assignment]
+    opening_module.connect = killing_connect  # type: ignore[assignment]
 
 
 def main() -> int:
