@@ -14,7 +14,8 @@ Opening a save loads the snapshot and replays the journal rows written
 after it: after a crash the world is exactly what the player last saw, and
 no model is asked anything again. :meth:`undo` goes one turn back by the
 same route. How a save is locked, checked and opened is in
-:mod:`fabula.persistence.opening`; save slots in :mod:`fabula.persistence.slots`.
+:mod:`fabula.persistence.opening`; save slots in :mod:`fabula.persistence.slots`;
+recovering a damaged save into a new one in :mod:`fabula.persistence.recovery`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -45,6 +46,9 @@ from fabula.persistence.replay import replay
 from fabula.persistence.schema import Durability, translate
 from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
 from fabula.persistence.write_behind import FlushPolicy, write_changes
+
+if TYPE_CHECKING:
+    from fabula.persistence.recovery import RecoveryReport
 
 __all__ = ["SaveFile"]
 
@@ -180,6 +184,28 @@ class SaveFile:
         return opening.open_or_create(
             cls, Path(path), game, seed, replace, policy or FlushPolicy(), durability
         )
+
+    @classmethod
+    def recover(
+        cls,
+        path: str | os.PathLike[str],
+        game: Game | None,
+        *,
+        to: str | os.PathLike[str],
+        policy: FlushPolicy | None = None,
+    ) -> RecoveryReport:
+        """Rebuild a damaged save into a new save at ``to``, without changing it.
+
+        Whatever journal the save and its ``-wal`` still hold is replayed
+        from turn 0 through the game's rules (see
+        :mod:`fabula.persistence.recovery`); the report says how far it got.
+
+        Raises:
+            PersistenceError: nothing could be recovered, or ``to`` exists.
+        """
+        from fabula.persistence.recovery import recover
+
+        return recover(Path(path), game, Path(to), policy=policy)
 
     def close(self) -> None:
         """Flush, record the final state digest, and release the file."""
