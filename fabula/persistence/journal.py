@@ -11,25 +11,31 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import struct
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fabula.actions import ActionProposal
+from fabula.actions import ActionProposal, Outcome
 from fabula.errors import SaveContentError
 from fabula.persistence.advice import recover_command
 
 __all__ = [
+    "NOT_JOURNALLED",
     "TurnRecord",
     "annotate",
     "append",
     "decode",
+    "journalled",
     "last_turn",
     "read",
     "rollback",
+    "row_stamp",
+    "stamp",
     "truncate",
+    "well_formed",
 ]
 
 
@@ -232,6 +238,60 @@ def last_turn(conn: sqlite3.Connection) -> int:
     return turn
 
 
+def row_stamp(started_at: float) -> str:
+    """What tells one row from any other played as the same turn (by another
+    save, or before an undo): the time it was started, to the last bit of
+    the float (16 hex digits)."""
+    return struct.pack("<d", started_at).hex()
+
+
+def stamp(conn: sqlite3.Connection, turn: int) -> str:
+    """:func:`row_stamp` of turn ``turn``'s row as stored ("" if there is none,
+    or it is damaged)."""
+    row = conn.execute("SELECT started_at FROM journal WHERE turn = ?", (turn,)).fetchone()
+    if row is None or not isinstance(row[0], float | int):
+        return ""
+    return row_stamp(float(row[0]))
+
+
 def truncate(conn: sqlite3.Connection, after: int) -> None:
     """Delete rows past turn ``after`` (inside the caller's transaction)."""
     conn.execute("DELETE FROM journal WHERE turn > ?", (after,))
+
+
+def well_formed(
+    actions: Iterable[ActionProposal | dict[str, Any]],
+) -> tuple[list[ActionProposal], list[Any]]:
+    """Split ``actions`` at the first malformed one: the journal can hold only
+    those before it; it is still passed on, to be refused."""
+    good: list[ActionProposal] = []
+    items = list(actions)
+    for i, item in enumerate(items):
+        try:
+            good.append(
+                item if isinstance(item, ActionProposal) else ActionProposal.model_validate(item)
+            )
+        except ValidationError:
+            return good, items[i : i + 1]
+    return good, []
+
+
+NOT_JOURNALLED = frozenset({"MALFORMED", "UNKNOWN_ACTION", "BAD_PARAMS"})
+"""Refusals that mean "not an action of this game": a turn's row stops before them."""
+
+
+def journalled(
+    proposals: Sequence[ActionProposal], outcomes: Sequence[Outcome]
+) -> tuple[ActionProposal, ...]:
+    """The proposals a turn's row records: those before the first refused as
+    malformed, unknown to the game, or with parameters that do not fit it.
+
+    Such a proposal changes nothing and ends the turn, so replaying the row
+    without it gives the same world; and replay can then treat an unknown
+    action or bad parameters in a journal as damage (or a changed game),
+    never as a refusal to play again (see :func:`fabula.persistence.replay.check_actions`).
+    """
+    for i, outcome in enumerate(outcomes[: len(proposals)]):
+        if outcome.refusal is not None and outcome.refusal.code in NOT_JOURNALLED:
+            return tuple(proposals[:i])
+    return tuple(proposals)

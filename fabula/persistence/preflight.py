@@ -40,7 +40,8 @@ from pathlib import Path
 
 from fabula.errors import NotASaveError, WalError
 from fabula.persistence import wal
-from fabula.persistence.lock import JournalMark, lock_path, row_stamp
+from fabula.persistence.journal import stamp
+from fabula.persistence.lock import JournalMark, lock_path
 from fabula.persistence.meta import read_meta
 from fabula.persistence.schema import FABULA_ID, SQLITE_MAGIC, check_header, os_error, translate
 
@@ -204,15 +205,7 @@ def _check_mark(
     if read_meta(image, path).identity() != mark.save:
         return  # the mark of another save that was at this path: not this one's
     (last,) = image.execute("SELECT coalesce(max(turn), 0) FROM journal").fetchone()
-    row = image.execute(
-        "SELECT started_at, input FROM journal WHERE turn = ?", (mark.turn,)
-    ).fetchone()
-    same = mark.turn == 0 or (
-        row is not None
-        and isinstance(row[1], str)
-        and isinstance(row[0], float | int)
-        and row_stamp(mark.turn, float(row[0]), row[1]) == mark.row
-    )
+    same = mark.turn == 0 or stamp(image, mark.turn) == mark.row
     if last >= mark.turn and same:
         return
     if data is None:

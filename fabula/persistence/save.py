@@ -30,9 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from fabula.actions import ActionProposal, ActionRegistry, Outcome
+from fabula.actions import ActionProposal, Outcome
 from fabula.ecs import ChangeLog, World
 from fabula.errors import PersistenceError, ReplayError, SaveContentError, WalError
 from fabula.game import Game, Simulation
@@ -40,7 +38,7 @@ from fabula.persistence import journal, opening, slots
 from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
-from fabula.persistence.lock import JournalMark, SaveLock, row_stamp
+from fabula.persistence.lock import JournalMark, SaveLock
 from fabula.persistence.meta import read_meta
 from fabula.persistence.replay import replay
 from fabula.persistence.schema import Durability, translate
@@ -265,21 +263,18 @@ class SaveFile:
             )
         self._conn = conn
 
-    def _write_mark(self, *, strict: bool = False) -> None:
+    def _write_mark(self, stamp: str | None = None, *, strict: bool = False) -> None:
         """Record the journal's length in the lock file (see
-        :mod:`fabula.persistence.lock`). Best effort after a commit (the turn
-        is durable anyway, and an old mark is only shorter); ``strict``
-        before one that shortens the journal, which must not happen if the
-        mark cannot follow."""
+        :mod:`fabula.persistence.lock`), with ``stamp`` (read from the
+        journal if not given). Best effort after a commit (the turn is
+        durable anyway, and an old mark is only shorter); ``strict`` before
+        one that shortens the journal, which must not happen if the mark
+        cannot follow."""
         if self._lock is None:
             return
         try:
-            row = (
-                self._db()
-                .execute("SELECT started_at, input FROM journal WHERE turn = ?", (self.turn,))
-                .fetchone()
-            )
-            stamp = row_stamp(self.turn, row[0], row[1]) if row is not None else ""
+            if stamp is None:
+                stamp = journal.stamp(self._db(), self.turn)
             self._lock.write(JournalMark(self.turn, stamp, self._identity))
         except (PersistenceError, sqlite3.Error) as exc:
             if strict:
@@ -342,11 +337,10 @@ class SaveFile:
                 f"the input cannot be journalled ({exc.reason} at {exc.start}); "
                 "pass text without lone surrogates"
             ) from exc
-        proposals, malformed = _proposals(actions, self.simulation.rules.actions)
+        proposals, malformed = journal.well_formed(actions)
         record = {
             "turn": self.turn + 1,
             "input": input,
-            "actions": tuple(proposals),
             "tick": self.world.tick,
             "rng": rng_fingerprint(self.world),
             "models": dict(models or {}),
@@ -360,7 +354,8 @@ class SaveFile:
                 self._rebuild(self.turn)
                 raise
             try:
-                journal.append(conn, TurnRecord(**record, finished_at=time.time()))
+                kept = journal.journalled(proposals, outcomes)
+                journal.append(conn, TurnRecord(**record, actions=kept, finished_at=time.time()))
             except sqlite3.Error as exc:
                 self._rebuild(self.turn)
                 raise translate(self.path, exc, "recording the turn") from exc
@@ -368,7 +363,7 @@ class SaveFile:
                 self._rebuild(self.turn)
                 raise
             self.turn += 1
-            self._write_mark()
+            self._write_mark(journal.row_stamp(started))
             self._since_flush += 1
             if (
                 self._since_flush >= self.policy.every_turns
@@ -627,29 +622,3 @@ class SaveFile:
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
         raise SystemExit(128 + signum)
-
-
-def _proposals(
-    actions: Iterable[ActionProposal | dict[str, Any]], registry: ActionRegistry
-) -> tuple[list[ActionProposal], list[Any]]:
-    """Split ``actions`` at the first one the journal must not hold: malformed,
-    naming an action the game does not have, or with parameters that do not
-    fit it. The journal records those before it; that one is still passed on,
-    to be refused (the turn stops there, so replaying without it is the same).
-    Replay can then treat any unknown action or bad parameters in a journal
-    as damage, never as a refusal to play again."""
-    good: list[ActionProposal] = []
-    items = list(actions)
-    for i, item in enumerate(items):
-        try:
-            proposal = (
-                item if isinstance(item, ActionProposal) else ActionProposal.model_validate(item)
-            )
-            cls = registry.try_get(proposal.action)
-            if cls is None:
-                return good, [proposal]
-            cls.Params.model_validate(proposal.params)
-        except ValidationError:
-            return good, items[i : i + 1]
-        good.append(proposal)
-    return good, []
