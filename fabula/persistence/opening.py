@@ -29,7 +29,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fabula.errors import NotASaveError, PersistenceError, SaveContentError, SaveVersionError
+from fabula.errors import (
+    NotASaveError,
+    PersistenceError,
+    SaveContentError,
+    SaveVersionError,
+    WalError,
+)
 from fabula.game import Game
 from fabula.persistence import journal
 from fabula.persistence.advice import recover_command
@@ -55,7 +61,7 @@ from fabula.persistence.write_behind import FlushPolicy
 if TYPE_CHECKING:
     from fabula.persistence.save import SaveFile
 
-__all__ = ["check_replaceable", "create", "load", "open_or_create", "remove_log"]
+__all__ = ["attach", "check_replaceable", "create", "load", "open_or_create", "remove_log"]
 
 
 def load(
@@ -86,9 +92,10 @@ def load(
         save.recovered = save._rebuild(journal.last_turn(save._db()))
         if conn is None:
             conn = connect(path, durability=durability)
-            save._attach(conn)
+            attach(save, conn)
         if save.recovered:
             save.flush()
+        save._buffer.start_clock()
         save._write_mark()
         lock.belongs_to(save)
         return save
@@ -212,3 +219,26 @@ def remove_log(path: Path) -> None:
             pass
         except OSError as exc:
             raise os_error(path, exc, "replacing it") from exc
+
+
+def attach(save: SaveFile, conn: sqlite3.Connection) -> None:
+    """Continue on ``conn`` (the file, opened) after loading from an
+    in-memory copy of it, which is closed; both must hold the same game."""
+    loaded = save._db()
+    try:
+        same = all(
+            loaded.execute(sql).fetchone() == conn.execute(sql).fetchone()
+            for sql in (
+                "SELECT coalesce(max(turn), 0), count(*) FROM journal",
+                "SELECT turn, tick, rng FROM state WHERE id = 1",
+            )
+        )
+    except sqlite3.Error as exc:
+        raise translate(save.path, exc, "opening it") from exc
+    if not same:
+        raise WalError(
+            save.path,
+            "SQLite reads the save and its write-ahead log differently from fabula's own "
+            "check of them; it was not opened. Please report this, with the files.",
+        )
+    save._conn = conn

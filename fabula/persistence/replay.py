@@ -15,19 +15,61 @@ diverges.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from fabula.actions import ActionRegistry
+from fabula.ecs import World
 from fabula.errors import ReplayError, SaveContentError
-from fabula.game import Simulation
+from fabula.game import Game, Simulation
 from fabula.persistence.advice import recover_command
-from fabula.persistence.digest import rng_fingerprint
+from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
+from fabula.persistence.meta import SaveMeta
+from fabula.persistence.snapshot import Catalog, read_world
 
-__all__ = ["check_actions", "check_turn", "replay"]
+__all__ = ["check_actions", "check_turn", "replay", "start_world"]
+
+
+def start_world(
+    conn: sqlite3.Connection,
+    path: Path,
+    game: Game,
+    meta: SaveMeta,
+    catalog: Catalog,
+    turn: int,
+    *,
+    strict: bool,
+) -> tuple[World, int, bool]:
+    """A world to replay towards ``turn`` from: the save's snapshot if it lies
+    before ``turn`` (or at it, unless ``strict``), else the game's turn-0
+    world, checked against the digest recorded when the game began. Returns
+    the world, its turn, and whether it is the snapshot.
+
+    Raises:
+        ReplayError: the game no longer builds the same starting world.
+        SaveContentError: the snapshot is damaged.
+        sqlite3.Error: the save cannot be read (the caller translates it).
+    """
+    row = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
+    snapshot_turn = row[0] if row is not None else None
+    if not isinstance(snapshot_turn, int):
+        read_world(conn, path, catalog)  # names what is wrong with the state row
+    elif snapshot_turn < turn or (snapshot_turn == turn and not strict):
+        world, base = read_world(conn, path, catalog)
+        return world, base, True
+    world = game.new_world(meta.seed)
+    if state_digest(world, game.components.name_of) != meta.start_digest:
+        raise ReplayError(
+            path,
+            "the game now builds a different starting world than when this save was "
+            "made (its world files or code changed), so earlier turns cannot be "
+            "rebuilt. Play on with the original game, or start a new game.",
+        )
+    return world, 0, False
 
 
 def replay(path: Path, simulation: Simulation, records: Iterable[TurnRecord]) -> None:
