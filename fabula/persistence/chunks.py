@@ -157,18 +157,23 @@ def read_chunks(
     Raises:
         SaveContentError: the first row that does not (``path`` names the save).
     """
-    select = ", ".join(["chunk", "handles", *(_quote(c) for c in columns)])
+    names = ["handles", *columns]
+    # A damaged row may hold text that is not UTF-8, which sqlite3 cannot even
+    # fetch: only blobs are fetched, with every value's type beside it.
+    select = ", ".join(
+        ["chunk", *(f"CASE typeof({q}) WHEN 'blob' THEN {q} END" for q in map(_quote, names))]
+        + [f"typeof({_quote(name)})" for name in names]
+    )
     rows = conn.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY chunk").fetchall()
     if not rows:
         return np.empty(0, dtype=np.int64), [np.empty(0, dtype=d) for d in dtypes]
-    names = ["handles", *columns]
     sizes = [8, *(np.dtype(d).itemsize for d in dtypes)]
     for row in rows:
-        chunk, blobs = row[0], row[1:]
+        chunk, blobs, kinds = row[0], row[1 : len(names) + 1], row[len(names) + 1 :]
         count = len(blobs[0]) // 8 if isinstance(blobs[0], bytes) else -1
-        for name, size, blob in zip(names, sizes, blobs, strict=True):
+        for name, size, blob, kind in zip(names, sizes, blobs, kinds, strict=True):
             if not isinstance(blob, bytes) or len(blob) != count * size or count < 0:
-                found = f"{len(blob)} bytes" if isinstance(blob, bytes) else repr(blob)[:40]
+                found = f"{len(blob)} bytes" if isinstance(blob, bytes) else kind
                 what = f"holds {found}, not one value per entity of the chunk"
                 raise _bad_chunk(path, table, chunk, name, what)
         handles = np.frombuffer(blobs[0], dtype="<i8")

@@ -65,6 +65,13 @@ class TurnRecord(BaseModel):
 
 
 _COLUMNS = "turn, input, actions, tick, rng, models, started_at, finished_at"
+_TEXT = ("input", "actions", "rng", "models")
+_AS_READ = ", ".join(
+    f"CASE typeof({c}) WHEN 'text' THEN CAST({c} AS BLOB) ELSE {c} END" if c in _TEXT else c
+    for c in _COLUMNS.split(", ")
+)
+"""The columns as read: text as bytes, so a row whose text is not UTF-8 is
+named by its turn instead of failing the whole query."""
 
 
 def append(conn: sqlite3.Connection, record: TurnRecord) -> None:
@@ -131,10 +138,12 @@ def read(
         SaveContentError: the first row that does not decode, naming its turn
             and field (``path`` names the save; default: the connection's file).
     """
+    # Fetched whole: a cursor left open by a row that fails to decode would keep
+    # the file open (and its -wal undeleted) after the connection is closed.
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM journal WHERE turn > ? AND turn <= ? ORDER BY turn",
+        f"SELECT {_AS_READ} FROM journal WHERE turn > ? AND turn <= ? ORDER BY turn",
         (after, upto if upto is not None else 2**62),
-    )
+    ).fetchall()
     expected = after + 1
     for row in rows:
         record = decode(row, path or _file_of(conn))
@@ -157,8 +166,7 @@ def decode(row: tuple[Any, ...], path: Path) -> TurnRecord:
     Raises:
         SaveContentError: naming the row's turn and the first bad field.
     """
-    turn, text, actions, tick, rng, models, started, finished = row
-    where = f"turn {turn}" if isinstance(turn, int) else f"turn {turn!r}"
+    where = f"turn {row[0]}" if isinstance(row[0], int) else f"turn {row[0]!r}"
 
     def bad(field: str, message: str) -> SaveContentError:
         return SaveContentError(
@@ -170,6 +178,14 @@ def decode(row: tuple[Any, ...], path: Path) -> TurnRecord:
             field=field,
         )
 
+    fields = list(row)
+    for i, name in enumerate(_COLUMNS.split(", ")):
+        if name in _TEXT and isinstance(fields[i], bytes):
+            try:
+                fields[i] = fields[i].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise bad(name, f"is not valid UTF-8 text ({exc.reason} at {exc.start})") from None
+    turn, text, actions, tick, rng, models, started, finished = fields
     proposals = _json(actions, list, bad, "actions", "a list of actions")
     checked = []
     for i, item in enumerate(proposals):

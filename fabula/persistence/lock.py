@@ -36,6 +36,7 @@ import errno
 import mmap
 import os
 import re
+import stat
 import weakref
 import zlib
 from collections.abc import Callable
@@ -262,15 +263,26 @@ def _alive(pid: int) -> bool:
 
 
 def _check_path(path: Path) -> None:
+    """Refuse a save path that is no file at all: a link loop, a dangling
+    link, a folder, a pipe or a device (reading a pipe would wait forever)."""
     try:
-        os.stat(path)
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         if os.path.islink(path):
             raise NotASaveError(
                 path, "is a symbolic link to nothing. Fix or remove the link, or name the save."
             ) from None
+        return
     except OSError as exc:
         raise os_error(path, exc, "looking at it") from exc
+    if stat.S_ISDIR(mode):
+        raise NotASaveError(path, "is a folder, not a save file. Name the save file itself.")
+    if not stat.S_ISREG(mode):
+        raise NotASaveError(
+            path,
+            "is not a regular file (a pipe, socket or device). It was left untouched; name "
+            "a save file.",
+        )
 
 
 def _locked(path: Path) -> SaveLockedError:

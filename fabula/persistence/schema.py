@@ -40,6 +40,7 @@ from fabula.errors import (
     SaveVersionError,
     SaveWriteError,
 )
+from fabula.persistence.advice import recover_command
 
 __all__ = [
     "FABULA_ID",
@@ -131,11 +132,18 @@ def translate(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
             f"cannot write here while {doing} (read-only file or folder); nothing was "
             "changed. Move the save to a writable folder or pick one with --save PATH.",
         )
+    if "decode to UTF-8" in text:
+        return NotASaveError(
+            path,
+            f"holds text that is not valid UTF-8 ({text}), so it is damaged. It was left as it "
+            "is; restore it from a backup, or recover what can be read with: "
+            f"{recover_command(path)}",
+        )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
         return NotASaveError(
             path,
             f"is damaged ({text}) and cannot be read. It was left as it is; restore it from "
-            "a backup or start a new game with --new.",
+            f"a backup, or recover what can be read with: {recover_command(path)}",
         )
     if name.startswith("SQLITE_IOERR"):
         return SaveWriteError(

@@ -64,7 +64,9 @@ class Catalog:
             SaveContentError: a saved component is not registered, or its shape changed.
         """
         codecs = []
-        rows = conn.execute("SELECT name, table_name, kind, fields FROM components ORDER BY name")
+        rows = conn.execute(
+            "SELECT name, table_name, kind, fields FROM components ORDER BY name"
+        ).fetchall()
         for name, table, kind, fields in rows:
             shape = _catalog_shape(self.path, name, fields)
             ctype = self.registry.try_get(name) if isinstance(name, str) else None
