@@ -111,6 +111,9 @@ def check_files(path: Path, mark: JournalMark | None, recover: str) -> sqlite3.C
         image = memory_image(wal.apply(main, data, found) if data and found.committed else main)
     except sqlite3.Error as exc:
         raise translate(path, exc, "reading it") from exc
+    except ValueError as exc:  # a commit frame giving an impossible size
+        what = f"its write-ahead log {log.name} describes {exc}: it belongs to another database"
+        raise WalError(path, _refusal(log, what, recover), log) from exc
     try:
         if data and found.committed:
             _check_log_fits(path, log, main, image, recover)

@@ -294,11 +294,20 @@ def apply(main: bytes, data: bytes, found: WalScan) -> bytearray:
 def apply_frames(main: bytes, data: bytes, page_size: int, frames: Sequence[int]) -> bytearray:
     """``main`` with the given frames of a log applied in order (numbered from
     1); the last must be a commit frame, whose database size the image takes.
-    Recovery uses it to try readings of a damaged log that SQLite would not."""
+    Recovery uses it to try readings of a damaged log that SQLite would not.
+
+    Raises:
+        ValueError: the commit frame gives a size no database written by
+            these frames could have (a log of another database, or noise).
+    """
     if not frames:
         return bytearray(main)
     frame_size = FRAME_HEADER_SIZE + page_size
     (pages,) = struct.unpack_from(">I", data, HEADER_SIZE + (frames[-1] - 1) * frame_size + 4)
+    if pages > len(main) // page_size + len(frames):
+        raise ValueError(
+            f"a database of {pages} pages, more than the file and the log hold together"
+        )
     image = bytearray(main[: pages * page_size].ljust(pages * page_size, b"\0"))
     for frame in frames:
         offset = HEADER_SIZE + (frame - 1) * frame_size
