@@ -263,15 +263,13 @@ def _alive(pid: int) -> bool:
 
 
 def _check_path(path: Path) -> None:
-    """Refuse a save path that is no file at all: a link loop, a dangling
-    link, a folder, a pipe or a device (reading a pipe would wait forever)."""
+    """Refuse a save path that is no file at all: a link loop, a folder, a
+    pipe or a device (reading a pipe would wait forever). A link to nothing
+    is no save yet: opening it says so, and a new save replaces the link
+    itself, never writing where it points."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        if os.path.islink(path):
-            raise NotASaveError(
-                path, "is a symbolic link to nothing. Fix or remove the link, or name the save."
-            ) from None
         return
     except OSError as exc:
         raise os_error(path, exc, "looking at it") from exc

@@ -394,7 +394,7 @@ FILE_CASES: list[tuple[str, str, Damage, type[PersistenceError], str]] = [
     (CLOSED, "a symbolic link loop", replace_save(lambda s: s.symlink_to(s.name)),
      NotASaveError, "loop"),
     (CLOSED, "a link to nothing", replace_save(lambda s: s.symlink_to("gone.save")),
-     NotASaveError, "link to nothing"),
+     NotASaveError, "no such save"),
     (CLOSED, "a folder", replace_save(lambda s: s.mkdir()), NotASaveError, "is a folder"),
     (CLOSED, "a named pipe", replace_save(lambda s: os.mkfifo(s)), NotASaveError,
      "not a regular file"),
