@@ -216,7 +216,10 @@ def _check_mark(
     elif last < mark.turn:
         why = f"its write-ahead log {log.name} has been cut short or damaged"
     else:
-        why = f"its write-ahead log {log.name} belongs to another game, or the file was replaced"
+        why = (
+            f"its write-ahead log {log.name} holds another save's turns, or the save file was "
+            "replaced"
+        )
     held = "turn 0" if last == 0 else f"turn {last}"
     raise WalError(
         path,
@@ -233,7 +236,8 @@ def _check_mark(
 
 
 def _refusal(log: Path, what: str, recover: str) -> str:
+    kept = f"not the save, not {log.name}" if log.exists() else "not the save"
     return (
-        f"{what}. Nothing was changed (not the save, not {log.name}). Recover the turns that "
-        f"can be read into a new save with: {recover}"
+        f"{what}. Nothing was changed ({kept}). Recover the turns that can be read into a new "
+        f"save with: {recover}"
     )

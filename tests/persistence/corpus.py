@@ -252,7 +252,7 @@ WAL_CASES: list[tuple[str, Damage, str]] = [
     ("deleted", remove("-wal"), "missing"),
     ("from another program's database", replace_wal(lambda s, x: x["foreign"]), "another"),
     ("from another save of the game", replace_wal(lambda s, x: x["other"]), "reached turn 30"),
-    ("from a longer save of the game", replace_wal(lambda s, x: x["longer"]), "another game"),
+    ("from a longer save of the game", replace_wal(lambda s, x: x["longer"]), "another save"),
     ("from this save, earlier", replace_wal(lambda s, x: x["earlier"]), "reached turn 30"),
     ("doubled", replace_wal(_doubled), "frame"),
     ("lock file says more turns", lock_turn(+5), "reached turn 35"),
