@@ -39,9 +39,10 @@ clients) are translated at the boundary with ``raise ... from exc``.
     └── PersistenceError              a save file that cannot be used as asked (has .path)
         ├── NotASaveError             not SQLite, truncated, or not a fabula save
         ├── SaveVersionError          written by a newer fabula
-        ├── SaveContentError          content this game cannot load (unknown component...)
+        ├── SaveContentError          a row this game cannot load (has .table, .row, .field)
         ├── SaveLockedError           open in another process
         ├── SaveWriteError            the disk refused a write (read-only, full)
+        ├── WalError                  a -wal SQLite would cut short or that is another database's
         └── ReplayError               a journal that does not reproduce its state
 """
 
@@ -82,6 +83,7 @@ __all__ = [
     "SubscriptionError",
     "TaskError",
     "UnknownNameError",
+    "WalError",
 ]
 
 
@@ -418,7 +420,35 @@ class SaveVersionError(PersistenceError):
 
 class SaveContentError(PersistenceError):
     """The save holds content this game cannot load (an unknown component name,
-    a component whose fields changed, a record that does not decode)."""
+    a component whose fields changed, a row that does not decode, a journalled
+    action the game no longer has).
+
+    Attributes:
+        table: the table holding the first bad row, if one is to blame.
+        row: that row ("turn 12", "entity 5", "chunk 0", "key 'seed'").
+        field: the column or field within it.
+    """
+
+    def __init__(
+        self,
+        path: Any,
+        message: str,
+        *,
+        table: str | None = None,
+        row: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.table, self.row, self.field = table, row, field
+        where = [
+            part
+            for part in (
+                f"table {table!r}" if table else "",
+                row or "",
+                f"field {field!r}" if field else "",
+            )
+            if part
+        ]
+        super().__init__(path, f"{', '.join(where)}: {message}" if where else message)
 
 
 class SaveLockedError(PersistenceError):
@@ -428,6 +458,22 @@ class SaveLockedError(PersistenceError):
 class SaveWriteError(PersistenceError):
     """Writing the save failed (read-only location, disk full, I/O error).
     The previous contents of the save are intact."""
+
+
+class WalError(PersistenceError):
+    """The save's write-ahead log (``<save>-wal``) cannot be trusted: SQLite
+    would open the save without turns it holds (a damaged header or frame,
+    a log cut short or missing), or with another database's pages (a log
+    copied from elsewhere). Nothing was changed; the message names the
+    command that recovers what can be read into a new save.
+
+    Attributes:
+        wal: the log file.
+    """
+
+    def __init__(self, path: Any, message: str, wal: Any = None) -> None:
+        super().__init__(path, message)
+        self.wal = wal
 
 
 class ReplayError(PersistenceError):

@@ -98,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the game, if it is not installed: a game folder or package.module:attribute "
         "(default: the installed game with the id the save records)",
     )
+    replay.add_argument(
+        "--recover-to",
+        type=Path,
+        metavar="NEW",
+        help="rebuild a damaged save into the new file NEW from the journal it still holds "
+        "(the damaged save is not changed)",
+    )
     return parser
 
 
@@ -149,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "replay":
         from fabula.cli.replay import run_replay
 
-        return run_replay(args.save, args.game)
+        return run_replay(args.save, args.game, recover_to=args.recover_to)
     parser.print_help()
     return 0
 

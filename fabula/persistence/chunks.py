@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from fabula.ecs import ENTITY_INDEX_MASK as _INDEX_MASK
+from fabula.errors import SaveContentError
+from fabula.persistence.advice import recover_command
 
 __all__ = ["CHUNK_BITS", "chunk_of", "chunk_rows", "chunks_of", "gather", "read_chunks", "unique"]
 
@@ -139,19 +142,64 @@ def chunk_rows(
 
 
 def read_chunks(
-    conn: sqlite3.Connection, table: str, columns: Sequence[str], dtypes: Sequence[np.dtype[Any]]
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    dtypes: Sequence[np.dtype[Any]],
+    path: Path | None = None,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Every chunk of ``table``: ``(handles, [field arrays])``, in slot order."""
-    select = ", ".join(["handles", *(_quote(c) for c in columns)])
+    """Every chunk of ``table``: ``(handles, [field arrays])``, in slot order.
+
+    Each row is checked: its handles fall in its chunk, in slot order, and
+    each field holds one value per handle.
+
+    Raises:
+        SaveContentError: the first row that does not (``path`` names the save).
+    """
+    names = ["handles", *columns]
+    # A damaged row may hold text that is not UTF-8, which sqlite3 cannot even
+    # fetch: only blobs are fetched, with every value's type beside it.
+    select = ", ".join(
+        ["chunk", *(f"CASE typeof({q}) WHEN 'blob' THEN {q} END" for q in map(_quote, names))]
+        + [f"typeof({_quote(name)})" for name in names]
+    )
     rows = conn.execute(f"SELECT {select} FROM {_quote(table)} ORDER BY chunk").fetchall()
     if not rows:
         return np.empty(0, dtype=np.int64), [np.empty(0, dtype=d) for d in dtypes]
-    handles = np.concatenate([np.frombuffer(r[0], dtype="<i8") for r in rows]).astype(np.int64)
+    sizes = [8, *(np.dtype(d).itemsize for d in dtypes)]
+    for row in rows:
+        chunk, blobs, kinds = row[0], row[1 : len(names) + 1], row[len(names) + 1 :]
+        count = len(blobs[0]) // 8 if isinstance(blobs[0], bytes) else -1
+        for name, size, blob, kind in zip(names, sizes, blobs, kinds, strict=True):
+            if not isinstance(blob, bytes) or len(blob) != count * size or count < 0:
+                found = f"{len(blob)} bytes" if isinstance(blob, bytes) else kind
+                what = f"holds {found}, not one value per entity of the chunk"
+                raise _bad_chunk(path, table, chunk, name, what)
+        handles = np.frombuffer(blobs[0], dtype="<i8")
+        slots = handles & _INDEX_MASK
+        if not isinstance(chunk, int) or (count and (slots >> CHUNK_BITS != chunk).any()):
+            raise _bad_chunk(path, table, chunk, "handles", "holds handles outside its chunk")
+        if count > 1 and not (slots[1:] > slots[:-1]).all():
+            raise _bad_chunk(path, table, chunk, "handles", "holds handles out of order")
+    handles = np.concatenate([np.frombuffer(r[1], dtype="<i8") for r in rows]).astype(np.int64)
     arrays = [
-        np.concatenate([np.frombuffer(r[i + 1], dtype=d.newbyteorder("<")) for r in rows]).astype(d)
+        np.concatenate([np.frombuffer(r[i + 2], dtype=d.newbyteorder("<")) for r in rows]).astype(d)
         for i, d in enumerate(dtypes)
     ]
     return handles, arrays
+
+
+def _bad_chunk(
+    path: Path | None, table: str, chunk: object, field: str, what: str
+) -> SaveContentError:
+    where = path or Path("the save")
+    return SaveContentError(
+        where,
+        f"{what}. The snapshot is damaged; the journal can rebuild it: {recover_command(where)}",
+        table=table,
+        row=f"chunk {chunk!r}",
+        field=field,
+    )
 
 
 def _quote(identifier: str) -> str:

@@ -28,15 +28,18 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import msgspec
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from fabula.ecs import World
 from fabula.ecs.archetype import Archetype
 from fabula.ecs.component import component_info
+from fabula.errors import SaveContentError
+from fabula.persistence.advice import recover_command
 from fabula.persistence.chunks import gather, read_chunks
 
 __all__ = ["ComponentCodec", "UnsavableComponentError", "int_column", "quote"]
@@ -151,23 +154,64 @@ class ComponentCodec:
             only,
         )
 
-    def read(self, conn: sqlite3.Connection) -> tuple[np.ndarray, Any]:
+    def read(self, conn: sqlite3.Connection, path: Path | None = None) -> tuple[np.ndarray, Any]:
         """All saved components, sorted by handle: ``(handles, data)``.
 
         ``data`` is ``{field: array}`` for columnar components, a list of
-        instances otherwise.
+        instances otherwise. Every row is checked as it is decoded.
+
+        Raises:
+            SaveContentError: the first row that does not decode, naming its
+                entity (``path`` names the save).
         """
+        where = path or Path("the save")
         if self.columnar:
-            handles, arrays = read_chunks(conn, self.table, self.fields, self.dtypes)
+            handles, arrays = read_chunks(conn, self.table, self.fields, self.dtypes, where)
             if len(handles) > 1 and not (handles[1:] > handles[:-1]).all():
                 order = np.argsort(handles, kind="stable")
                 handles, arrays = handles[order], [a[order] for a in arrays]
             return handles, dict(zip(self.fields, arrays, strict=True))
+        table = quote(self.table)
+        odd = conn.execute(
+            f"SELECT entity, typeof(entity), typeof(data) FROM {table} "
+            "WHERE typeof(entity) != 'integer' OR typeof(data) != 'blob' LIMIT 1"
+        ).fetchone()
+        if odd is not None:
+            field, kind = ("entity", odd[1]) if odd[1] != "integer" else ("data", odd[2])
+            raise self._bad(where, odd[0], field, f"holds {kind}, not {_KINDS[field]}")
         entities = int_column(conn, self.table, "entity")
-        blobs = [row[0] for row in conn.execute(f"SELECT data FROM {quote(self.table)}")]
-        values = list(map(self.decode, blobs))
+        blobs = [row[0] for row in conn.execute(f"SELECT data FROM {table}")]
+        try:
+            values = list(map(self.decode, blobs))
+        except _DECODE_ERRORS:
+            for entity, blob in zip(entities.tolist(), blobs, strict=True):
+                try:
+                    self.decode(blob)
+                except _DECODE_ERRORS as exc:
+                    message = f"does not decode as {self.ctype.__qualname__} ({_first_line(exc)})"
+                    raise self._bad(where, entity, "data", message) from None
+            raise
         order = np.argsort(entities, kind="stable")
         return entities[order], [values[i] for i in order.tolist()]
+
+    def _bad(self, path: Path, entity: object, field: str, message: str) -> SaveContentError:
+        return SaveContentError(
+            path,
+            f"{message}. The snapshot is damaged; the journal can rebuild it: "
+            f"{recover_command(path)}",
+            table=self.table,
+            row=f"entity {entity!r}",
+            field=field,
+        )
+
+
+_KINDS = {"entity": "an entity handle", "data": "an encoded component"}
+_DECODE_ERRORS = (msgspec.DecodeError, ValidationError, TypeError, ValueError, AttributeError)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
 
 
 def int_column(conn: sqlite3.Connection, table: str, column: str) -> np.ndarray:

@@ -1,9 +1,13 @@
 """Writing a file so that it appears whole or not at all.
 
 A new save or a copy is written beside its target under a temporary name
-and moved into place with ``os.replace`` (atomic on POSIX and Windows), then
-the directory is synced so the rename survives a power cut. If anything
-fails, the temporary file is removed and the target is untouched.
+(``.NAME.<pid>.tmp``), synced to disk, and moved into place with
+``os.replace`` (atomic on POSIX and Windows); then the directory is synced
+so the rename survives a power cut too. Syncing before the rename matters:
+without it a power cut can leave the new name pointing at a file whose data
+never reached the disk. If anything fails, the temporary file is removed and
+the target is untouched; if the process dies, the next process that locks
+the target removes what is left (:func:`fabula.persistence.lock.clean_leftovers`).
 """
 
 from __future__ import annotations
@@ -13,20 +17,40 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["aside"]
+from fabula.persistence.schema import os_error
+
+__all__ = ["aside", "sync_file"]
 
 
 @contextlib.contextmanager
-def aside(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, moved onto it if the block succeeds."""
+def aside(path: Path, *, doing: str = "writing it") -> Iterator[Path]:
+    """A temporary path beside ``path``, synced and moved onto it if the block succeeds.
+
+    Raises:
+        SaveWriteError: the copy could not be synced or moved into place
+            (errors inside the block propagate as they are).
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     _remove(tmp)
     try:
         yield tmp
-        os.replace(tmp, path)
+        try:
+            sync_file(tmp)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise os_error(path, exc, doing) from exc
         _sync_dir(path.parent)
     finally:
         _remove(tmp)
+
+
+def sync_file(path: Path) -> None:
+    """Flush ``path``'s data to the disk (``fsync``)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _remove(tmp: Path) -> None:

@@ -13,45 +13,45 @@ action journal. Each turn played through :meth:`SaveFile.play`:
 Opening a save loads the snapshot and replays the journal rows written
 after it: after a crash the world is exactly what the player last saw, and
 no model is asked anything again. :meth:`undo` goes one turn back by the
-same route.
+same route. Creating, opening, locking and closing a save are in
+:mod:`fabula.persistence.lifecycle` (and :mod:`fabula.persistence.opening`),
+save slots in :mod:`fabula.persistence.slots`, recovering a damaged save into
+a new one in :mod:`fabula.persistence.recovery`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import shutil
-import signal
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from fabula.actions import ActionProposal, Outcome
-from fabula.ecs import ChangeLog, World
-from fabula.errors import NotASaveError, PersistenceError, ReplayError, SaveContentError
+from fabula.ecs import World
+from fabula.errors import PersistenceError, SaveContentError
 from fabula.game import Game, Simulation
-from fabula.persistence import journal
+from fabula.persistence import journal, slots
 from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
-from fabula.persistence.files import aside
 from fabula.persistence.journal import TurnRecord
-from fabula.persistence.replay import replay
-from fabula.persistence.schema import Durability, connect, translate
-from fabula.persistence.snapshot import Catalog, read_world, write_state, write_world
-from fabula.persistence.write_behind import FlushPolicy, write_changes
+from fabula.persistence.lifecycle import SaveLifecycle
+from fabula.persistence.lock import SaveLock
+from fabula.persistence.replay import replay, start_world
+from fabula.persistence.schema import Durability, translate
+from fabula.persistence.write_behind import FlushPolicy
 
 __all__ = ["SaveFile"]
 
 _log = logging.getLogger(__name__)
 
 
-class SaveFile:
-    """One game's save. Create with :meth:`new`, reopen with :meth:`open`.
+class SaveFile(SaveLifecycle):
+    """One game's save. Create with :meth:`new`, reopen with :meth:`open`
+    (both from :class:`~fabula.persistence.lifecycle.SaveLifecycle`, with
+    :meth:`close` and the lock).
 
     Attributes:
         path: the save file.
@@ -75,159 +75,17 @@ class SaveFile:
         game: Game,
         *,
         policy: FlushPolicy,
+        durability: Durability = "power",
+        lock: SaveLock | None = None,
     ) -> None:
-        self.path = path
-        self.game = game
-        self.policy = policy
-        self._conn: sqlite3.Connection | None = conn
-        self._catalog = Catalog(path, game.components)
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
-        try:
-            self.seed = int(meta["seed"])
-            self._start_digest = meta["start_digest"]
-            saved_game = meta["game"]
-        except (KeyError, ValueError) as exc:
-            raise NotASaveError(path, "has no valid game record; it may be damaged.") from exc
-        if saved_game != game.id:
-            raise SaveContentError(
-                path,
-                f"belongs to game {saved_game!r}, not {game.id!r}. Open it with that game.",
-            )
+        """Use :meth:`new` or :meth:`open`; this reads the save's ``meta`` from
+        ``conn`` and checks it belongs to ``game``."""
+        super().__init__(path, conn, game, policy=policy, durability=durability, lock=lock)
         self.world: World = World()
         self.simulation: Simulation
         self.turn = 0
         self.recovered = 0
-        self._log: ChangeLog | None = None
-        self._rewrite = False
-        self._busy = 0
-        self._pending_signal: int | None = None
-        self._since_flush = 0
-        self._flushed_at = time.monotonic()
         self.flush_error: PersistenceError | None = None
-
-    # ------------------------------------------------------------ lifecycle
-
-    @classmethod
-    def new(
-        cls,
-        path: str | os.PathLike[str],
-        game: Game,
-        *,
-        seed: int,
-        replace: bool = False,
-        policy: FlushPolicy | None = None,
-        durability: Durability = "power",
-    ) -> SaveFile:
-        """Start a new game in a new save file at ``path``.
-
-        The file is written aside and moved into place only when complete,
-        so an existing file at ``path`` is never left half-replaced.
-
-        Args:
-            replace: replace an existing save at ``path`` (never a file that
-                is not a fabula save, nor a save open in another process).
-
-        Raises:
-            PersistenceError: ``path`` exists and ``replace`` is false.
-            NotASaveError, SaveLockedError: what ``replace`` would refuse.
-            SaveWriteError: the new file could not be written.
-        """
-        path = Path(path)
-        if path.exists():
-            if not replace:
-                raise PersistenceError(
-                    path,
-                    "already exists. Open it to continue that game, or start a new one with "
-                    "--new (replaces it) or under another name with --save PATH.",
-                )
-            connect(path, durability=durability).close()  # a save, and not in use
-        world = game.new_world(seed)
-        start = state_digest(world, game.components.name_of)
-        meta = {
-            "game": game.id,
-            "seed": str(seed),
-            "start_digest": start,
-            "created_at": str(time.time()),
-        }
-        with aside(path) as tmp:
-            conn = connect(tmp, create=True, durability=durability)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
-                write_world(conn, world, Catalog(tmp, game.components), 0, start)
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise translate(path, exc, "writing the new save") from exc
-            except UnsavableComponentError as exc:
-                raise SaveContentError(path, str(exc)) from exc
-            finally:
-                conn.close()
-        return cls.open(path, game, policy=policy, durability=durability)
-
-    @classmethod
-    def open(
-        cls,
-        path: str | os.PathLike[str],
-        game: Game,
-        *,
-        policy: FlushPolicy | None = None,
-        durability: Durability = "power",
-    ) -> SaveFile:
-        """Open an existing save, recovering any turns played since its last flush.
-
-        Raises:
-            NotASaveError, SaveVersionError, SaveContentError, SaveLockedError,
-            SaveWriteError, ReplayError: see :mod:`fabula.errors`.
-        """
-        path = Path(path)
-        conn = connect(path, durability=durability)
-        try:
-            save = cls(path, conn, game, policy=policy or FlushPolicy())
-            save.recovered = save._rebuild(journal.last_turn(conn))
-            if save.recovered:
-                save.flush()
-        except sqlite3.Error as exc:
-            conn.close()
-            raise translate(path, exc, "loading it") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return save
-
-    def close(self) -> None:
-        """Flush, record the final state digest, and release the file."""
-        conn = self._conn
-        if conn is None:
-            return
-        self._busy += 1  # a signal now waits until the file is released
-        try:
-            self.flush(digest=True)
-        finally:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            conn.close()
-            self._conn = None
-            if self._log is not None:
-                self.world.untrack_changes(self._log)
-                self._log = None
-            self._busy -= 1
-        self._handle_pending_signal()
-
-    def __enter__(self) -> SaveFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
-        return self._conn is None
-
-    def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise PersistenceError(self.path, "is closed; open it again with SaveFile.open.")
-        return self._conn
 
     # ---------------------------------------------------------------- turns
 
@@ -267,25 +125,24 @@ class SaveFile:
                 f"the input cannot be journalled ({exc.reason} at {exc.start}); "
                 "pass text without lone surrogates"
             ) from exc
-        proposals, malformed = _proposals(actions)
+        proposals, malformed = journal.well_formed(actions)
         record = {
             "turn": self.turn + 1,
             "input": input,
-            "actions": tuple(proposals),
             "tick": self.world.tick,
             "rng": rng_fingerprint(self.world),
             "models": dict(models or {}),
             "started_at": started,
         }
-        self._busy += 1
-        try:
+        with self._hold:
             try:
                 outcomes = self.simulation.play([*proposals, *malformed])
             except BaseException:
                 self._rebuild(self.turn)
                 raise
             try:
-                journal.append(conn, TurnRecord(**record, finished_at=time.time()))
+                kept = journal.journalled(proposals, outcomes)
+                journal.append(conn, TurnRecord(**record, actions=kept, finished_at=time.time()))
             except sqlite3.Error as exc:
                 self._rebuild(self.turn)
                 raise translate(self.path, exc, "recording the turn") from exc
@@ -293,11 +150,8 @@ class SaveFile:
                 self._rebuild(self.turn)
                 raise
             self.turn += 1
-            self._since_flush += 1
-            if (
-                self._since_flush >= self.policy.every_turns
-                or time.monotonic() - self._flushed_at >= self.policy.every_seconds
-            ):
+            self._write_mark(journal.row_stamp(started))
+            if self._buffer.turn_played():
                 try:
                     self._flush()
                 except PersistenceError as exc:
@@ -307,9 +161,6 @@ class SaveFile:
                     _log.warning("%s; the turn itself is saved in the journal", exc)
                 else:
                     self.flush_error = None
-        finally:
-            self._busy -= 1
-        self._handle_pending_signal()
         return outcomes
 
     def annotate(self, models: Mapping[str, str]) -> None:
@@ -330,7 +181,7 @@ class SaveFile:
     def maybe_flush(self) -> bool:
         """Flush if the policy's time has come (for callers that idle); return
         whether it flushed."""
-        if self._since_flush and time.monotonic() - self._flushed_at >= self.policy.every_seconds:
+        if self._buffer.pending and self._buffer.waited():
             self.flush()
             return True
         return False
@@ -341,44 +192,17 @@ class SaveFile:
         Args:
             digest: also store the state digest (``fabula replay`` checks it).
         """
-        self._busy += 1
-        try:
+        with self._hold:
             self._flush(digest=digest)
-        finally:
-            self._busy -= 1
-        self._handle_pending_signal()
 
     def _flush(self, *, digest: bool = False, truncate: bool = False) -> None:
-        conn = self._db()
-        assert self._log is not None
-        changes = self._log.take()
         value = state_digest(self.world, self.game.components.name_of) if digest else None
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if truncate:
-                    journal.truncate(conn, self.turn)
-                if self._rewrite:
-                    write_world(conn, self.world, self._catalog, self.turn, value)
-                else:
-                    write_changes(conn, self.world, self._catalog, changes)
-                    write_state(conn, self.world, self.turn, value)
-                conn.execute("COMMIT")
-            except BaseException:
-                journal.rollback(conn)
-                raise
-        except BaseException as exc:
-            # The taken changes are not on disk: the next flush rewrites everything.
-            self._rewrite = True
-            self._catalog.forget()
-            if isinstance(exc, sqlite3.Error):
-                raise translate(self.path, exc, "writing the save") from exc
-            if isinstance(exc, UnsavableComponentError):
-                raise SaveContentError(self.path, str(exc)) from exc
-            raise
-        self._rewrite = False
-        self._since_flush = 0
-        self._flushed_at = time.monotonic()
+            self._buffer.flush(self._db(), self.turn, value, truncate=truncate)
+        except sqlite3.Error as exc:
+            raise translate(self.path, exc, "writing the save") from exc
+        except UnsavableComponentError as exc:
+            raise SaveContentError(self.path, str(exc)) from exc
 
     def undo(self) -> int:
         """Take back the last turn; return the turn the game is now at.
@@ -396,13 +220,15 @@ class SaveFile:
         self._db()
         if self.turn == 0:
             raise PersistenceError(self.path, "nothing to undo: this is the start of the game.")
-        self._busy += 1
-        try:
-            self._rebuild(self.turn - 1)
+        with self._hold:
+            turn = self.turn
+            self.turn -= 1  # the mark must be lowered before the journal is
+            try:
+                self._write_mark(strict=True)
+            finally:
+                self.turn = turn
+            self._rebuild(turn - 1)
             self._flush(truncate=True)
-        finally:
-            self._busy -= 1
-        self._handle_pending_signal()
         return self.turn
 
     def save_as(self, path: str | os.PathLike[str]) -> Path:
@@ -416,42 +242,26 @@ class SaveFile:
                 not a fabula save, or a save in use; it is left alone.
             SaveWriteError: the copy could not be written.
         """
-        target = Path(path)
-        if target.resolve() == self.path.resolve():
-            raise PersistenceError(target, "is the save in use; it is already up to date.")
-        if target.exists():
-            connect(target).close()  # only ever replace an idle fabula save
-        self.flush(digest=True)
-        with aside(target) as tmp:
-            try:
-                self._db().execute("VACUUM INTO ?", (str(tmp),))
-            except sqlite3.Error as exc:
-                raise translate(target, exc, "writing the copy") from exc
-        return target
+        return slots.save_as(self, Path(path))
 
     def restore_from(self, source: str | os.PathLike[str]) -> SaveFile:
         """Replace this game with the one saved in ``source`` (a :meth:`save_as`
         copy) and return the save reopened on it; this object is closed.
 
-        The file is replaced in one step, so a failure leaves either this
-        game or the restored one, never a mix.
+        The file is replaced in one step and the save stays locked
+        throughout, so a failure leaves either this game or the restored
+        one, never a mix, and no other process can take the save between.
 
         Raises:
-            NotASaveError, SaveLockedError, SaveContentError: ``source`` is
-                not a save of this game, or is in use; nothing is changed.
+            NotASaveError, SaveLockedError, SaveContentError, WalError:
+                ``source`` is not a save of this game, or is in use or
+                damaged; nothing is changed.
             SaveWriteError: the copy could not be written; this game is intact.
         """
-        source = Path(source)
-        connect(source).close()  # a fabula save, and idle
-        path, policy = self.path, self.policy
-        self.close()  # flushed and checkpointed: a single complete file
-        with aside(path) as tmp:
-            shutil.copyfile(source, tmp)
-        return SaveFile.open(path, self.game, policy=policy)
+        self._db()
+        return slots.restore_from(self, Path(source))
 
-    # ------------------------------------------------------------ internals
-
-    # ------------------------------------------------------ reading history
+    # ------------------------------------------------------------- history
 
     def records(self, after: int = 0, upto: int | None = None) -> list[TurnRecord]:
         """The journal's rows with ``after < turn <= upto`` (default: up to the
@@ -463,7 +273,7 @@ class SaveFile:
         """
         upto = self.turn if upto is None else upto
         try:
-            return list(journal.read(self._db(), after, upto))
+            return list(journal.read(self._db(), after, upto, self.path))
         except sqlite3.Error as exc:
             raise translate(self.path, exc, "reading the journal") from exc
 
@@ -481,94 +291,22 @@ class SaveFile:
         return world, base
 
     def _start_for(self, turn: int, *, strict: bool) -> tuple[World, int, bool]:
-        """The snapshot if it lies before ``turn`` (or at it, unless
-        ``strict``), else the checked turn-0 world; with its turn, and
-        whether it is the snapshot."""
-        conn = self._db()
         try:
-            (snapshot_turn,) = conn.execute("SELECT turn FROM state WHERE id = 1").fetchone()
-            if snapshot_turn < turn or (snapshot_turn == turn and not strict):
-                world, base = read_world(conn, self.path, self._catalog)
-                return world, base, True
+            return start_world(
+                self._db(), self.path, self.game, self._meta, self._catalog, turn, strict=strict
+            )
         except sqlite3.Error as exc:
             raise translate(self.path, exc, "reading the snapshot") from exc
-        world = self.game.new_world(self.seed)
-        if state_digest(world, self.game.components.name_of) != self._start_digest:
-            raise ReplayError(
-                self.path,
-                "the game now builds a different starting world than when this save was "
-                "made (its world files or code changed), so earlier turns cannot be "
-                "rebuilt. Play on with the original game, or start a new game.",
-            )
-        return world, 0, False
 
     def _rebuild(self, turn: int) -> int:
         """Make :attr:`world` the world at ``turn``: from the snapshot if it is
         not past it, else from the game's start, replaying journal rows up to
         ``turn``. Return how many rows were replayed onto the snapshot."""
-        conn = self._db()
         world, base, from_snapshot = self._start_for(turn, strict=False)
-        rewrite = not from_snapshot
-        log = world.track_changes()
+        log = world.track_changes()  # what replay changes is buffered too
         simulation = self.game.simulation(world)
-        records = list(journal.read(conn, base, turn))
+        records = list(journal.read(self._db(), base, turn, self.path))
         replay(self.path, simulation, records)
-        if self._log is not None:
-            self.world.untrack_changes(self._log)
-        self.world, self.simulation, self.turn, self._log = world, simulation, turn, log
-        self._rewrite = self._rewrite or rewrite
-        return 0 if rewrite else len(records)
-
-    # -------------------------------------------------------------- signals
-
-    @contextlib.contextmanager
-    def flush_on_signals(
-        self, signals: Sequence[int] = (signal.SIGINT, signal.SIGTERM)
-    ) -> Iterator[SaveFile]:
-        """Close the save cleanly when one of ``signals`` arrives, then exit.
-
-        A signal arriving in the middle of a turn or a flush is held until it
-        ends, so the file never records half a turn. SIGINT then raises
-        ``KeyboardInterrupt``; other signals ``SystemExit(128 + signum)``.
-        Use in the main thread.
-        """
-        previous = {s: signal.getsignal(s) for s in signals}
-
-        def handler(signum: int, frame: object) -> None:
-            self._pending_signal = signum
-            if not self._busy:
-                self._handle_pending_signal()
-
-        for s in signals:
-            signal.signal(s, handler)
-        try:
-            yield self
-        finally:
-            for s, old in previous.items():
-                signal.signal(s, old)
-
-    def _handle_pending_signal(self) -> None:
-        if self._busy or self._pending_signal is None:
-            return  # the outermost turn, flush or close handles it when it ends
-        signum, self._pending_signal = self._pending_signal, None
-        self.close()
-        if signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        raise SystemExit(128 + signum)
-
-
-def _proposals(
-    actions: Iterable[ActionProposal | dict[str, Any]],
-) -> tuple[list[ActionProposal], list[Any]]:
-    """Split ``actions`` at the first malformed one: the journal records the
-    well-formed ones before it; the rest are still passed on to be refused."""
-    good: list[ActionProposal] = []
-    items = list(actions)
-    for i, item in enumerate(items):
-        try:
-            good.append(
-                item if isinstance(item, ActionProposal) else ActionProposal.model_validate(item)
-            )
-        except ValidationError:
-            return good, items[i : i + 1]
-    return good, []
+        self._buffer.follow(world, log, rewrite=not from_snapshot)
+        self.world, self.simulation, self.turn = world, simulation, turn
+        return len(records) if from_snapshot else 0

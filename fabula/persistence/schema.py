@@ -27,20 +27,32 @@ Connection settings, and why:
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from fabula.errors import NotASaveError, SaveLockedError, SaveVersionError, SaveWriteError
+from fabula.errors import (
+    NotASaveError,
+    PersistenceError,
+    SaveLockedError,
+    SaveVersionError,
+    SaveWriteError,
+)
+from fabula.persistence.advice import recover_command
 
 __all__ = [
     "FABULA_ID",
     "FORMAT_VERSION",
     "MIGRATIONS",
+    "SQLITE_MAGIC",
     "Durability",
+    "check_header",
     "connect",
     "create_schema",
+    "identify",
+    "os_error",
     "translate",
 ]
 
@@ -56,7 +68,8 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 """``MIGRATIONS[n]`` upgrades a format-``n`` save to ``n + 1`` in place
 (inside the caller's transaction). Format 1 is the first; none exist yet."""
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file."""
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -119,11 +132,18 @@ def translate(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
             f"cannot write here while {doing} (read-only file or folder); nothing was "
             "changed. Move the save to a writable folder or pick one with --save PATH.",
         )
+    if "decode to UTF-8" in text:
+        return NotASaveError(
+            path,
+            f"holds text that is not valid UTF-8 ({text}), so it is damaged. It was left as it "
+            "is; restore it from a backup, or recover what can be read with: "
+            f"{recover_command(path)}",
+        )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
         return NotASaveError(
             path,
             f"is damaged ({text}) and cannot be read. It was left as it is; restore it from "
-            "a backup or start a new game with --new.",
+            f"a backup, or recover what can be read with: {recover_command(path)}",
         )
     if name.startswith("SQLITE_IOERR"):
         return SaveWriteError(
@@ -132,6 +152,43 @@ def translate(path: Path, exc: sqlite3.Error, doing: str) -> Exception:
             "overwritten. Check the disk and try again.",
         )
     return NotASaveError(path, f"SQLite failed while {doing}: {text}.")
+
+
+def os_error(path: Path, exc: OSError, doing: str) -> PersistenceError:
+    """A fabula error for an operating-system error raised while ``doing``
+    something to the save at ``path``."""
+    code = exc.errno
+    if code == errno.ELOOP:
+        return NotASaveError(
+            path,
+            "is a symbolic link that leads back to itself (a loop). Remove or fix the link, "
+            "or name the save file itself.",
+        )
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return NotASaveError(
+            path,
+            f"its folder does not exist ({exc.strerror}). Check the path, or pick another "
+            "with --save PATH.",
+        )
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return SaveWriteError(
+            path,
+            f"the disk is full while {doing}; nothing was overwritten. Free some space (or "
+            "save elsewhere with --save PATH) and try again.",
+        )
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return SaveWriteError(
+            path,
+            f"cannot write here while {doing} (read-only file or folder); nothing was "
+            "changed. Move the save to a writable folder or pick one with --save PATH.",
+        )
+    if code == errno.EISDIR:
+        return NotASaveError(path, "is a folder, not a save file. Name the save file itself.")
+    return SaveWriteError(
+        path,
+        f"the system refused while {doing} ({exc.strerror or exc}); nothing was overwritten. "
+        "Check the disk and the path, and try again.",
+    )
 
 
 def connect(
@@ -148,7 +205,7 @@ def connect(
         NotASaveError, SaveVersionError, SaveLockedError, SaveWriteError.
     """
     if not create:
-        _check_header(path)
+        check_header(path)
     uri = path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
     try:
         conn = sqlite3.connect(
@@ -164,7 +221,7 @@ def connect(
             # EXCLUSIVE before the first read, or SQLite sets up a -shm file.
             # The pragma writes nothing, so a foreign file is still untouched.
             conn.execute("PRAGMA locking_mode=EXCLUSIVE")
-            version = _identify(conn, path)
+            version = identify(conn, path)
             _configure(conn, durability)
             if version < FORMAT_VERSION:
                 _migrate(conn, path, version)
@@ -177,7 +234,14 @@ def connect(
     return conn
 
 
-def _check_header(path: Path) -> None:
+def check_header(path: Path) -> bytes:
+    """The first 100 bytes of ``path``, after checking they begin a SQLite
+    database (reads only; never opens the file with SQLite).
+
+    Raises:
+        NotASaveError: missing, a folder, not SQLite, or shorter than a header.
+        SaveWriteError: the file cannot be read.
+    """
     try:
         with path.open("rb") as file:
             head = file.read(100)
@@ -193,7 +257,9 @@ def _check_header(path: Path) -> None:
         raise SaveWriteError(
             path, "cannot be read (permission denied). Check its permissions."
         ) from None
-    if not head.startswith(_SQLITE_MAGIC):
+    except OSError as exc:
+        raise os_error(path, exc, "reading it") from exc
+    if not head.startswith(SQLITE_MAGIC):
         raise NotASaveError(
             path,
             "is not a fabula save (not a SQLite database). It was left untouched; check the "
@@ -205,9 +271,10 @@ def _check_header(path: Path) -> None:
             "is truncated (shorter than a SQLite header). It was left untouched; restore it "
             "from a backup or start a new game with --new.",
         )
+    return head
 
 
-def _identify(conn: sqlite3.Connection, path: Path) -> int:
+def identify(conn: sqlite3.Connection, path: Path) -> int:
     """The file's format version, after checking it is a fabula save (reads only)."""
     (app_id,) = conn.execute("PRAGMA application_id").fetchone()
     (version,) = conn.execute("PRAGMA user_version").fetchone()

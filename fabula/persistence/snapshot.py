@@ -28,6 +28,7 @@ import numpy as np
 from fabula.ecs import ComponentRegistry, World
 from fabula.ecs.component import component_info
 from fabula.errors import EcsError, SaveContentError
+from fabula.persistence.advice import recover_command
 from fabula.persistence.chunks import chunk_rows, gather, read_chunks
 from fabula.persistence.codec import ComponentCodec, quote
 
@@ -63,9 +64,12 @@ class Catalog:
             SaveContentError: a saved component is not registered, or its shape changed.
         """
         codecs = []
-        rows = conn.execute("SELECT name, table_name, kind, fields FROM components ORDER BY name")
+        rows = conn.execute(
+            "SELECT name, table_name, kind, fields FROM components ORDER BY name"
+        ).fetchall()
         for name, table, kind, fields in rows:
-            ctype = self.registry.try_get(name)
+            shape = _catalog_shape(self.path, name, fields)
+            ctype = self.registry.try_get(name) if isinstance(name, str) else None
             if ctype is None:
                 known = ", ".join(self.registry.names()) or "none"
                 raise SaveContentError(
@@ -75,10 +79,10 @@ class Catalog:
                     f"a component under that name (@component(name={name!r})).",
                 )
             codec = self._codec(ctype)
-            if codec.table != table or codec.shape() != (kind, json.loads(fields)):
+            if codec.table != table or codec.shape() != (kind, shape):
                 raise SaveContentError(
                     self.path,
-                    f"component {name!r} was saved as {kind} {json.loads(fields)} but is now "
+                    f"component {name!r} was saved as {kind} {shape} but is now "
                     f"{codec.shape()[0]} {codec.shape()[1]}. Keep the saved shape, or migrate "
                     "the save (fabula.persistence.schema.MIGRATIONS).",
                 )
@@ -143,11 +147,23 @@ def rng_to_bytes(world: World) -> bytes:
     return header + np.array(internal, dtype="<u4").tobytes()
 
 
+_RNG_SIZE = _RNG_HEADER.size + 625 * 4
+
+
 def rng_from_bytes(world: World, data: bytes) -> None:
-    """Restore the world RNG's state from :func:`rng_to_bytes`."""
+    """Restore the world RNG's state from :func:`rng_to_bytes`.
+
+    Raises:
+        ValueError: ``data`` is not such a state.
+    """
+    if not isinstance(data, bytes) or len(data) != _RNG_SIZE:
+        raise ValueError(f"holds {_size(data)}, not a random generator state of {_RNG_SIZE} bytes")
     version, gauss, has_gauss = _RNG_HEADER.unpack_from(data)
     internal = tuple(np.frombuffer(data, dtype="<u4", offset=_RNG_HEADER.size).tolist())
-    world.rng.setstate((version, internal, gauss if has_gauss else None))
+    try:
+        world.rng.setstate((version, internal, gauss if has_gauss else None))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"holds a random generator state Python rejects ({exc})") from None
 
 
 def write_state(
@@ -206,34 +222,93 @@ def read_world(conn: sqlite3.Connection, path: Path, catalog: Catalog) -> tuple[
     Raises:
         SaveContentError: unknown components, or rows that do not fit together.
     """
-    state = conn.execute(
+    row = conn.execute(
         "SELECT turn, tick, rng, slot_count, free, free_generations FROM state WHERE id = 1"
     ).fetchone()
-    if state is None:
-        raise SaveContentError(
-            path, "has no saved state (it was never completely written). Start a new game."
-        )
-    turn, tick, rng, slot_count, free, free_generations = state
+    turn, tick, rng, slot_count, free, free_generations = _state(path, row)
     codecs = catalog.load(conn)
-    handles = read_chunks(conn, "entities", (), ())[0]
+    handles = read_chunks(conn, "entities", (), (), path)[0]
     if len(handles) > 1 and not (handles[1:] > handles[:-1]).all():
         handles = np.sort(handles)
-    tables = [(codec, *codec.read(conn)) for codec in codecs]
+    if slot_count != len(free) + len(handles):
+        raise _bad_state(
+            path,
+            "slot_count",
+            f"counts {slot_count} slots, but the save has {len(handles)} live entities and "
+            f"{len(free)} free slots",
+        )
+    tables = [(codec, *codec.read(conn, path)) for codec in codecs]
     world = World()
     try:
-        world.restore(
-            slot_count,
-            np.frombuffer(free, dtype="<i8"),
-            np.frombuffer(free_generations, dtype="<i8"),
-            _batches(path, handles, tables),
-        )
-    except EcsError as exc:
+        world.restore(slot_count, free, free_generations, _batches(path, handles, tables))
+    except (EcsError, ValueError, IndexError, TypeError) as exc:
         raise SaveContentError(
-            path, f"holds inconsistent entities ({exc}). It may be damaged."
+            path,
+            f"holds inconsistent entities ({exc}). It may be damaged; recover it from its "
+            f"journal with: {recover_command(path)}",
         ) from exc
     world.tick = tick
-    rng_from_bytes(world, rng)
+    try:
+        rng_from_bytes(world, rng)
+    except ValueError as exc:
+        raise _bad_state(path, "rng", str(exc)) from None
     return world, turn
+
+
+def _state(path: Path, row: Any) -> tuple[int, int, bytes, int, np.ndarray, np.ndarray]:
+    """The ``state`` row, checked: its counts whole numbers, its lists whole."""
+    if row is None:
+        raise SaveContentError(
+            path,
+            "has no row (the save was never completely written). Start a new game, or recover "
+            f"it from its journal with: {recover_command(path)}",
+            table="state",
+        )
+    turn, tick, rng, slot_count, free, free_generations = row
+    for field, value in (("turn", turn), ("tick", tick), ("slot_count", slot_count)):
+        if not isinstance(value, int) or value < 0:
+            raise _bad_state(path, field, f"holds {value!r}, not a count")
+    arrays = []
+    for field, value in (("free", free), ("free_generations", free_generations)):
+        if not isinstance(value, bytes) or len(value) % 8:
+            raise _bad_state(path, field, f"holds {_size(value)}, not a list of 8-byte numbers")
+        arrays.append(np.frombuffer(value, dtype="<i8").astype(np.int64))
+    if len(arrays[0]) != len(arrays[1]):
+        counts = f"lists {len(arrays[1])} generations for {len(arrays[0])} free slots"
+        raise _bad_state(path, "free_generations", counts)
+    return turn, tick, rng, slot_count, arrays[0], arrays[1]
+
+
+def _bad_state(path: Path, field: str, message: str) -> SaveContentError:
+    return SaveContentError(
+        path,
+        f"{message}. The snapshot is damaged; the journal can rebuild it: {recover_command(path)}",
+        table="state",
+        field=field,
+    )
+
+
+def _size(value: object) -> str:
+    if isinstance(value, bytes):
+        return f"{len(value)} bytes"
+    return f"a {type(value).__name__}" if value is not None else "nothing"
+
+
+def _catalog_shape(path: Path, name: object, fields: object) -> list[Any]:
+    try:
+        shape = json.loads(fields)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        shape = exc
+    if not isinstance(shape, list):
+        raise SaveContentError(
+            path,
+            "is not a list of fields. The save's catalog of components is damaged; restore it "
+            "from a backup.",
+            table="components",
+            row=f"component {name!r}",
+            field="fields",
+        )
+    return shape
 
 
 def _batches(
@@ -253,8 +328,9 @@ def _batches(
         if len(entities) and (pos.max() >= n or not np.array_equal(handles[pos], entities)):
             raise SaveContentError(
                 path,
-                f"table {codec.table!r} has rows for entities that do not exist. It may be "
-                "damaged; restore it from a backup.",
+                "has rows for entities that do not exist. It may be damaged; recover it from "
+                f"its journal with: {recover_command(path)}",
+                table=codec.table,
             )
         signature[pos, k // 63] |= np.int64(1) << np.int64(k % 63)
         lookup = np.full(n, -1, dtype=np.int64)

@@ -13,7 +13,10 @@ involved), and compares:
 * the final replayed state with the state the save holds now (its snapshot
   plus the journal after it).
 
-``fabula replay SAVE`` prints the report.
+``fabula replay SAVE`` prints the report. Like opening a save, checking one
+takes its lock and checks its files before SQLite may read them
+(:mod:`fabula.persistence.opening`), so it never changes them, and every
+journal row and snapshot row is decoded and checked on the way.
 """
 
 from __future__ import annotations
@@ -23,12 +26,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fabula.errors import ReplayError
+from fabula.errors import GameNotFoundError, ReplayError, SaveContentError
 from fabula.game import Game, find_game
 from fabula.persistence import journal
+from fabula.persistence.advice import recover_command
 from fabula.persistence.digest import state_digest
+from fabula.persistence.lock import SaveLock
+from fabula.persistence.meta import read_meta
+from fabula.persistence.preflight import check_files
 from fabula.persistence.replay import replay
-from fabula.persistence.schema import connect, translate
+from fabula.persistence.schema import connect, identify, translate
 from fabula.persistence.snapshot import Catalog, read_world
 
 __all__ = ["ReplayReport", "verify"]
@@ -71,17 +78,26 @@ def verify(
         progress: called with ``(turns done, turns total)`` as replay goes.
 
     Raises:
-        NotASaveError, SaveLockedError, ...: the save cannot be opened.
-        GameNotFoundError: no installed game has the save's id.
+        NotASaveError, SaveLockedError, WalError, ...: the save cannot be read.
+        SaveContentError: a row does not decode, or the save is another game's.
+        GameNotFoundError: no installed game has the save's id (the message
+            names the save).
     """
     path = Path(path)
-    conn = connect(path)
+    lock = SaveLock.acquire(path)
     try:
-        return _verify(conn, path, game, progress)
-    except sqlite3.Error as exc:
-        raise translate(path, exc, "replaying it") from exc
+        conn = check_files(path, lock.mark, recover_command(path, game))
+        if conn is None:
+            conn = connect(path)
+        try:
+            identify(conn, path)
+            return _verify(conn, path, game, progress)
+        except sqlite3.Error as exc:
+            raise translate(path, exc, "replaying it") from exc
+        finally:
+            conn.close()
     finally:
-        conn.close()
+        lock.release(closed=False)
 
 
 def _verify(
@@ -90,21 +106,32 @@ def _verify(
     game: Game | None,
     progress: Callable[[int, int], None] | None,
 ) -> ReplayReport:
-    meta = dict(conn.execute("SELECT key, value FROM meta"))
-    report = ReplayReport(path, meta.get("game", "?"))
-    game = game if game is not None else find_game(report.game)
+    meta = read_meta(conn, path)
+    report = ReplayReport(path, meta.game)
+    if game is None:
+        try:
+            game = find_game(report.game)
+        except GameNotFoundError as exc:
+            raise GameNotFoundError(f"{path}: is a save of game {report.game!r}; {exc}") from exc
+    elif game.id != meta.game:
+        raise SaveContentError(
+            path,
+            f"belongs to game {meta.game!r}, not {game.id!r}. Replay it with that game "
+            "(--game names it).",
+        )
     name_of = game.components.name_of
-    stored, stored_turn, snapshot_turn = conn.execute(
-        "SELECT digest, digest_turn, turn FROM state WHERE id = 1"
-    ).fetchone()
+    state = conn.execute("SELECT digest, digest_turn, turn FROM state WHERE id = 1").fetchone()
+    if state is None or not isinstance(state[2], int):
+        read_world(conn, path, Catalog(path, game.components))  # names what is wrong
+    stored, stored_turn, snapshot_turn = state
     total = journal.last_turn(conn)
 
-    world = game.new_world(int(meta["seed"]))
-    report.checks.append(("start of the game", meta["start_digest"], state_digest(world, name_of)))
+    world = game.new_world(meta.seed)
+    report.checks.append(("start of the game", meta.start_digest, state_digest(world, name_of)))
     if stored_turn == 0 and stored is not None:
         report.checks.append(("stored digest at turn 0", stored, state_digest(world, name_of)))
     simulation = game.simulation(world)
-    for record in journal.read(conn):
+    for record in journal.read(conn, 0, None, path):
         try:
             replay(path, simulation, [record])
         except ReplayError as exc:
@@ -120,7 +147,7 @@ def _verify(
     saved, _ = read_world(conn, path, Catalog(path, game.components))
     saved_simulation = game.simulation(saved)
     try:
-        replay(path, saved_simulation, journal.read(conn, snapshot_turn))
+        replay(path, saved_simulation, journal.read(conn, snapshot_turn, None, path))
     except ReplayError as exc:
         report.problem = str(exc)
         return report

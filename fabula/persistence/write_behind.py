@@ -11,20 +11,31 @@ written is the chunk of 1,024 slots holding a changed entity.
 
 Between flushes, the action journal carries the game: a crash loses only the
 buffer, and recovery replays the journalled turns since the last flush.
+:class:`WriteBehind` keeps a save's buffer and decides when it is due; if a
+flush fails, the changes it took are not lost: the next one rewrites the
+whole snapshot.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from fabula.ecs import ChangeSet, World
+from fabula.ecs import ChangeLog, ChangeSet, World
+from fabula.persistence import journal
 from fabula.persistence.chunks import chunk_rows, chunks_of, unique
-from fabula.persistence.snapshot import ENTITY_UPSERT, Catalog, live_handles
+from fabula.persistence.snapshot import (
+    ENTITY_UPSERT,
+    Catalog,
+    live_handles,
+    write_state,
+    write_world,
+)
 
-__all__ = ["FlushPolicy", "write_changes"]
+__all__ = ["FlushPolicy", "WriteBehind", "write_changes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,99 @@ class FlushPolicy:
     def __post_init__(self) -> None:
         if self.every_turns < 1 or self.every_seconds <= 0:
             raise ValueError("FlushPolicy needs every_turns >= 1 and every_seconds > 0.")
+
+
+class WriteBehind:
+    """A save's buffer of unwritten changes, and when to write them.
+
+    Args:
+        catalog: the save's component tables.
+        policy: when a flush is due.
+    """
+
+    def __init__(self, catalog: Catalog, policy: FlushPolicy) -> None:
+        self.catalog = catalog
+        self.policy = policy
+        self._log: ChangeLog | None = None
+        self._world: World | None = None
+        self._rewrite = False
+        self._since = 0
+        self._at = time.monotonic()
+
+    def follow(self, world: World, log: ChangeLog, *, rewrite: bool) -> None:
+        """Buffer ``world``'s changes, recorded by ``log`` (from
+        ``world.track_changes()``), instead of the last world's; with
+        ``rewrite``, the next flush writes the whole snapshot."""
+        self.stop()
+        self._log, self._world = log, world
+        self._rewrite = self._rewrite or rewrite
+
+    def stop(self) -> None:
+        """Stop buffering (the save is closing)."""
+        if self._log is not None and self._world is not None:
+            self._world.untrack_changes(self._log)
+        self._log = self._world = None
+
+    def turn_played(self) -> bool:
+        """Count a turn; return whether a flush is due."""
+        self._since += 1
+        return self._since >= self.policy.every_turns or self.waited()
+
+    def start_clock(self) -> None:
+        """Count the policy's seconds from now (a save just opened, with
+        nothing buffered yet)."""
+        self._at = time.monotonic()
+
+    def waited(self) -> bool:
+        """Whether the policy's time has passed since the last flush."""
+        return time.monotonic() - self._at >= self.policy.every_seconds
+
+    @property
+    def pending(self) -> int:
+        """Turns played since the last flush."""
+        return self._since
+
+    def flush(
+        self,
+        conn: sqlite3.Connection,
+        turn: int,
+        digest: str | None = None,
+        *,
+        truncate: bool = False,
+    ) -> None:
+        """Write the buffered changes and the snapshot's turn (and ``digest``)
+        in one transaction; with ``truncate``, delete journal rows past ``turn``
+        in it too.
+
+        Raises:
+            sqlite3.Error, UnsavableComponentError: nothing was written; the
+                next flush rewrites the whole snapshot.
+        """
+        assert self._log is not None, "flush() before follow()"
+        assert self._world is not None, "flush() before follow()"
+        world = self._world
+        changes = self._log.take()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if truncate:
+                    journal.truncate(conn, turn)
+                if self._rewrite:
+                    write_world(conn, world, self.catalog, turn, digest)
+                else:
+                    write_changes(conn, world, self.catalog, changes)
+                    write_state(conn, world, turn, digest)
+                conn.execute("COMMIT")
+            except BaseException:
+                journal.rollback(conn)
+                raise
+        except BaseException:
+            self._rewrite = True  # the taken changes are not on disk
+            self.catalog.forget()
+            raise
+        self._rewrite = False
+        self._since = 0
+        self._at = time.monotonic()
 
 
 def write_changes(

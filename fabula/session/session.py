@@ -140,13 +140,10 @@ class Session:
         """
         path = save_path or default_save_path(game.id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if new or not path.exists():
-            save = SaveFile.new(
-                path, game, seed=seed if seed is not None else game.files.game.seed,
-                replace=new, policy=policy,
-            )  # fmt: skip
-        else:
-            save = SaveFile.open(path, game, policy=policy)
+        save = SaveFile.open_or_new(
+            path, game, seed=seed if seed is not None else game.files.game.seed,
+            replace=new, policy=policy,
+        )  # fmt: skip
         return cls(game, save, parser=parser, narrator_model=narrator_model, brain=brain)
 
     # ----------------------------------------------------------------- state

@@ -93,3 +93,55 @@ def test_a_game_reference_that_does_not_import_is_reported(save_path: Path) -> N
     done = fabula("replay", str(save_path), "--game", "no_such_module:GAME")
     assert done.returncode == 2
     assert "cannot load game 'no_such_module:GAME'" in done.stdout
+
+
+def test_recover_to_rebuilds_a_damaged_save_from_its_journal(save_path: Path) -> None:
+    """A damaged snapshot: fabula replay refuses it and names the command;
+    --recover-to rebuilds every turn into a new save and changes nothing."""
+    conn = sqlite3.connect(save_path)
+    conn.execute('UPDATE "c:pos" SET x = substr(x, 1, length(x) - 3)')
+    conn.commit()
+    conn.close()
+    before = save_path.read_bytes()
+    refused = fabula("replay", str(save_path), "--game", "keep_game:GAME")
+    assert refused.returncode == 2
+    assert "table 'c:pos', chunk 0, field 'x'" in refused.stdout
+    assert "--recover-to" in refused.stdout
+    target = save_path.with_name("rebuilt.save")
+    done = fabula("replay", str(save_path), "--game", "keep_game:GAME", "--recover-to", str(target))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Recovered 30 turns" in done.stdout
+    assert "was not changed" in done.stdout
+    assert save_path.read_bytes() == before
+    assert fabula("replay", str(target), "--game", "keep_game:GAME").returncode == 0
+    with SaveFile.open(target, GAME) as save:
+        assert save.turn == 30
+
+
+def test_recover_to_says_what_could_not_be_recovered(save_path: Path) -> None:
+    conn = sqlite3.connect(save_path)
+    conn.execute(
+        """UPDATE journal SET actions = '[{"action": "fly", "actor": 0}]' WHERE turn = 12"""
+    )
+    conn.commit()
+    conn.close()
+    target = save_path.with_name("rebuilt.save")
+    done = fabula("replay", str(save_path), "--game", "keep_game:GAME", "--recover-to", str(target))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Recovered 11 turns" in done.stdout
+    assert "names action 'fly'" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    again = fabula(
+        "replay", str(save_path), "--game", "keep_game:GAME", "--recover-to", str(target)
+    )
+    assert again.returncode == 2
+    assert "already exists" in again.stdout
+
+
+def test_replay_of_another_games_save_names_the_file(save_path: Path) -> None:
+    from fabula.games import DEMO
+
+    done = fabula("replay", str(save_path), "--game", str(DEMO))
+    assert done.returncode == 2
+    assert f"{save_path}: belongs to game 'keep'" in done.stdout.replace("\n", "")
+    assert "Traceback" not in done.stdout + done.stderr
