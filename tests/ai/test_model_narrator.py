@@ -9,10 +9,10 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-from scripted_server import Script, chunks
 
 from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.narration.model import ModelNarrator, Sanitizer
+from tests.ai.scripted_server import Script, chunks
 
 ACCOUNT = "Taken."
 MESSAGES = [{"role": "user", "content": "take lantern"}]

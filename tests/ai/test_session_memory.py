@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scripted_server import Script, chunks
 
 from fabula.ai import ChatClient, CircuitBreaker, ModelConfig, RoleConfig
 from fabula.content import ContentGame
@@ -18,6 +17,7 @@ from fabula.memory import LocalEmbedder, MemoryStore
 from fabula.narration.model import ModelNarrator
 from fabula.session import Session
 from fabula.session.brain import Brain, open_memory
+from tests.ai.scripted_server import Script, chunks
 
 
 @pytest.fixture(scope="module")

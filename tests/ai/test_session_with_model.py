@@ -8,14 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scripted_server import Script, chunks, completion
-
 from fabula.ai import ChatClient, CircuitBreaker, RoleConfig, TieredParser
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.narration.model import ModelNarrator
 from fabula.persistence import journal
 from fabula.session import Session
+from tests.ai.scripted_server import Script, chunks, completion
 
 
 def test_the_model_reads_what_the_symbolic_parser_cannot(

@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-from scripted_server import Script, completion
 
 from fabula.actions import ActionRegistry, Rules
 from fabula.actions.standard import Actor, Location, Named, Portable, Room
@@ -18,6 +17,7 @@ from fabula.ai.parser import TieredParser
 from fabula.ecs import World
 from fabula.parsing import Clarification, Parsed, ParseError
 from fabula.persistence import state_digest
+from tests.ai.scripted_server import Script, completion
 
 ACTIONS = ActionRegistry()
 ACTIONS.discover("fabula.actions.standard")

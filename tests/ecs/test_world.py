@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from components import Frozen, Health, Name, Position, Velocity, field_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from fabula.errors import (
     FabulaError,
     MissingComponentError,
 )
+from tests.ecs.components import Frozen, Health, Name, Position, Velocity, field_values
 
 
 def exactly(message: str) -> str:

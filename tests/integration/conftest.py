@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from llama_server import (
+
+from fabula.ai import ChatClient, RoleConfig
+from tests.integration.llama_server import (
     LlamaServer,
     ServerStartError,
     running_server,
 )
-from model_figures import Figures
-
-from fabula.ai import ChatClient, RoleConfig
+from tests.integration.model_figures import Figures
 
 _FIGURES = pytest.StashKey[Figures]()
 

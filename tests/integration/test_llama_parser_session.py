@@ -12,14 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from legality import assert_legal, journal_rows
-from model_figures import Figures
-
 from fabula.ai import ChatClient, CircuitBreaker, TieredParser
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.persistence.verify import verify
 from fabula.session import Session
+from tests.integration.legality import assert_legal, journal_rows
+from tests.integration.model_figures import Figures
 
 PLAY = (
     "could you please have a look around",  # no verb the parser knows

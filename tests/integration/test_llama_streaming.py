@@ -7,15 +7,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from legality import assert_legal, journal_rows
-from model_figures import Figures
-
 from fabula.ai import ChatClient, TieredParser
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.narration.model import ModelNarrator
 from fabula.persistence.verify import verify
 from fabula.session import Session
+from tests.integration.legality import assert_legal, journal_rows
+from tests.integration.model_figures import Figures
 
 ACCOUNT = "You take the storm lantern from its nail. It is heavier than it looks."
 MESSAGES = [

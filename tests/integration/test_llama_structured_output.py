@@ -13,9 +13,6 @@ from typing import Any
 
 import openai
 import pytest
-from llama_server import LlamaServer
-from model_figures import Figures
-from schema_check import schema_errors
 
 from fabula.actions.standard import Named, inventory, visible
 from fabula.ai import ChatClient, RoleConfig, TieredParser
@@ -23,6 +20,9 @@ from fabula.content import ContentGame
 from fabula.errors import ModelError
 from fabula.games import DEMO
 from fabula.session import Session
+from tests.integration.llama_server import LlamaServer
+from tests.integration.model_figures import Figures
+from tests.integration.schema_check import schema_errors
 
 SYSTEM = (
     "You turn a text-adventure player's command into actions. Answer with JSON "

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driver import WALKTHROUGH, Driver, commands
-from embeddings_server import Behaviour
-
 from fabula.content import ContentGame
 from fabula.memory import LocalEmbedder, MemoryStore, OpenAIEmbedder
 from fabula.narration import TemplateNarrator
 from fabula.persistence import SaveFile
 from fabula.session import Session
+from tests.memory.driver import WALKTHROUGH, Driver, commands
+from tests.memory.embeddings_server import Behaviour
 
 
 def test_undo_forgets_the_turns_taken_back(driver: Driver, store: MemoryStore) -> None:

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from keep_game import GAME, script
 
 from fabula.persistence import SaveFile, read_world, state_digest
 from fabula.persistence.snapshot import Catalog
+from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent
 PLAYER = HERE / "crash_player.py"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from keep_game import GAME, script
 
 from fabula.persistence import FlushPolicy, SaveFile
 from fabula.persistence.verify import verify
+from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from keep_game import GAME, PLAYER, Bag, KeepGame, Pos, script
 from pydantic import BaseModel
 
 from fabula.actions import Action, ActionContext, Refusal, RuleContext, action
 from fabula.errors import NotASaveError, PersistenceError, ReplayError, SaveContentError
 from fabula.persistence import FlushPolicy, SaveFile, TurnRecord, state_digest
 from fabula.persistence import journal as journal_rows
+from tests.persistence.keep_game import GAME, PLAYER, Bag, KeepGame, Pos, script
 
 TURNS = script(60)
 

@@ -6,10 +6,10 @@ docs/prompts.md)."""
 from __future__ import annotations
 
 import pytest
-from promptfiles import as_text, check_snapshot
 
 from fabula.context import count_messages
 from fabula.prompts import PromptLibrary
+from tests.prompts.promptfiles import as_text, check_snapshot
 
 LIBRARY = PromptLibrary.load()
 
