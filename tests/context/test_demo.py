@@ -17,7 +17,8 @@ from fabula.context import (
 )
 from fabula.prompts import PromptLibrary
 from tests.context.context_snapshots import as_text, check_snapshot
-from tests.context.demo_play import WALKTHROUGH, Memory, Play
+from tests.context.demo_play import Memory, Play
+from tests.support.walkthrough import WALKTHROUGH
 
 LIBRARY = PromptLibrary.load()
 

@@ -22,7 +22,8 @@ from fabula.context import (
     estimate_tokens,
 )
 from fabula.prompts import PromptLibrary
-from tests.context.demo_play import WALKTHROUGH, Memory, Play
+from tests.context.demo_play import Memory, Play
+from tests.support.walkthrough import WALKTHROUGH
 
 
 def test_the_estimate() -> None:

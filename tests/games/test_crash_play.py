@@ -16,7 +16,7 @@ from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.persistence import state_digest
 from fabula.session import Session
-from tests.games.test_gulls_end import WALKTHROUGH, commands
+from tests.support.walkthrough import WALKTHROUGH, commands
 
 COMMANDS = commands(WALKTHROUGH)
 

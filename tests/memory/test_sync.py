@@ -10,8 +10,9 @@ from fabula.memory import LocalEmbedder, MemoryStore, OpenAIEmbedder
 from fabula.narration import TemplateNarrator
 from fabula.persistence import SaveFile
 from fabula.session import Session
-from tests.memory.driver import WALKTHROUGH, Driver, commands
+from tests.memory.driver import Driver
 from tests.memory.embeddings_server import Behaviour
+from tests.support.walkthrough import WALKTHROUGH, commands
 
 
 def test_undo_forgets_the_turns_taken_back(driver: Driver, store: MemoryStore) -> None:
