@@ -16,11 +16,12 @@ from fabula.context import (
     describe_outcomes,
 )
 from fabula.prompts import PromptLibrary
-from tests.context.context_snapshots import as_text, check_snapshot
 from tests.context.demo_play import Memory, Play
+from tests.support.snapshots import Snapshots, as_text
 from tests.support.walkthrough import WALKTHROUGH
 
 LIBRARY = PromptLibrary.load()
+check_snapshot = Snapshots.beside(__file__).check
 
 
 @pytest.fixture

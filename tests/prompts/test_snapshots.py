@@ -9,9 +9,10 @@ import pytest
 
 from fabula.context import count_messages
 from fabula.prompts import PromptLibrary
-from tests.prompts.promptfiles import as_text, check_snapshot
+from tests.support.snapshots import Snapshots, as_text
 
 LIBRARY = PromptLibrary.load()
+check_snapshot = Snapshots.beside(__file__).check
 
 VARIABLES = {
     "narrator": {

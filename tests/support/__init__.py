@@ -1,5 +1,6 @@
 """Helpers the test packages share, each once:
 
+* :mod:`tests.support.snapshots`: snapshot files beside a test module;
 * :mod:`tests.support.walkthrough`: the demo's walkthrough, read from the
   file the game ships.
 
