@@ -11,7 +11,7 @@ import pytest
 from fabula.ai.client import ChatClient
 from fabula.ai.config import RoleConfig
 from fabula.errors import ModelError
-from tests.ai.scripted_server import Script, chunks, completion
+from tests.support.scripted_model import Script, chunks, completion
 
 
 def client(url: str, **settings: Any) -> tuple[ChatClient, list[float]]:

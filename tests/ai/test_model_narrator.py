@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.narration.model import ModelNarrator, Sanitizer
-from tests.ai.scripted_server import Script, chunks
+from tests.support.scripted_model import Script, chunks
 
 ACCOUNT = "Taken."
 MESSAGES = [{"role": "user", "content": "take lantern"}]

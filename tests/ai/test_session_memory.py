@@ -17,7 +17,7 @@ from fabula.memory import LocalEmbedder, MemoryStore
 from fabula.narration.model import ModelNarrator
 from fabula.session import Session
 from fabula.session.brain import Brain, open_memory
-from tests.ai.scripted_server import Script, chunks
+from tests.support.scripted_model import Script, chunks
 
 
 @pytest.fixture(scope="module")

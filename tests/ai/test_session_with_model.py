@@ -14,7 +14,7 @@ from fabula.games import DEMO
 from fabula.narration.model import ModelNarrator
 from fabula.persistence import journal
 from fabula.session import Session
-from tests.ai.scripted_server import Script, chunks, completion
+from tests.support.scripted_model import Script, chunks, completion
 
 
 def test_the_model_reads_what_the_symbolic_parser_cannot(

@@ -17,7 +17,7 @@ from fabula.ai.parser import TieredParser
 from fabula.ecs import World
 from fabula.parsing import Clarification, Parsed, ParseError
 from fabula.persistence import state_digest
-from tests.ai.scripted_server import Script, completion
+from tests.support.scripted_model import Script, completion
 
 ACTIONS = ActionRegistry()
 ACTIONS.discover("fabula.actions.standard")

@@ -13,7 +13,7 @@ from fabula.games import demo
 from fabula.memory import LocalEmbedder, MemoryStore
 from fabula.persistence import SaveFile
 from tests.memory.driver import Driver
-from tests.memory.embeddings_server import embeddings_server
+from tests.support.embeddings_model import embeddings_server
 
 __all__ = ["embeddings_server"]
 

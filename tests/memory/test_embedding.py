@@ -12,7 +12,7 @@ import pytest
 from fabula.content import ContentGame
 from fabula.errors import ModelError
 from fabula.memory import HistoryEntry, LocalEmbedder, MemoryStore, OpenAIEmbedder
-from tests.memory.embeddings_server import WIDTH, Behaviour
+from tests.support.embeddings_model import WIDTH, Behaviour
 
 
 def test_local_vectors_are_unit_float32_and_mean_something(embedder: LocalEmbedder) -> None:

@@ -11,7 +11,7 @@ from fabula.narration import TemplateNarrator
 from fabula.persistence import SaveFile
 from fabula.session import Session
 from tests.memory.driver import Driver
-from tests.memory.embeddings_server import Behaviour
+from tests.support.embeddings_model import Behaviour
 from tests.support.walkthrough import WALKTHROUGH, commands
 
 

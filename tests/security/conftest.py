@@ -12,8 +12,8 @@ from fabula.ai import ChatClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from tests.security.guard import Sandbox
-from tests.security.hostile_server import HostileModel
 from tests.security.sessions import Scenes, parser_client
+from tests.support.hostile_model import HostileModel
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import pytest
 
-from tests.security.hostile_server import Answer
+from tests.support.hostile_model import Answer
 
 __all__ = [
     "ENVELOPES",

@@ -27,9 +27,9 @@ from fabula.ai import ChatClient
 from fabula.content import ContentGame
 from fabula.parsing.words import split_commands, tokenize
 from tests.security.guard import Sandbox
-from tests.security.hostile_server import Answer, HostileModel
 from tests.security.payloads import MODEL_ANSWERS, SAID, SCENES
 from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel
 
 FUZZ = settings(
     max_examples=25,

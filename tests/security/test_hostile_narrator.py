@@ -23,7 +23,6 @@ from fabula.ai import ChatClient, CircuitBreaker, RoleConfig
 from fabula.content import ContentGame
 from fabula.narration.model import ModelNarrator
 from tests.security.guard import CLARIFY, Sandbox
-from tests.security.hostile_server import Answer, HostileModel, Request
 from tests.security.payloads import (
     MODEL_ANSWERS,
     NARRATIONS,
@@ -34,6 +33,7 @@ from tests.security.payloads import (
     params,
 )
 from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel, Request
 
 ACCOUNT = "Taken."
 """The template narrator's account of taking the lantern in the boathouse."""

@@ -15,9 +15,9 @@ import pytest
 from fabula.ai import ChatClient
 from fabula.content import ContentGame
 from tests.security.guard import CLARIFY, Sandbox, Turn
-from tests.security.hostile_server import Answer, HostileModel
 from tests.security.payloads import MODEL_ANSWERS, SAID, ModelCase, params
 from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel
 
 
 def judge(case: ModelCase, turn: Turn) -> None:

@@ -15,9 +15,9 @@ import pytest
 from fabula.ai import ChatClient
 from fabula.content import ContentGame
 from tests.security.guard import CLARIFY, Sandbox, Turn
-from tests.security.hostile_server import Answer, HostileModel
 from tests.security.payloads import ENVELOPES, SAID, TransportCase, params
 from tests.security.sessions import PARSER_TIMEOUT, Scenes, model_parser, parser_client, start
+from tests.support.hostile_model import Answer, HostileModel
 
 NOT_ANSWERING = "[The parser model is not answering"
 BACK = "[The parser model is back.]"

@@ -1,5 +1,13 @@
 """Helpers the test packages share, each once:
 
+* :mod:`tests.support.openai_server`: the one fake OpenAI-compatible server
+  (a real HTTP server on loopback that answers from a script, stops at once);
+* :mod:`tests.support.openai_wire`: the shapes it sends (completions,
+  streamed chunks, embeddings, errors);
+* its scripts: :mod:`tests.support.scripted_model` (answers in order, the
+  ``server`` fixture), :mod:`tests.support.hostile_model` (answers meant to
+  hurt) and :mod:`tests.support.embeddings_model` (``/v1/embeddings``, the
+  ``embeddings_server`` fixture);
 * :mod:`tests.support.snapshots`: snapshot files beside a test module;
 * :mod:`tests.support.walkthrough`: the demo's walkthrough, read from the
   file the game ships.
