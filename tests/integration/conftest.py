@@ -5,6 +5,7 @@ reports."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,10 @@ _FIGURES = pytest.StashKey[Figures]()
 N_CTX = 2048
 """The context length the server loads the model with: prompt and answer share it."""
 
+THREADS = 1 if (os.cpu_count() or 1) <= 2 else 2
+"""CPU threads the server computes with: one on a machine of two cores or
+fewer, else two (see :func:`llama`)."""
+
 
 @pytest.fixture(scope="session")
 def figures(pytestconfig: pytest.Config) -> Figures:
@@ -31,13 +36,20 @@ def figures(pytestconfig: pytest.Config) -> Figures:
 
 @pytest.fixture(scope="session")
 def llama(figures: Figures) -> Iterator[LlamaServer]:
-    """The server, started once (n_ctx 2048, two threads) and always stopped.
+    """The server, started once (n_ctx 2048, :data:`THREADS` threads) and
+    always stopped.
+
+    Threads: llama.cpp's threads spin while they wait for each other, so a
+    thread that loses its core to another process holds the others up. On a
+    loaded two-core machine (CI beside the rest of the suite, or beside other
+    work) two threads ran 3.6 to 20 times slower than one; with more cores
+    there is room for two.
 
     A server that cannot start fails every test that needs it with the end of
     its log; pytest keeps the failure, so it is not started again per test.
     """
     try:
-        with running_server(n_ctx=N_CTX, threads=2) as server:
+        with running_server(n_ctx=N_CTX, threads=THREADS) as server:
             figures.server = f"llama.cpp server, {server.model_file.name}, {server.threads} threads"
             figures.startup = server.startup
             yield server
