@@ -16,6 +16,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 # exactly, because a plain `torch` requirement pulls a multi-GB GPU build.
 TORCH ?= torch==2.13.0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# pytest-xdist worker processes for `make test` (auto: one per CPU; 0: none).
+# Each test file runs on one worker, and tests/integration, which shares one
+# llama.cpp server, on one worker and first (see tests/conftest.py).
+TEST_WORKERS ?= auto
 
 .PHONY: play test lint bench clean
 
@@ -36,7 +40,7 @@ play: $(STAMP)
 	$(BIN)/fabula play
 
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Fixtures for the integration tests: one real llama.cpp server for the
-whole test session, clients for the parser and narrator roles, the figures
-printed at the end of the run, and the server's log in failing tests'
-reports."""
+whole test session (one xdist worker runs every test that uses it), clients
+for the parser and narrator roles, the figures printed at the end of the
+run, and the server's log in failing tests' reports."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from tests.integration.llama_server import (
     running_server,
 )
 from tests.integration.model_figures import Figures
-
-_FIGURES = pytest.StashKey[Figures]()
+from tests.support.summary import add_summary
 
 N_CTX = 2048
 """The context length the server loads the model with: prompt and answer share it."""
@@ -29,9 +28,11 @@ fewer, else two (see :func:`llama`)."""
 
 
 @pytest.fixture(scope="session")
-def figures(pytestconfig: pytest.Config) -> Figures:
-    """The session's measurements (kept on the config for the summary hook)."""
-    return pytestconfig.stash.setdefault(_FIGURES, Figures())
+def figures(pytestconfig: pytest.Config) -> Iterator[Figures]:
+    """The session's measurements, printed at the end of the run."""
+    found = Figures()
+    yield found
+    add_summary(pytestconfig, "real model figures (measured, not asserted)", found.lines())
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +44,9 @@ def llama(figures: Figures) -> Iterator[LlamaServer]:
     thread that loses its core to another process holds the others up. On a
     loaded two-core machine (CI beside the rest of the suite, or beside other
     work) two threads ran 3.6 to 20 times slower than one; with more cores
-    there is room for two.
+    there is room for two. Under pytest-xdist, every test of this folder
+    runs on one worker (see ``ONE_WORKER`` in tests/conftest.py), so the
+    server starts once.
 
     A server that cannot start fails every test that needs it with the end of
     its log; pytest keeps the failure, so it is not started again per test.
@@ -94,15 +97,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed and isinstance(server, LlamaServer):
         report.sections.append(("llama.cpp server log, last lines", server.log_tail()))
     return report
-
-
-def pytest_terminal_summary(
-    terminalreporter: pytest.TerminalReporter, config: pytest.Config
-) -> None:
-    """Print what the real model cost on this machine."""
-    found = config.stash.get(_FIGURES, None)
-    lines = found.lines() if found is not None else []
-    if lines:
-        terminalreporter.write_sep("-", "real model figures (measured, not asserted)")
-        for line in lines:
-            terminalreporter.write_line(line)

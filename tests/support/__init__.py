@@ -8,7 +8,11 @@
   ``server`` fixture), :mod:`tests.support.hostile_model` (answers meant to
   hurt) and :mod:`tests.support.embeddings_model` (``/v1/embeddings``, the
   ``embeddings_server`` fixture);
+* :mod:`tests.support.scheduling`: how pytest-xdist hands test files and
+  folders to its workers;
 * :mod:`tests.support.snapshots`: snapshot files beside a test module;
+* :mod:`tests.support.summary`: figures printed at the end of a run, from
+  any pytest-xdist worker;
 * :mod:`tests.support.walkthrough`: the demo's walkthrough, read from the
   file the game ships.
 
