@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.openai_server import FakeServer, Reply, Request
+from tests.support.openai_server import Reply, Request, served
 from tests.support.openai_wire import embeddings, error
 
 __all__ = ["WIDTH", "Behaviour", "bag_of_words", "embeddings_server"]
@@ -69,7 +69,4 @@ class Behaviour:
 @pytest.fixture
 def embeddings_server() -> Iterator[tuple[str, Behaviour]]:
     """A fake embeddings server with a fresh behaviour: ``(base URL, behaviour)``."""
-    behaviour = Behaviour()
-    fake = FakeServer(behaviour).start()
-    yield fake.url, behaviour
-    fake.stop()
+    yield from served(Behaviour())

@@ -30,12 +30,11 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["POLL_INTERVAL", "FakeServer", "Reply", "Request", "Responder", "serving"]
+__all__ = ["POLL_INTERVAL", "FakeServer", "Reply", "Request", "Responder", "served"]
 
 POLL_INTERVAL = 0.01
 """Seconds between the serving loop's looks for a stop request."""
@@ -207,11 +206,14 @@ class FakeServer:
         self._thread = None
 
 
-@contextmanager
-def serving(responder: Responder) -> Iterator[str]:
-    """Serve ``responder`` for the ``with`` block; yields the base URL."""
+R = TypeVar("R", bound=Responder)
+
+
+def served(responder: R) -> Iterator[tuple[str, R]]:
+    """The body of a fixture: serve ``responder``, yield ``(base URL,
+    responder)``, and stop when the test is done (``yield from served(...)``)."""
     server = FakeServer(responder).start()
     try:
-        yield server.url
+        yield server.url, responder
     finally:
         server.stop()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.openai_server import FakeServer, Reply, Request
+from tests.support.openai_server import Reply, Request, served
 from tests.support.openai_wire import chunks, completion, error, event_stream
 
 __all__ = ["Script", "chunks", "completion", "server"]
@@ -53,7 +53,4 @@ class Script:
 @pytest.fixture
 def server() -> Iterator[tuple[str, Script]]:
     """A fake server with a fresh script: ``(base URL, script)``."""
-    script = Script()
-    fake = FakeServer(script).start()
-    yield fake.url, script
-    fake.stop()
+    yield from served(Script())
