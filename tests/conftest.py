@@ -3,9 +3,10 @@
 * Figures some tests measure are printed at the end of the run, whether the
   tests ran in this process or in pytest-xdist workers (see
   :mod:`tests.support.summary`).
-* Under pytest-xdist with ``--dist loadfile`` (what ``make test`` runs), each
-  test file runs on one worker, and each folder of :data:`ONE_WORKER` runs
-  whole on one worker, before anything else.
+* Under pytest-xdist (``-n``, with ``--dist load``, its default, or
+  ``loadfile``, what ``make test`` runs), each test file runs on one worker,
+  and each folder of :data:`ONE_WORKER` runs whole on one worker, before
+  anything else.
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """With ``--dist loadfile``: a file per work unit, and each folder of
-    :data:`ONE_WORKER` one work unit, handed out first."""
-    if config.getvalue("dist") != "loadfile":
+    """With ``--dist load`` or ``loadfile``: a file per work unit, and each
+    folder of :data:`ONE_WORKER` one work unit, handed out first (other
+    modes, asked for by name, are left to xdist)."""
+    if config.getvalue("dist") not in ("load", "loadfile"):
         return None
     from tests.support.scheduling import FilesAndFolders
 
