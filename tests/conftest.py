@@ -3,6 +3,11 @@
 * Figures some tests measure are printed at the end of the run, whether the
   tests ran in this process or in pytest-xdist workers (see
   :mod:`tests.support.summary`).
+* Once collected, the heap is frozen (:func:`gc.freeze`), so the garbage
+  collector no longer walks every module, torch and ChromaDB each time it
+  looks at the oldest objects. Such a walk took most of a second in a test
+  process: long enough to stall a loopback request past a 0.4 s client
+  timeout, and to slow every test that allocates.
 * Under pytest-xdist (``-n``, with ``--dist load``, its default, or
   ``loadfile``, what ``make test`` runs), each test file runs on one worker,
   and each folder of :data:`ONE_WORKER` runs whole on one worker, before
@@ -11,6 +16,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -26,6 +32,12 @@ server competes for the cores. They take the longest, so they start first.
 The scheduler groups by node id, not by ``xdist_group`` marks: pytest-xdist
 (3.8) adds a mark's group to the node id through ``item._nodeid``, which
 pytest 9.2 no longer reads, so marks group nothing."""
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what collection imported and built (it stays alive anyway)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.hookimpl(trylast=True)  # after the session's fixtures added their figures
