@@ -1,5 +1,5 @@
 """Fixtures for the model tests."""
 
-from scripted_server import server
+from tests.support.scripted_model import server
 
 __all__ = ["server"]

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scripted_server import Script, chunks, completion
 
 from fabula.ai.client import ModelClient
 from fabula.ai.config import RoleConfig
 from fabula.errors import ModelError
+from tests.support.scripted_model import Script, chunks, completion
 
 
 def client(url: str, **settings: Any) -> tuple[ModelClient, list[float]]:

@@ -9,10 +9,10 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-from scripted_server import Script, chunks
 
 from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.narration import ModelNarrator, Sanitizer
+from tests.support.scripted_model import Script, chunks
 
 ACCOUNT = "Taken."
 MESSAGES = [{"role": "user", "content": "take lantern"}]

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripted_server import Script, chunks, completion
+from tests.support.scripted_model import Script, chunks, completion
 
 GAME = Path(__file__).parents[1] / "content" / "games" / "little"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scripted_server import Script, chunks
 
 from fabula.ai import CircuitBreaker, ModelClient, ModelConfig, RoleConfig
 from fabula.content import ContentGame
@@ -17,6 +16,7 @@ from fabula.games import DEMO
 from fabula.memory import LocalEmbedder, MemoryStore
 from fabula.narration import Brain, ModelNarrator, open_memory
 from fabula.session import Session
+from tests.support.scripted_model import Script, chunks
 
 
 @pytest.fixture(scope="module")

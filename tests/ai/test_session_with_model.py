@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scripted_server import Script, chunks, completion
-
 from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.content import ContentGame
 from fabula.games import DEMO
@@ -17,6 +15,7 @@ from fabula.narration import ModelNarrator
 from fabula.parsing import TieredParser
 from fabula.persistence import journal
 from fabula.session import Session
+from tests.support.scripted_model import Script, chunks, completion
 
 
 def test_the_model_reads_what_the_symbolic_parser_cannot(

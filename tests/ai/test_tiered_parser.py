@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from scripted_server import Script, completion
 
 from fabula.actions import ActionRegistry, Rules
 from fabula.actions.standard import Actor, Location, Named, Portable, Room
@@ -18,6 +17,7 @@ from fabula.ai.config import RoleConfig
 from fabula.ecs import World
 from fabula.parsing import Clarification, Parsed, ParseError, TieredParser
 from fabula.persistence import state_digest
+from tests.support.scripted_model import Script, completion
 
 ACTIONS = ActionRegistry()
 ACTIONS.discover("fabula.actions.standard")

@@ -14,16 +14,6 @@ from fabula.games import demo
 from fabula.narration import TemplateNarrator
 from fabula.parsing import Parsed, SymbolicParser
 
-WALKTHROUGH = (
-    "w; take lantern; take tinderbox and gaff; light lantern; e; n; "
-    "talk to tamsin; ask tamsin about the crab; in; take wick; out; s; e; n; in; "
-    "attack crab with gaff; g; g; g; g; take key; n; take coat; wear coat; "
-    "open satchel; take oil; s; out; s; w; n; e; n; "
-    "unlock door with key; open door; n; x logbook; up; up; "
-    "light lamp; put wick in lamp; put oil in lamp; light lamp"
-)
-"""The demo's winning walkthrough (as tests/games plays it)."""
-
 
 @dataclass(frozen=True)
 class Memory:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from context_snapshots import as_text, check_snapshot
-from demo_play import WALKTHROUGH, Memory, Play
 
 from fabula.actions import action_info
 from fabula.actions.standard import Named
@@ -18,8 +16,12 @@ from fabula.context import (
     describe_outcomes,
 )
 from fabula.prompts import PromptLibrary
+from tests.context.demo_play import Memory, Play
+from tests.support.snapshots import Snapshots, as_text
+from tests.support.walkthrough import WALKTHROUGH
 
 LIBRARY = PromptLibrary.load()
+check_snapshot = Snapshots.beside(__file__).check
 
 
 @pytest.fixture

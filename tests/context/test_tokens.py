@@ -9,7 +9,6 @@ import statistics
 from pathlib import Path
 
 import pytest
-from demo_play import WALKTHROUGH, Memory, Play
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +22,8 @@ from fabula.context import (
     estimate_tokens,
 )
 from fabula.prompts import PromptLibrary
+from tests.context.demo_play import Memory, Play
+from tests.support.walkthrough import WALKTHROUGH
 
 
 def test_the_estimate() -> None:

@@ -7,10 +7,10 @@ import re
 
 import numpy as np
 import pytest
-from components import Flags, Health, Name, Position, Velocity, field_values
 
 from fabula.ecs import World
 from fabula.errors import EcsError
+from tests.ecs.components import Flags, Health, Name, Position, Velocity, field_values
 
 
 def exactly(message: str) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from components import Frozen, Health, Name, Position, Velocity, field_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fabula.ecs import ChangeLog, ChangeSet, World, component_info
+from tests.ecs.components import Frozen, Health, Name, Position, Velocity, field_values
 
 
 def written(changes: ChangeSet) -> dict[type, set[int]]:

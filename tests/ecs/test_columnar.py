@@ -7,7 +7,6 @@ import re
 
 import numpy as np
 import pytest
-from components import Flags, Frozen, Health, Name, Position, Velocity, field_values
 
 from fabula.ecs import Columns, World, component, component_info
 from fabula.errors import (
@@ -16,6 +15,7 @@ from fabula.errors import (
     EcsError,
     MissingComponentError,
 )
+from tests.ecs.components import Flags, Frozen, Health, Name, Position, Velocity, field_values
 
 
 def exactly(message: str) -> str:

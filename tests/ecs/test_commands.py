@@ -7,10 +7,10 @@ import re
 
 import numpy as np
 import pytest
-from components import Frozen, Health, Name, Position
 
 from fabula.ecs import World
 from fabula.errors import EntityError, StructuralChangeError
+from tests.ecs.components import Frozen, Health, Name, Position
 
 
 def exactly(message: str) -> str:

@@ -9,11 +9,11 @@ import re
 import msgspec
 import pydantic
 import pytest
-from components import Flags, Health, Name, Position
 
 from fabula.ecs import ComponentInfo, World, component, component_info, validate_component
 from fabula.ecs.component import is_component
 from fabula.errors import ComponentDeclarationError
+from tests.ecs.components import Flags, Health, Name, Position
 
 
 def test_bare_decorator_makes_a_slotted_dataclass() -> None:

@@ -9,7 +9,6 @@ import re
 
 import numpy as np
 import pytest
-from components import Health, Name, Position
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from fabula.ecs import (
     entity_label,
 )
 from fabula.errors import DespawnedEntityError, EcsError, EntityError, FabulaError
+from tests.ecs.components import Health, Name, Position
 
 
 def exactly(message: str) -> str:

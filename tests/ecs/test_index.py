@@ -8,10 +8,10 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 import pytest
-from components import Flags, Frozen, Health, Name, Position
 
 from fabula.ecs import EntitySet, FieldIndex, World, component
 from fabula.errors import EcsError
+from tests.ecs.components import Flags, Frozen, Health, Name, Position
 
 
 def exactly(message: str) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from components import Frozen, Health, Name, Position, Velocity, field_values
 
 from fabula.ecs import World
 from fabula.errors import EcsError
+from tests.ecs.components import Frozen, Health, Name, Position, Velocity, field_values
 
 
 def exactly(message: str) -> str:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pydantic
 import pytest
-from components import Health, Name, Position
 
 from fabula.ecs import ComponentRegistry, component
 from fabula.errors import (
@@ -22,6 +21,7 @@ from fabula.errors import (
     UnknownNameError,
 )
 from fabula.registry import Registry
+from tests.ecs.components import Health, Name, Position
 
 
 def exactly(message: str) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from components import Health, Name
 
 from fabula.ecs import World
 from fabula.errors import DespawnedEntityError, EntityError
+from tests.ecs.components import Health, Name
 
 
 def test_locate_many_groups_entities_by_archetype_with_their_rows() -> None:

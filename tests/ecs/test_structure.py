@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from components import Health, Name, Position, Velocity, field_values
 
 from fabula.ecs import World
 from fabula.errors import EcsError, EntityError, MissingComponentError
+from tests.ecs.components import Health, Name, Position, Velocity, field_values
 
 
 def exactly(message: str) -> str:

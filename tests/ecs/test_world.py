@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from components import Frozen, Health, Name, Position, field_values
 
 from fabula.ecs import World
 from fabula.errors import DespawnedEntityError, EcsError, MissingComponentError
+from tests.ecs.components import Frozen, Health, Name, Position, field_values
 
 
 def exactly(message: str) -> str:

@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from components import Health, Name, Position, Velocity, field_values
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from fabula.ecs import World, component_info
 from fabula.errors import DespawnedEntityError, MissingComponentError
+from tests.ecs.components import Health, Name, Position, Velocity, field_values
 
 TYPES = (Name, Health, Position, Velocity)
 TEXTS = ("a", "b", "c")

@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_gulls_end import WALKTHROUGH, commands
 
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.persistence import state_digest
 from fabula.session import Session
+from tests.support.walkthrough import WALKTHROUGH, commands
 
 COMMANDS = commands(WALKTHROUGH)
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from driver import Driver
-from embeddings_server import embeddings_server
 
 from fabula.content import ContentGame
 from fabula.games import demo
 from fabula.memory import LocalEmbedder, MemoryStore
 from fabula.persistence import SaveFile
+from tests.memory.driver import Driver
+from tests.support.embeddings_model import embeddings_server
 
 __all__ = ["embeddings_server"]
 

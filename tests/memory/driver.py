@@ -8,19 +8,7 @@ from fabula.memory import HistoryEntry, MemoryStore, Scene
 from fabula.narration import TemplateNarrator
 from fabula.parsing import Parsed, SymbolicParser
 from fabula.persistence import SaveFile
-
-WALKTHROUGH = """
-w; take lantern; take tinderbox and gaff; light lantern; e; n;
-talk to tamsin; ask tamsin about the crab; in; take wick; out; s; e; n; in;
-attack crab with gaff; g; g; g; g; take key; n; take coat; wear coat;
-open satchel; take oil; s; out; s; w; n; e; n;
-unlock door with key; open door; n; x logbook; up; up;
-light lamp; put wick in lamp; put oil in lamp; light lamp
-"""
-
-
-def commands(text: str) -> list[str]:
-    return [c.strip() for c in text.replace("\n", " ").split(";") if c.strip()]
+from tests.support.walkthrough import commands
 
 
 class Driver:

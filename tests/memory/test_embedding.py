@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from embeddings_server import WIDTH, Behaviour
 
 from fabula.content import ContentGame
 from fabula.errors import EmbedderError, ModelError
 from fabula.memory import HistoryEntry, LocalEmbedder, MemoryStore, OpenAIEmbedder
+from tests.support.embeddings_model import WIDTH, Behaviour
 
 
 def test_local_vectors_are_unit_float32_and_mean_something(embedder: LocalEmbedder) -> None:

@@ -3,13 +3,12 @@ save's data (text, place, entities, witnesses, importance)."""
 
 from __future__ import annotations
 
-from driver import Driver
-
 from fabula.actions.standard import Location
 from fabula.content import ContentGame
 from fabula.ecs import World
 from fabula.memory import MemoryStore, Scene, entity_key, history_entry, source_of
 from fabula.persistence import SaveFile, TurnRecord
+from tests.memory.driver import Driver
 
 
 def test_an_entry_tells_the_turn(driver: Driver, store: MemoryStore) -> None:

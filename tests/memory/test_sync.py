@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driver import WALKTHROUGH, Driver, commands
-from embeddings_server import Behaviour
-
 from fabula.content import ContentGame
 from fabula.memory import LocalEmbedder, MemoryStore, OpenAIEmbedder
 from fabula.narration import TemplateNarrator
 from fabula.persistence import SaveFile
 from fabula.session import Session
+from tests.memory.driver import Driver
+from tests.support.embeddings_model import Behaviour
+from tests.support.walkthrough import WALKTHROUGH, commands
 
 
 def test_undo_forgets_the_turns_taken_back(driver: Driver, store: MemoryStore) -> None:

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
-from damage import (
+
+from fabula.errors import (
+    NotASaveError,
+    PersistenceError,
+    ReplayError,
+    SaveContentError,
+    SaveVersionError,
+    WalError,
+)
+from fabula.persistence.lock import JournalMark
+from tests.persistence.damage import (
     FRAME_HEADER,
     HEADER,
     append_frame,
@@ -31,16 +41,6 @@ from damage import (
     stamp_of,
     wal_path,
 )
-
-from fabula.errors import (
-    NotASaveError,
-    PersistenceError,
-    ReplayError,
-    SaveContentError,
-    SaveVersionError,
-    WalError,
-)
-from fabula.persistence.lock import JournalMark
 
 Damage = Callable[[Path, dict[str, bytes]], None]
 

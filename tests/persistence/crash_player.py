@@ -42,10 +42,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from keep_game import GAME, script
-
 import fabula.persistence.opening as opening_module
 from fabula.persistence import FlushPolicy, SaveFile
+
+if __package__:  # imported as tests.persistence.crash_player (doctest collection)
+    from .keep_game import GAME, script
+else:  # run as a script, the way the tests run it: its folder is on sys.path
+    from keep_game import GAME, script
 
 
 class Killer:

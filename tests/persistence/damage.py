@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from keep_game import GAME, script
-
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.persistence import FlushPolicy, SaveFile, state_digest
 from fabula.session import Session
+from tests.persistence.keep_game import GAME, script
 
 DEMO_WALK = """w; take lantern; take tinderbox and gaff; light lantern; e; n; talk to tamsin;
 ask tamsin about the crab; in; take wick; out; s; e; n; in; attack crab with gaff; g; g; g; g;

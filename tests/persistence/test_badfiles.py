@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from keep_game import GAME, script
 
 from fabula.errors import (
     NotASaveError,
@@ -23,6 +22,7 @@ from fabula.errors import (
     SaveWriteError,
 )
 from fabula.persistence import SaveFile, schema, state_digest
+from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent
 

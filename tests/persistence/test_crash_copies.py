@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from keep_game import GAME, script
-from test_crash import check, integrity, reference, run_player
 
 from fabula.persistence import SaveFile, state_digest
+from tests.persistence.keep_game import GAME, script
+from tests.persistence.test_crash import check, integrity, reference, run_player
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -24,8 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from corpus import CLOSED, CRASHED, DEMO, DEMO_UNFLUSHED, UNFLUSHED, Case, cases
-from damage import (
+
+from fabula.errors import PersistenceError, ReplayError
+from fabula.persistence import SaveFile, state_digest
+from fabula.persistence.verify import verify
+from tests.persistence.corpus import CLOSED, CRASHED, DEMO, DEMO_UNFLUSHED, UNFLUSHED, Case, cases
+from tests.persistence.damage import (
     Source,
     demo_source,
     files_of,
@@ -35,10 +39,6 @@ from damage import (
     keep_source,
     wal_path,
 )
-
-from fabula.errors import PersistenceError, ReplayError
-from fabula.persistence import SaveFile, state_digest
-from fabula.persistence.verify import verify
 
 HERE = Path(__file__).parent
 

@@ -16,13 +16,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from damage import copy_open
-from keep_game import GAME, script
 
 import fabula.persistence.files as files
 import fabula.persistence.slots as slots
 from fabula.errors import NotASaveError, SaveWriteError
 from fabula.persistence import FlushPolicy, SaveFile, state_digest
+from tests.persistence.damage import copy_open
+from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent
 
@@ -74,7 +74,8 @@ def test_a_full_disk_when_a_crashed_save_is_opened(crashed: Path) -> None:
     room again, recovers every turn."""
     wal = Path(f"{crashed}-wal")
     limit = max(crashed.stat().st_size, wal.stat().st_size)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ["PYTHONPATH"]])}
+    path = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
     done = subprocess.run(
         [sys.executable, "-c", OPEN_FULL, str(crashed), str(limit)],
         capture_output=True,

@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from keep_game import GAME, script
 
 from fabula.errors import SaveLockedError
 from fabula.persistence import SaveFile, state_digest
 from fabula.persistence.verify import verify
+from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent
 SEED = 3

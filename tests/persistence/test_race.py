@@ -26,12 +26,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from keep_game import GAME, script
 
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.persistence import SaveFile, state_digest
 from fabula.session import Session
+from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent
 STARTER = HERE / "race_starter.py"

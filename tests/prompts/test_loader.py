@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from promptfiles import prompt_file
 
 from fabula.games import DEMO
 from fabula.prompts import PromptError, PromptLibrary, UnknownPromptError, version_key
+from tests.prompts.promptfiles import prompt_file
 
 
 @pytest.fixture(scope="module")

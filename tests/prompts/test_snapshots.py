@@ -6,12 +6,13 @@ docs/prompts.md)."""
 from __future__ import annotations
 
 import pytest
-from promptfiles import as_text, check_snapshot
 
 from fabula.context import count_messages
 from fabula.prompts import PromptLibrary
+from tests.support.snapshots import Snapshots, as_text
 
 LIBRARY = PromptLibrary.load()
+check_snapshot = Snapshots.beside(__file__).check
 
 VARIABLES = {
     "narrator": {

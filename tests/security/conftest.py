@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from guard import Sandbox
-from hostile_server import HostileModel
-from sessions import Scenes, parser_client
 
 from fabula.ai import ModelClient
 from fabula.content import ContentGame
 from fabula.games import DEMO
+from tests.security.guard import Sandbox
+from tests.security.sessions import Scenes, parser_client
+from tests.support.hostile_model import HostileModel
 
 
 @pytest.fixture(scope="session")

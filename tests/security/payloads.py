@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pytest
-from hostile_server import Answer
+
+from tests.support.hostile_model import Answer
 
 __all__ = [
     "ENVELOPES",

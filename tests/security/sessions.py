@@ -11,13 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from guard import Guard, Sandbox
-from payloads import SCENES
-
 from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
 from fabula.content import ContentGame
 from fabula.parsing import TieredParser
 from fabula.session import Session
+from tests.security.guard import Guard, Sandbox
+from tests.security.payloads import SCENES
 
 __all__ = ["PARSER_TIMEOUT", "Scenes", "model_parser", "parser_client", "start"]
 

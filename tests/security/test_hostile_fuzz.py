@@ -20,16 +20,16 @@ import json
 import random
 from typing import Any
 
-from guard import Sandbox
-from hostile_server import Answer, HostileModel
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from payloads import MODEL_ANSWERS, SAID, SCENES
-from sessions import Scenes, model_parser, start
 
 from fabula.ai import ModelClient
 from fabula.content import ContentGame
 from fabula.parsing.words import split_commands, tokenize
+from tests.security.guard import Sandbox
+from tests.security.payloads import MODEL_ANSWERS, SAID, SCENES
+from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel
 
 FUZZ = settings(
     max_examples=25,

@@ -16,11 +16,14 @@ import time
 from typing import Any
 
 import pytest
-from guard import CLARIFY, Sandbox
-from hostile_server import Answer, HostileModel, Request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from payloads import (
+
+from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
+from fabula.content import ContentGame
+from fabula.narration import ModelNarrator
+from tests.security.guard import CLARIFY, Sandbox
+from tests.security.payloads import (
     MODEL_ANSWERS,
     NARRATIONS,
     SAID,
@@ -29,11 +32,8 @@ from payloads import (
     TransportCase,
     params,
 )
-from sessions import Scenes, model_parser, start
-
-from fabula.ai import CircuitBreaker, ModelClient, RoleConfig
-from fabula.content import ContentGame
-from fabula.narration import ModelNarrator
+from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel, Request
 
 ACCOUNT = "Taken."
 """The template narrator's account of taking the lantern in the boathouse."""

@@ -11,13 +11,13 @@ turn whose forbidden actions were refused by the rules.
 from __future__ import annotations
 
 import pytest
-from guard import CLARIFY, Sandbox, Turn
-from hostile_server import Answer, HostileModel
-from payloads import MODEL_ANSWERS, SAID, ModelCase, params
-from sessions import Scenes, model_parser, start
 
 from fabula.ai import ModelClient
 from fabula.content import ContentGame
+from tests.security.guard import CLARIFY, Sandbox, Turn
+from tests.security.payloads import MODEL_ANSWERS, SAID, ModelCase, params
+from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel
 
 
 def judge(case: ModelCase, turn: Turn) -> None:

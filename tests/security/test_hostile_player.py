@@ -14,13 +14,13 @@ import random
 import zlib
 
 import pytest
-from guard import Sandbox
-from hostile_server import Answer, HostileModel
-from payloads import MODEL_ANSWERS, PLAYER_INPUTS, PlayerCase
-from sessions import Scenes, model_parser, start
 
 from fabula.ai import ModelClient
 from fabula.content import ContentGame
+from tests.security.guard import Sandbox
+from tests.security.payloads import MODEL_ANSWERS, PLAYER_INPUTS, PlayerCase
+from tests.security.sessions import Scenes, model_parser, start
+from tests.support.hostile_model import Answer, HostileModel
 
 _SURVIVED = [Answer(content=case.content) for case in MODEL_ANSWERS if case.bug is None]
 _SURVIVED += [Answer(status=500), Answer(status=429), Answer(hang_up=True)]

@@ -10,15 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
-from guard import Guard, Sandbox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sessions import Scenes, start
 
 from fabula.content import ContentGame
 from fabula.persistence import SaveFile
 from fabula.persistence.verify import verify
 from fabula.session import Session
+from tests.security.guard import Guard, Sandbox
+from tests.security.sessions import Scenes, start
 
 SAVED = re.compile(r"Saved as '([a-z0-9_-]+)'\.")
 

@@ -12,14 +12,14 @@ import io
 import random
 import re
 
-from guard import Sandbox
-from hostile_server import Answer, HostileModel, Request
-from payloads import MODEL_ANSWERS, NARRATIONS, SAID, STREAMS
 from rich.console import Console
 
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.persistence.verify import verify
+from tests.security.guard import Sandbox
+from tests.security.payloads import MODEL_ANSWERS, NARRATIONS, SAID, STREAMS
+from tests.support.hostile_model import Answer, HostileModel, Request
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

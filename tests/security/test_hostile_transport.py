@@ -11,13 +11,13 @@ import json
 import time
 
 import pytest
-from guard import CLARIFY, Sandbox, Turn
-from hostile_server import Answer, HostileModel
-from payloads import ENVELOPES, SAID, TransportCase, params
-from sessions import PARSER_TIMEOUT, Scenes, model_parser, parser_client, start
 
 from fabula.ai import ModelClient
 from fabula.content import ContentGame
+from tests.security.guard import CLARIFY, Sandbox, Turn
+from tests.security.payloads import ENVELOPES, SAID, TransportCase, params
+from tests.security.sessions import PARSER_TIMEOUT, Scenes, model_parser, parser_client, start
+from tests.support.hostile_model import Answer, HostileModel
 
 NOT_ANSWERING = "[The parser model is not answering"
 BACK = "[The parser model is back.]"

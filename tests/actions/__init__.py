@@ -1,0 +1,1 @@
+"""Tests of fabula.actions: actions, Rules, the standard library."""

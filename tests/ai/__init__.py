@@ -1,0 +1,1 @@
+"""Tests of the model layer against the fake OpenAI-compatible server."""

@@ -1,0 +1,1 @@
+"""Small-size runs of every benchmark in benchmarks/, checking their own work."""

@@ -1,0 +1,1 @@
+"""Tests of the EventBus and the built-in events (fabula.events)."""

@@ -1,0 +1,1 @@
+"""Tests of the bundled games, played through their sessions."""

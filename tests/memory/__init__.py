@@ -1,0 +1,1 @@
+"""Tests of long-term memory (fabula.memory)."""

@@ -1,0 +1,1 @@
+"""Tests of saves, the journal, recovery and replay (fabula.persistence)."""

@@ -1,0 +1,1 @@
+"""Hostile tests: a hostile model, player and save folder against the engine."""

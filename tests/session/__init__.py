@@ -1,0 +1,1 @@
+"""Tests of one turn end to end (fabula.session)."""

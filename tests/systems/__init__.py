@@ -1,0 +1,1 @@
+"""Tests of the scheduler and task runner (fabula.systems)."""
