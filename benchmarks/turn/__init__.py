@@ -1,78 +1,85 @@
 """One turn of the neurosymbolic pipeline: how often the parser model is
 needed, and what the engine itself costs per turn, model time excluded.
 
-1. **Share of the walkthrough read without the parser model.** The demo's
-   walkthrough is played with the symbolic parser; at each step, every
-   phrasing in :mod:`benchmarks.phrasings` (how people type that step) is
-   parsed against the world as it is at that point. Each is counted as
-   *parsed* (structured actions, or a meta command), *answered* (a
-   symbolic answer such as "you can't see any such thing" or a question —
-   no model would be asked) or *model* (the errors
-   :class:`~fabula.parsing.TieredParser` sends to the parser model: unknown verb,
-   not understood, unknown noun). Parsed phrasings are also checked against
-   the terse command's actions: *same* means the same action ids.
+1. **Share of the walkthrough read without the parser model**
+   (:mod:`~benchmarks.turn.share`). The demo's walkthrough is played with
+   the symbolic parser; at each step, every phrasing in
+   :mod:`benchmarks.phrasings` (how people type that step) is parsed against
+   the world as it is at that point, and counted as *parsed*, *answered*
+   symbolically or sent to the *model*.
 2. **Engine overhead per turn** (:func:`run_overhead`), against the issue's
    target: under :data:`TARGET_MS` per turn, model time excluded, at 1k and
    100k entities with 10k memories. The demo is grown to N entities
-   (:class:`FilledGame`); a journal of ``memories`` turns is played first,
-   and a real Chroma folder holds the history entries those turns make, plus
-   the demo's lore. Then ``turns`` turns of :data:`CYCLE` are played as
-   :class:`~fabula.session.Session` plays a turn with a brain, each stage
-   timed apart:
+   (:class:`FilledGame`); ``memories`` turns are played first, and memory is
+   rebuilt from their journal in a real Chroma folder, with the demo's lore
+   (:mod:`~benchmarks.turn.rig`). Then ``turns`` turns of :data:`CYCLE` are
+   played by :meth:`Session.turn <fabula.session.Session.turn>` itself, on a
+   session with a brain, that memory and a narrator model, and each is
+   timed (:mod:`~benchmarks.turn.overhead`):
 
-   * *parse*: the symbolic parser;
-   * *session*: what the session does around the rules: the game's ending
-     judged before and after the turn, the scene memory needs, the names the
-     verdict needs, the template narrator's preparation;
-   * *rules*: :meth:`~fabula.persistence.SaveFile.play` (validation,
+   * *parse*, *rules*, *account*, *context*, *narrate* and *memory* are the
+     stages the session times itself (``Reply.trace.stages``): the symbolic
+     parser; :meth:`~fabula.persistence.SaveFile.play` (validation,
      execution, one tick, the journal append and, every 20 turns, the
-     write-behind flush), fsynced per turn as saves are by default. The same
-     turn is also played on a copy of the save opened with
-     ``durability="process"`` and timed apart: the difference is the disk's
-     fsync;
-   * *account*: the template narrator's telling;
-   * *context*: :meth:`~fabula.narration.Brain.brief` (state
-     context, memory recall, prompt assembly), and its three parts called
-     apart;
-   * *annotate*: the narrator's accounting added to the turn's journal row
-     (:meth:`~fabula.persistence.SaveFile.annotate`, a second commit), on
-     both saves;
-   * *memory*: :meth:`~fabula.narration.Brain.remember`: the history
-     entry is made on the turn's path; its embedding and Chroma upsert are
-     written behind on memory's own thread. A player's reading time covers
-     that write; back-to-back turns would make the next turn's fsync queue
-     behind its disk writes, so after each turn it is waited for
-     (:meth:`~fabula.narration.Brain.settle`) and shown apart, outside
-     the total.
+     write-behind flush), fsynced as saves are by default; the template
+     narrator's account; :meth:`~fabula.narration.Brain.brief` (state
+     context, memory recall, verdict and prompt assembly);
+     :meth:`~fabula.narration.ModelNarrator.tell` reading the narrator
+     model's stream; :meth:`~fabula.narration.Brain.remember` (the history
+     entry is made on the turn's path; its embedding and Chroma upsert go
+     behind, on memory's own thread);
+   * the state context, the recall and *annotate* (the narrator's accounting
+     added to the turn's journal row by
+     :meth:`~fabula.persistence.SaveFile.annotate`, a second commit) are
+     timed by :class:`~benchmarks.turn.probes.Probe` s where the turn calls
+     them; what the context spent outside the first two is its *rest*;
+   * *session* is what ``Session.turn`` took outside all of those (the
+     ending judged before and after, the scene and names memory and the
+     verdict need, the narrator's preparation, the reply), and the *total*
+     is the whole call;
+   * the memory write left behind is waited for after each turn
+     (:meth:`~fabula.narration.Brain.settle`) and shown apart, outside the
+     total: a player's reading time covers it, and back-to-back turns would
+     make the next turn's fsync queue behind its disk writes;
+   * a second session, on a copy of the save opened with
+     ``durability="process"``, plays the same command; its *rules* and
+     *annotate* make the rows without fsync, and the total without fsync is
+     the turn's total with them in place of the fsynced ones.
 
-   The total adds these up per turn (with the fsynced saves' rules and
-   annotate, and again with the copy's). The first timed turn is shown
-   apart too: it pays one-time costs (field indexes built on first use,
-   Chroma settling after the bulk write of the memories).
+   The first timed turn is shown apart too: it pays one-time costs (field
+   indexes built on first use, Chroma settling after the bulk write of the
+   memories).
 
-   Embedding is model time. Memory embeds with :class:`HashEmbedder`, which
-   stands in for the model so that Chroma does its real 384-d work; the real
-   :class:`~fabula.memory.LocalEmbedder` is timed apart on the same texts
-   and printed beside the totals, not in them.
+   Model time is excluded by stand-ins (:mod:`~benchmarks.turn.stand_ins`):
+   memory embeds with :class:`HashEmbedder`, so Chroma does its real 384-d
+   work while no model runs, and the narrator model is a
+   :class:`StandInNarratorModel` answering at once, in the process; their
+   own time is inside the totals and shown apart. The real
+   :class:`~fabula.memory.LocalEmbedder` is timed on the same texts (each
+   turn's recall query, as the probe saw it, and its history entry) and
+   printed beside the totals, not in them.
 
-Method: :func:`time.perf_counter_ns` per stage, median and 95th percentile
-over the turns. The heap is frozen after setup (:func:`gc.freeze`), and
-garbage is collected before, and collection paused during, every timed
-section. Every measurement checks its own work: each command parses to its
-action and is applied with its effect (the kettle is held after "take
-kettle"), the game never ends, both saves journal every turn and end in the
-same state, memory holds ``memories + turns`` entries and agrees with the
-journal (``sync`` finds nothing to do), recall returns ``k`` memories, the
-prompt fits its budget and equals what the three parts build, the journal
-row holds the accounting, and memory never turned itself off. A failed
-check raises :class:`~benchmarks.ecs.VerificationError` and no figure is
-printed.
+Method: :func:`time.perf_counter_ns` around each ``Session.turn``, the
+session's own stage timer inside it; median and 95th percentile over the
+turns, each as a ratio to :data:`TARGET_MS`. The heap is frozen after setup
+(:func:`gc.freeze`), and garbage is collected before, and collection paused
+during, every timed turn. Every measurement checks its own work: each
+command is journalled as its one action, applied (its success event, no
+refusal) and has its effect (the kettle is held after "take kettle"), the
+game never ends, the session timed exactly its six stages, recall returns
+``k`` memories, the narrator model told the turn within the prompt's
+budget, the journal row holds the accounting, memory never turned itself
+off, the copy played the same turn, both saves journal every turn and end
+in the same state, and memory holds ``memories + turns`` entries and agrees
+with the journal (``sync`` finds nothing to do). A failed check raises
+:class:`~benchmarks.ecs.VerificationError` and no figure is printed.
 
 The code lives in modules named for what they hold: ``share`` (part 1),
 ``filled`` (the large world), ``cycle`` (the commands played and their
-checks), ``stand_ins`` (what stands in for the models), ``overhead`` (the
-timed turns), ``results`` (the target and the figures), ``report`` (the
-tables) and ``cli`` (the command line).
+checks), ``stand_ins`` (what stands in for the models), ``rig`` (the
+sessions and how they are set up), ``probes`` (timing calls inside the
+turn), ``overhead`` (the timed turns), ``results`` (the target and the
+figures), ``report`` (the tables) and ``cli`` (the command line).
 
 Run it with::
 
@@ -88,19 +95,23 @@ from benchmarks.turn.cycle import CYCLE, Step
 from benchmarks.turn.filled import FilledGame
 from benchmarks.turn.overhead import run_overhead
 from benchmarks.turn.report import environment, markdown_overhead, tables_overhead
-from benchmarks.turn.results import STAGES, TARGET_MS, Overhead
+from benchmarks.turn.results import SESSION_STAGES, STAGES, TARGET_MS, TOTAL, Overhead
 from benchmarks.turn.share import Share, report_share, share_of_walkthrough
-from benchmarks.turn.stand_ins import HashEmbedder
+from benchmarks.turn.stand_ins import TELLING, HashEmbedder, StandInNarratorModel
 
 __all__ = [
     "CYCLE",
     "QUICK",
+    "SESSION_STAGES",
     "STAGES",
     "TARGET_MS",
+    "TELLING",
+    "TOTAL",
     "FilledGame",
     "HashEmbedder",
     "Overhead",
     "Share",
+    "StandInNarratorModel",
     "Step",
     "VerificationError",
     "environment",

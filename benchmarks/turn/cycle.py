@@ -6,8 +6,9 @@ room, played in turn; one round leaves the world as it found it, apart from
 the clock, so every turn does a whole turn's work. :class:`Checks` runs and
 counts a run's checks (a failed one raises
 :class:`~benchmarks.ecs.VerificationError`, and no figure is printed);
-:func:`check_turn` is the check that a command was applied and had its
-effect, found through :class:`Places`.
+:func:`check_played` reads what a turn did from the session's journal,
+the turn's events and the world, and checks that the command was parsed,
+applied and had its effect (found through :class:`Places`).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from benchmarks.ecs import VerificationError
-from fabula.actions import Outcome
 from fabula.actions.standard import Actor, Named, Openable, contents, holder_of, room_of
 from fabula.content import ContentGame
-from fabula.ecs import World
+from fabula.ecs import WorldView
+from fabula.events import Event, OnActionRefused, OnActionSuccess
+from fabula.persistence import TurnRecord
+from fabula.session import Reply, Session
 
-__all__ = ["CYCLE", "Checks", "Places", "Step", "check_turn", "step_for"]
+__all__ = ["CYCLE", "Checks", "Places", "Step", "check_played", "step_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class Checks:
 class Places:
     """The start room's things (by name) and the game's rooms (by id)."""
 
-    def __init__(self, game: ContentGame, world: World) -> None:
+    def __init__(self, game: ContentGame, world: WorldView) -> None:
         self.rooms = game.ids(world)
         start = self.rooms[game.files.game.start]
         self.things: dict[str, int] = {}
@@ -103,22 +106,43 @@ class Places:
                     holders.append(thing)
 
 
-def check_turn(
-    world: World,
-    player: int,
+def check_played(
+    session: Session,
+    before: int,
     step: Step,
-    outcomes: Sequence[Outcome],
+    reply: Reply,
+    events: Sequence[Event],
     places: Places,
     check: Checks,
-) -> None:
-    """The command was applied, and had its effect."""
+) -> TurnRecord:
+    """``session`` has just played ``step`` from turn ``before``: one turn was
+    journalled with the command's one action (*parsed*), the player's action
+    succeeded and nothing was refused (*applied*, from the turn's ``events``),
+    it had its effect (*effect*), and the game goes on (*not ended*). Only
+    the player's actions count.
+
+    Returns:
+        The turn's journal row.
+    """
+    turn = session.save.turn
+    check("turn", reply.turn == turn == before + 1, lambda: f"{step.command!r} played no turn")
+    (row,) = session.save.records(before, turn)
+    world, player = session.view, session.player
+    done = [e.action for e in events if isinstance(e, OnActionSuccess) and e.actor == player]
+    refused = [e.code for e in events if isinstance(e, OnActionRefused) and e.actor == player]
+    check(
+        "parsed",
+        tuple(a.action for a in row.actions) == (step.action,),
+        lambda: f"{step.command!r} was journalled as {row.actions!r}, not {step.action!r}",
+    )
     check(
         "applied",
-        len(outcomes) == 1 and outcomes[0].ok,
-        lambda: f"{step.command!r} was refused: {[o.refusal for o in outcomes]}",
+        step.action in done and not refused,
+        lambda: f"{step.command!r} was refused: {refused}",
     )
+    check("not ended", reply.ended is None, lambda: f"the game ended ({reply.ended})")
     if not step.thing:
-        return
+        return row
     if step.thing == "player":
         ok = room_of(world, player) == places.rooms[step.where]
     elif step.where in ("open", "closed"):
@@ -129,3 +153,4 @@ def check_turn(
         want = {"player": player, "here": room_of(world, player)}.get(step.where)
         ok = holder == (want if want is not None else places.things[step.where])
     check("effect", ok, lambda: f"after {step.command!r}, {step.thing} is not {step.where}")
+    return row

@@ -63,9 +63,9 @@ def _sections(results: Sequence[Overhead]) -> list[tuple[str, list[str], list[li
         "memories",
         "world build",
         "new save",
-        "journal (play and tell)",
-        "memory fill",
-        "reopen both saves",
+        "journal (Session.turn)",
+        "memory fill (lore, sync)",
+        "start both sessions",
         "LocalEmbedder load",
     ]
     out.append(("Setup", header, setup))
@@ -73,7 +73,8 @@ def _sections(results: Sequence[Overhead]) -> list[tuple[str, list[str], list[li
 
 
 def tables_overhead(results: Sequence[Overhead]) -> list[Table]:
-    """The results of :func:`run_overhead` as rich tables; missed targets in red."""
+    """The results of :func:`~benchmarks.turn.overhead.run_overhead` as rich
+    tables; missed targets in red."""
     out = []
     for title, header, rows in _sections(results):
         table = Table(title=title)

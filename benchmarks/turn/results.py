@@ -10,35 +10,50 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-__all__ = ["STAGES", "TARGET_MS", "TOTAL", "Overhead"]
+__all__ = ["SESSION_STAGES", "STAGES", "TARGET_MS", "TOTAL", "Overhead"]
 
 TARGET_MS = 10.0
 """The issue's target: the engine's own time per turn, model time excluded."""
 
+SESSION_STAGES = ("parse", "rules", "account", "context", "narrate", "memory")
+"""The stages the session times itself, in order (``Reply.trace.stages``)."""
+
 STAGES: tuple[tuple[str, str], ...] = (
     ("parse", "parse: symbolic parser"),
-    ("session", "session: ending before and after, scene, names, prepare"),
+    ("session", "session: the rest of Session.turn (ending, scene, names, prepare)"),
     ("rules", "rules: SaveFile.play, fsync per turn (default)"),
-    ("rules_nofsync", 'rules: the same, durability="process" (no fsync)'),
+    ("rules_nofsync", 'rules: the same on a copy, durability="process" (no fsync)'),
     ("account", "account: template narrator"),
     ("context", "context: Brain.brief"),
-    ("state", "  apart: state context"),
-    ("recall", "  apart: memory recall (Chroma query, rescoring)"),
-    ("assembly", "  apart: verdict and prompt assembly"),
+    ("state", "  of it: state context"),
+    ("recall", "  of it: memory recall (Chroma query, rescoring)"),
+    ("assembly", "  of it: the rest (verdict, prompt assembly)"),
+    ("narrate", "narrate: ModelNarrator.tell, the stand-in's stream"),
     ("annotate", "annotate: narrator accounting journalled, fsync"),
-    ("annotate_nofsync", 'annotate: the same, durability="process"'),
+    ("annotate_nofsync", 'annotate: the same on the copy, durability="process"'),
     ("memory", "memory write: Brain.remember (the entry; its write goes behind)"),
     ("writebehind", "  behind the turn: embed and upsert, waited for"),
-    ("total", "total, fsync per turn"),
-    ("total_nofsync", "total, no fsync"),
+    ("total", "total: Session.turn, fsync per turn"),
+    ("total_nofsync", "total, no fsync (the copy's rules and annotate)"),
     ("hash", "of the rows above: the stand-in embedder"),
+    ("narrator_model", "of the rows above: the stand-in narrator model"),
     ("query_embedding", "model, excluded: LocalEmbedder, recall query"),
     ("entry_embedding", "model, excluded: LocalEmbedder, history entry"),
 )
-"""Every figure a run reports, by key, with its label, in report order."""
+"""Every figure a run reports, by key, with its label, in report order.
 
-TOTAL = ("parse", "session", "rules", "account", "context", "annotate", "memory")
-"""The stages a turn's total adds up (the three parts of the context are in it once)."""
+Where each comes from: the session's own stages (:data:`SESSION_STAGES`);
+``state``, ``recall`` and ``annotate`` from probes on the brain's state
+builder, the memory store and the save (:mod:`benchmarks.turn.probes`);
+``assembly``, what ``context`` spent outside those two; ``session``, what
+:meth:`~fabula.session.Session.turn` took outside the session's stages and
+``annotate``; ``total``, the whole call. The ``_nofsync`` rows are the same
+turn played by a second session on a copy of the save opened with
+``durability="process"``; ``total_nofsync`` is ``total`` with the copy's
+``rules`` and ``annotate`` in place of the fsynced ones."""
+
+TOTAL = ("parse", "session", "rules", "account", "context", "narrate", "annotate", "memory")
+"""The stages a turn's total adds up to (the parts of the context are in it once)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +68,12 @@ class Overhead:
             (the model's rows only when the real embedder was run). The
             first turn pays one-time costs, so the report shows it apart.
         setup: seconds: ``world`` (building the world), ``save`` (a new save
-            with it), ``journal`` (playing and telling the ``memories``
-            turns), ``memory`` (indexing the lore and writing the history),
-            ``open`` (reopening the save and its copy), ``embedder`` (loading
-            the real embedder, once per run; absent without it).
+            with it), ``journal`` (playing the ``memories`` turns through a
+            session), ``memory`` (indexing the lore and rebuilding history
+            from the journal with ``MemoryStore.sync``), ``open`` (starting
+            the timed session on the save and the second one on its copy),
+            ``embedder`` (loading the real embedder, once per run; absent
+            without it).
         checks: how many times each check passed.
     """
 
