@@ -2,6 +2,6 @@
 
 import sys
 
-from fabula.cli.main import main
+from fabula.cli import main
 
 sys.exit(main())

@@ -9,6 +9,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
 ::
 
     FabulaError
+    ├── ArgumentError                 an argument a function cannot take (a ValueError, TypeError)
     ├── RegistryError                 a name registered twice, or looked up and absent
     │   ├── DuplicateNameError
     │   └── UnknownNameError
@@ -48,10 +49,12 @@ clients) are translated at the boundary with ``raise ... from exc``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
     "ActionDeclarationError",
+    "ArgumentError",
     "ComponentDeclarationError",
     "ConfigError",
     "ContentError",
@@ -71,6 +74,8 @@ __all__ = [
     "ModelError",
     "NotASaveError",
     "PersistenceError",
+    "PromptError",
+    "PromptRenderError",
     "ReadOnlyError",
     "RegistryError",
     "ReplayError",
@@ -83,12 +88,20 @@ __all__ = [
     "SubscriptionError",
     "TaskError",
     "UnknownNameError",
+    "UnknownPromptError",
     "WalError",
 ]
 
 
 class FabulaError(Exception):
     """Base of every error fabula raises on purpose."""
+
+
+class ArgumentError(FabulaError, ValueError, TypeError):
+    """An argument a function or class cannot take: out of range, of the
+    wrong kind, or given the wrong way. The message names the argument and
+    what would fit. It is also a ``ValueError`` and a ``TypeError``, which is
+    what Python code catching argument errors expects."""
 
 
 # --- registries -------------------------------------------------------------
@@ -317,6 +330,73 @@ class ContentError(FabulaError):
         ]
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(f"the game has {count}; fix them and load it again:\n" + "\n".join(lines))
+
+
+class PromptError(ContentError):
+    """Prompt files with problems; all of them are listed at once.
+
+    Attributes:
+        problems: ``(file, where, message)`` for each problem found.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str, str]], *, headline: str = "") -> None:
+        # ContentError's own message speaks of "the game"; prompts may be the
+        # built-in ones, so the headline is ours. The attribute is the same.
+        self.problems = list(problems)
+        count = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+        lines = [
+            f"  {file}: {where}: {message}" if where else f"  {file}: {message}"
+            for file, where, message in self.problems
+        ]
+        head = headline or f"the prompt files have {count}; fix them and load them again:"
+        FabulaError.__init__(self, head + "\n" + "\n".join(lines))
+
+
+class UnknownPromptError(PromptError, KeyError):
+    """No prompt has the id asked for, or not the version asked for.
+
+    Also a :class:`KeyError`, so mapping-style code keeps working.
+
+    Attributes:
+        id: the prompt id asked for.
+        version: the version asked for (empty: the newest).
+        known: the versions of ``id`` there are (empty if the id is unknown).
+    """
+
+    def __init__(self, id: str, version: str, known: Sequence[str], ids: Sequence[str]) -> None:
+        self.id, self.version, self.known = id, version, tuple(known)
+        if known:
+            message = (
+                f"prompt {id!r} has no version {version!r} (it has {', '.join(known)}); "
+                "ask for one of those, or add a prompt file with that version to the "
+                "game's prompts/ folder"
+            )
+        else:
+            message = (
+                f"there is no prompt {id!r} (there are {', '.join(ids) or 'none'}); "
+                "check the id, or add a prompt file with that id to the game's prompts/ folder"
+            )
+        super().__init__(
+            [("prompts", "", message)], headline="a prompt was asked for that is not there:"
+        )
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0])
+
+
+class PromptRenderError(PromptError):
+    """A prompt could not be rendered with the variables it was given.
+
+    Attributes:
+        file: the prompt file.
+        variables: the variables that were missing (empty for other failures).
+    """
+
+    def __init__(self, file: str, message: str, variables: Sequence[str] = ()) -> None:
+        self.file = file
+        self.variables = tuple(variables)
+        where = ", ".join(self.variables)
+        super().__init__([(file, where, message)], headline="a prompt could not be rendered:")
 
 
 class ConfigError(FabulaError):

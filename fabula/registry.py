@@ -33,11 +33,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Generic, TypeVar
 
-from fabula.errors import DiscoveryError, DuplicateNameError, UnknownNameError
+from fabula.errors import ArgumentError, DiscoveryError, DuplicateNameError, UnknownNameError
 
 __all__ = ["Registry", "import_directory", "import_package", "origin_of"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def origin_of(obj: Any) -> str:
@@ -109,7 +109,7 @@ def import_directory(directory: str | Path) -> list[ModuleType]:
     return modules
 
 
-class Registry(Generic[T]):
+class Registry(Generic[_T]):
     """A name -> object table filled by decorators and the auto-loader.
 
     Args:
@@ -133,23 +133,23 @@ class Registry(Generic[T]):
         self.marker = marker
         self.rename_hint = rename_hint
         self._accept = accept
-        self._by_name: dict[str, T] = {}
+        self._by_name: dict[str, _T] = {}
         self._name_of: dict[int, str] = {}
 
     # -- registration -------------------------------------------------------
 
-    def register(self, obj: T, name: str | None = None, *, replace: bool = False) -> T:
+    def register(self, obj: _T, name: str | None = None, *, replace: bool = False) -> _T:
         """Register ``obj`` under ``name`` (default: its marker's name); return it.
 
         Raises:
             DuplicateNameError: ``name`` is taken by another object and
                 ``replace`` is false.
-            TypeError: no name was given and ``obj`` carries no marker.
+            ArgumentError: no name was given and ``obj`` carries no marker.
         """
         if name is None:
             info = getattr(obj, self.marker, None)
             if info is None:
-                raise TypeError(
+                raise ArgumentError(
                     f"{origin_of(obj)} is not marked as a {self.kind}; decorate it first "
                     f"or pass name= to register()."
                 )
@@ -165,7 +165,7 @@ class Registry(Generic[T]):
         self._name_of[id(obj)] = name
         return obj
 
-    def unregister(self, name: str) -> T:
+    def unregister(self, name: str) -> _T:
         """Remove and return the object registered as ``name``.
 
         Raises:
@@ -176,7 +176,7 @@ class Registry(Generic[T]):
         self._name_of.pop(id(obj), None)
         return obj
 
-    def discover(self, *sources: str | Path | ModuleType, replace: bool = False) -> list[T]:
+    def discover(self, *sources: str | Path | ModuleType, replace: bool = False) -> list[_T]:
         """Import each source and register every marked object found in it.
 
         A source is a package or module (object or dotted name), or a directory
@@ -192,7 +192,7 @@ class Registry(Generic[T]):
             DiscoveryError: a source could not be imported.
             DuplicateNameError: two different objects claim one name.
         """
-        found: list[T] = []
+        found: list[_T] = []
         for source in sources:
             is_path = isinstance(source, str) and ("/" in source or "\\" in source)
             if isinstance(source, Path) or is_path:
@@ -216,7 +216,7 @@ class Registry(Generic[T]):
 
     # -- lookup ---------------------------------------------------------------
 
-    def get(self, name: str) -> T:
+    def get(self, name: str) -> _T:
         """The object registered as ``name``.
 
         Raises:
@@ -229,11 +229,11 @@ class Registry(Generic[T]):
             close = difflib.get_close_matches(name, list(self._by_name), n=3)
             raise UnknownNameError(self.kind, name, close) from None
 
-    def try_get(self, name: str) -> T | None:
+    def try_get(self, name: str) -> _T | None:
         """The object registered as ``name``, or ``None``."""
         return self._by_name.get(name)
 
-    def name_of(self, obj: T) -> str:
+    def name_of(self, obj: _T) -> str:
         """The name ``obj`` is registered under.
 
         Raises:
@@ -244,7 +244,7 @@ class Registry(Generic[T]):
         except KeyError:
             raise UnknownNameError(self.kind, origin_of(obj)) from None
 
-    def try_name_of(self, obj: T) -> str | None:
+    def try_name_of(self, obj: _T) -> str | None:
         """The name ``obj`` is registered under, or ``None``."""
         return self._name_of.get(id(obj))
 
@@ -252,14 +252,14 @@ class Registry(Generic[T]):
         """Registered names, in registration order."""
         return list(self._by_name)
 
-    def items(self) -> list[tuple[str, T]]:
+    def items(self) -> list[tuple[str, _T]]:
         """``(name, object)`` pairs, in registration order."""
         return list(self._by_name.items())
 
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
 
-    def __iter__(self) -> Iterator[T]:
+    def __iter__(self) -> Iterator[_T]:
         return iter(list(self._by_name.values()))
 
     def __len__(self) -> int:

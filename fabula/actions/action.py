@@ -155,7 +155,7 @@ def action(
 
     def mark(cls: A) -> A:
         if not (isinstance(cls, type) and issubclass(cls, Action)):
-            raise TypeError(f"@action decorates Action subclasses, not {cls!r}.")
+            raise ActionDeclarationError(f"@action decorates Action subclasses, not {cls!r}.")
         _check_requires(cls, name)
         info = ActionInfo(
             name=name, description=description, verbs=tuple(verbs), syntax=tuple(syntax)
@@ -170,11 +170,11 @@ def action_info(cls: type[Action]) -> ActionInfo:
     """The :class:`ActionInfo` of an action class.
 
     Raises:
-        TypeError: the class is not marked with :func:`action`.
+        ActionDeclarationError: the class is not marked with :func:`action`.
     """
     info = cls.__dict__.get(MARKER)
     if info is None:
-        raise TypeError(f"{cls.__qualname__} is not marked with @action(...).")
+        raise ActionDeclarationError(f"{cls.__qualname__} is not marked with @action(...).")
     return info
 
 

@@ -45,6 +45,7 @@ from fabula.actions.action import (
     Refusal,
     RuleContext,
 )
+from fabula.errors import ArgumentError
 from fabula.events import OnActionProposed, OnActionRefused, OnActionSuccess
 
 if TYPE_CHECKING:
@@ -115,10 +116,10 @@ class Rules:
         """Decide every ``OnActionProposed`` published on the bus.
 
         Raises:
-            RuntimeError: the rules have no bus.
+            ArgumentError: the rules have no bus.
         """
         if self.bus is None:
-            raise RuntimeError("Rules.listen() needs a bus: Rules(world, actions, bus=...).")
+            raise ArgumentError("Rules.listen() needs a bus: Rules(world, actions, bus=...).")
         self.bus.subscribe(OnActionProposed, self._on_proposed)
 
     def _on_proposed(self, event: OnActionProposed) -> None:

@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_tour(seed=args.seed)
     if args.command == "new":
-        from fabula.content.scaffold import scaffold
+        from fabula.content import scaffold
 
         try:
             folder = scaffold(args.name)

@@ -17,9 +17,8 @@ from rich.table import Table
 
 from fabula.content import ContentGame
 from fabula.errors import FabulaError
-from fabula.game import find_game
-from fabula.persistence import SaveFile
-from fabula.persistence.verify import verify
+from fabula.persistence import SaveFile, verify
+from fabula.simulation import find_game
 
 __all__ = ["run_replay"]
 

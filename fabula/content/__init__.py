@@ -4,6 +4,7 @@ world (see :mod:`fabula.content.loader` for the layout)."""
 from fabula.content.components import Ident, Points
 from fabula.content.game import ContentGame, holds, hostiles_attack
 from fabula.content.loader import GameFiles, load
+from fabula.content.scaffold import scaffold
 from fabula.content.schema import Condition
 
 __all__ = [
@@ -15,4 +16,5 @@ __all__ = [
     "holds",
     "hostiles_attack",
     "load",
+    "scaffold",
 ]

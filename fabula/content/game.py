@@ -1,7 +1,7 @@
 """A game built from its files: the world at turn 0, the rules, the systems.
 
 :class:`ContentGame` is what a save, the session and ``fabula replay`` need
-(the :class:`~fabula.game.Game` protocol). Building is deterministic: the
+(the :class:`~fabula.simulation.Game` protocol). Building is deterministic: the
 same files and seed give the same world, handle for handle, because entities
 are spawned in a fixed order (rooms, doors, items, people, then the player,
 each sorted by id) and every reference is filled in a second pass.
@@ -50,7 +50,7 @@ from fabula.content.loader import GameFiles, load
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.ecs import ComponentRegistry, FieldIndex, World, WorldView
 from fabula.events import OnDeath, OnTake
-from fabula.game import Simulation
+from fabula.simulation import Simulation
 from fabula.systems import TickContext, system
 
 __all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "holds", "hostiles_attack"]

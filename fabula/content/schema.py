@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fabula.actions.standard.components import Direction
+from fabula.actions.standard import Direction
 
 __all__ = [
     "Condition",

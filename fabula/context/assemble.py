@@ -51,6 +51,7 @@ from typing import Any, Protocol
 
 from fabula.context.state import StateContext
 from fabula.context.tokens import TokenCounter, count_messages, estimate_tokens
+from fabula.errors import ArgumentError
 from fabula.prompts import Prompt, PromptRef
 
 __all__ = ["CUT_ORDER", "BuiltPrompt", "FinalPromptBuilder", "MemoryLike"]
@@ -119,7 +120,7 @@ class FinalPromptBuilder:
 
     def __init__(self, counter: TokenCounter = estimate_tokens, *, input_limit: int = 500) -> None:
         if input_limit < 1:
-            raise ValueError(f"input_limit must be at least 1, not {input_limit}")
+            raise ArgumentError(f"input_limit must be at least 1, not {input_limit}")
         self.counter = counter
         self.input_limit = input_limit
 
@@ -149,11 +150,11 @@ class FinalPromptBuilder:
             variables: anything else the prompt file reads (``title``...).
 
         Raises:
-            ValueError: ``budget`` is not positive.
+            ArgumentError: ``budget`` is not positive.
             PromptRenderError: the prompt reads a variable that was not given.
         """
         if budget < 1:
-            raise ValueError(f"budget must be a positive number of tokens, not {budget}")
+            raise ArgumentError(f"budget must be a positive number of tokens, not {budget}")
         plan = _Plan(prompt, state, memories)
         fixed = dict(variables)
         fixed.update(

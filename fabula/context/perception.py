@@ -57,6 +57,7 @@ from fabula.actions.standard import (
 )
 from fabula.context.state import DARK, Seen, StateContext
 from fabula.ecs import WorldView
+from fabula.errors import ArgumentError
 
 __all__ = ["StateContextBuilder", "salience"]
 
@@ -102,7 +103,7 @@ class StateContextBuilder:
 
     def __init__(self, *, recent: int = 3) -> None:
         if recent < 0:
-            raise ValueError(f"recent must be 0 or more, not {recent}")
+            raise ArgumentError(f"recent must be 0 or more, not {recent}")
         self.recent = recent
 
     def build(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from fabula.ecs.component import component_info
 from fabula.ecs.query import archetypes_with, iter_entities
-from fabula.errors import EcsError
+from fabula.errors import ArgumentError, EcsError
 
 if TYPE_CHECKING:
     from fabula.ecs.world import World
@@ -79,7 +79,7 @@ class EntityIndex:
         found = self._sets.get(ctype)
         if found is None:
             if not isinstance(ctype, type):
-                raise TypeError(f"entities_with[...] takes a component type, not {ctype!r}.")
+                raise ArgumentError(f"entities_with[...] takes a component type, not {ctype!r}.")
             found = self._sets[ctype] = EntitySet(self._world, ctype)
         return found
 

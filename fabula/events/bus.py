@@ -81,7 +81,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from fabula.errors import EventCascadeError
+from fabula.errors import ArgumentError, EventCascadeError
 from fabula.events import async_handlers as _async
 from fabula.events import subscriptions as _subscriptions
 from fabula.events.async_handlers import run_awaitable
@@ -110,14 +110,14 @@ class EventBus:
             will.
 
     Raises:
-        ValueError: ``max_cascade`` or ``max_failures`` is negative.
+        ArgumentError: ``max_cascade`` or ``max_failures`` is negative.
     """
 
     def __init__(
         self, *, raise_errors: bool = False, max_cascade: int = 10_000, max_failures: int = 100
     ) -> None:
         if max_cascade < 0 or max_failures < 0:
-            raise ValueError(
+            raise ArgumentError(
                 f"max_cascade and max_failures must be >= 0, got {max_cascade} and {max_failures}."
             )
         self.raise_errors = raise_errors

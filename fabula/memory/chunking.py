@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fabula.errors import ArgumentError
+
 __all__ = ["MAX_WORDS", "MIN_WORDS", "Chunk", "chunk_text"]
 
 MIN_WORDS = 120
@@ -73,10 +75,10 @@ def chunk_text(text: str, *, min_words: int = MIN_WORDS, max_words: int = MAX_WO
         'The crab' '# The crab\\n\\nIt pinches.' 5
 
     Raises:
-        ValueError: ``max_words`` is below 1 or ``min_words`` above it.
+        ArgumentError: ``max_words`` is below 1 or ``min_words`` above it.
     """
     if max_words < 1 or not 0 <= min_words <= max_words:
-        raise ValueError(
+        raise ArgumentError(
             f"chunk sizes must satisfy 0 <= min_words <= max_words and max_words >= 1 "
             f"(got min_words={min_words}, max_words={max_words})"
         )

@@ -28,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from fabula.errors import ArgumentError
+
 __all__ = ["KINDS", "Kind", "Memory", "Scoring", "rank"]
 
 Kind = Literal["lore", "history"]
@@ -65,7 +67,7 @@ class Scoring:
             Chroma before filtering and rescoring (>= 1).
 
     Raises:
-        ValueError: a value outside its range.
+        ArgumentError: a value outside its range.
     """
 
     relevance: float = 1.0
@@ -86,7 +88,7 @@ class Scoring:
         if self.candidates < 1:
             problems.append(f"candidates must be >= 1, got {self.candidates}")
         if problems:
-            raise ValueError("Scoring: " + "; ".join(problems))
+            raise ArgumentError("Scoring: " + "; ".join(problems))
 
     def score(self, distance: float, importance: int, turn: int | None, now: int) -> float:
         """The score of a candidate at cosine ``distance`` from the query.

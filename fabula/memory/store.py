@@ -50,7 +50,7 @@ from chromadb.api import ClientAPI
 from fabula.actions import Outcome
 from fabula.content import ContentGame
 from fabula.ecs import WorldView
-from fabula.errors import MemoryStoreError
+from fabula.errors import ArgumentError, MemoryStoreError
 from fabula.events import Event
 from fabula.memory.chroma import Chroma, local_client
 from fabula.memory.chunking import MAX_WORDS, MIN_WORDS
@@ -237,7 +237,7 @@ class MemoryStore:
             MemoryStoreError: the store failed.
         """
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+            raise ArgumentError(f"kind must be one of {KINDS}, got {kind!r}")
         half = self._lore if kind == "lore" else self._history
         with self._chroma.errors(f"counting {kind}"):
             return half.collection.count()

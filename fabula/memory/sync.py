@@ -32,9 +32,9 @@ from typing import Any, cast
 
 from fabula.actions import ActionProposal, Outcome
 from fabula.content import ContentGame
-from fabula.game import Simulation
 from fabula.memory.history import HistoryEntry, PlainNarrator, Scene, history_entry
 from fabula.persistence import SaveFile, replay
+from fabula.simulation import Simulation
 
 __all__ = ["replayed_entries"]
 

@@ -16,6 +16,7 @@ from fabula.persistence.replay import replay
 from fabula.persistence.save import SaveFile
 from fabula.persistence.schema import FORMAT_VERSION, MIGRATIONS
 from fabula.persistence.snapshot import read_world, write_world
+from fabula.persistence.verify import ReplayReport, verify
 from fabula.persistence.write_behind import FlushPolicy
 
 __all__ = [
@@ -23,11 +24,13 @@ __all__ = [
     "MIGRATIONS",
     "FlushPolicy",
     "RecoveryReport",
+    "ReplayReport",
     "SaveFile",
     "TurnRecord",
     "read_world",
     "replay",
     "rng_fingerprint",
     "state_digest",
+    "verify",
     "write_world",
 ]

@@ -35,10 +35,8 @@ import msgspec
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from fabula.ecs import World
-from fabula.ecs.archetype import Archetype
-from fabula.ecs.component import component_info
-from fabula.errors import SaveContentError
+from fabula.ecs import Archetype, World, component_info
+from fabula.errors import ComponentDeclarationError, SaveContentError
 from fabula.persistence.advice import recover_command
 from fabula.persistence.chunks import gather, read_chunks
 
@@ -257,7 +255,8 @@ def _object_codec(ctype: type) -> tuple[Callable[[Any], bytes], Callable[[bytes]
         return encode_model, decode_model
     if dataclasses.is_dataclass(ctype) or issubclass(ctype, msgspec.Struct):
         return encoder.encode, msgspec.msgpack.Decoder(ctype).decode
-    raise TypeError(
-        f"{ctype.__qualname__} is not a dataclass, Pydantic model or msgspec Struct, so it "
-        "cannot be saved; declare it with @component."
+    raise ComponentDeclarationError(
+        ctype,
+        "is not a dataclass, Pydantic model or msgspec Struct, so it cannot be saved; "
+        "declare it with @component.",
     )

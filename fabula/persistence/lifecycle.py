@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from fabula.errors import PersistenceError, SaveContentError
-from fabula.game import Game
 from fabula.persistence import journal, opening
 from fabula.persistence.lock import JournalMark, SaveLock
 from fabula.persistence.meta import read_meta
@@ -34,6 +33,7 @@ from fabula.persistence.schema import Durability, translate
 from fabula.persistence.signals import SignalHold
 from fabula.persistence.snapshot import Catalog
 from fabula.persistence.write_behind import FlushPolicy, WriteBehind
+from fabula.simulation import Game
 
 if TYPE_CHECKING:
     from fabula.persistence.recovery import RecoveryReport

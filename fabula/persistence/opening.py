@@ -36,7 +36,6 @@ from fabula.errors import (
     SaveVersionError,
     WalError,
 )
-from fabula.game import Game
 from fabula.persistence import journal
 from fabula.persistence.advice import recover_command
 from fabula.persistence.codec import UnsavableComponentError
@@ -57,6 +56,7 @@ from fabula.persistence.schema import (
 )
 from fabula.persistence.snapshot import Catalog, write_world
 from fabula.persistence.write_behind import FlushPolicy
+from fabula.simulation import Game
 
 if TYPE_CHECKING:
     from fabula.persistence.save import SaveFile

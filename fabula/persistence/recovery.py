@@ -44,7 +44,6 @@ from fabula.errors import (
     SaveContentError,
     SaveVersionError,
 )
-from fabula.game import Game, find_game
 from fabula.persistence import journal, wal
 from fabula.persistence.digest import state_digest
 from fabula.persistence.journal import TurnRecord, row_stamp
@@ -55,6 +54,7 @@ from fabula.persistence.replay import check_turn
 from fabula.persistence.save import SaveFile
 from fabula.persistence.schema import FABULA_ID, FORMAT_VERSION, check_header, os_error
 from fabula.persistence.write_behind import FlushPolicy
+from fabula.simulation import Game, find_game
 
 __all__ = ["RecoveryReport", "recover"]
 

@@ -24,12 +24,12 @@ from pydantic import ValidationError
 from fabula.actions import ActionRegistry
 from fabula.ecs import World
 from fabula.errors import ReplayError, SaveContentError
-from fabula.game import Game, Simulation
 from fabula.persistence.advice import recover_command
 from fabula.persistence.digest import rng_fingerprint, state_digest
 from fabula.persistence.journal import TurnRecord
 from fabula.persistence.meta import SaveMeta
 from fabula.persistence.snapshot import Catalog, read_world
+from fabula.simulation import Game, Simulation
 
 __all__ = ["check_actions", "check_turn", "replay", "start_world"]
 

@@ -4,7 +4,7 @@ A :class:`SaveFile` owns one SQLite file (format in
 :mod:`fabula.persistence.schema`) holding a snapshot of the world and the
 action journal. Each turn played through :meth:`SaveFile.play`:
 
-1. is applied to the world by the game's :class:`~fabula.game.Simulation`;
+1. is applied to the world by the game's :class:`~fabula.simulation.Simulation`;
 2. is appended to the journal and committed (fsynced by default) *before*
    :meth:`play` returns, so whatever the caller shows next is on disk;
 3. leaves its changes in the write-behind buffer, flushed every few turns or
@@ -31,8 +31,7 @@ from typing import Any
 
 from fabula.actions import ActionProposal, Outcome
 from fabula.ecs import World
-from fabula.errors import PersistenceError, SaveContentError
-from fabula.game import Game, Simulation
+from fabula.errors import ArgumentError, PersistenceError, SaveContentError
 from fabula.persistence import journal, slots
 from fabula.persistence.codec import UnsavableComponentError
 from fabula.persistence.digest import rng_fingerprint, state_digest
@@ -42,6 +41,7 @@ from fabula.persistence.lock import SaveLock
 from fabula.persistence.replay import replay, start_world
 from fabula.persistence.schema import Durability, translate
 from fabula.persistence.write_behind import FlushPolicy
+from fabula.simulation import Game, Simulation
 
 __all__ = ["SaveFile"]
 
@@ -121,7 +121,7 @@ class SaveFile(SaveLifecycle):
         try:
             input.encode("utf-8")
         except UnicodeEncodeError as exc:  # checked before the world changes
-            raise ValueError(
+            raise ArgumentError(
                 f"the input cannot be journalled ({exc.reason} at {exc.start}); "
                 "pass text without lone surrogates"
             ) from exc

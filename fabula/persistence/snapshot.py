@@ -25,8 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from fabula.ecs import ComponentRegistry, World
-from fabula.ecs.component import component_info
+from fabula.ecs import ComponentRegistry, World, component_info
 from fabula.errors import EcsError, SaveContentError
 from fabula.persistence.advice import recover_command
 from fabula.persistence.chunks import chunk_rows, gather, read_chunks

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fabula.errors import GameNotFoundError, ReplayError, SaveContentError
-from fabula.game import Game, find_game
 from fabula.persistence import journal
 from fabula.persistence.advice import recover_command
 from fabula.persistence.digest import state_digest
@@ -37,6 +36,7 @@ from fabula.persistence.preflight import check_files
 from fabula.persistence.replay import replay
 from fabula.persistence.schema import connect, identify, translate
 from fabula.persistence.snapshot import Catalog, read_world
+from fabula.simulation import Game, find_game
 
 __all__ = ["ReplayReport", "verify"]
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fabula.ecs import ChangeLog, ChangeSet, World
+from fabula.errors import ArgumentError
 from fabula.persistence import journal
 from fabula.persistence.chunks import chunk_rows, chunks_of, unique
 from fabula.persistence.snapshot import (
@@ -64,7 +65,7 @@ class FlushPolicy:
 
     def __post_init__(self) -> None:
         if self.every_turns < 1 or self.every_seconds <= 0:
-            raise ValueError("FlushPolicy needs every_turns >= 1 and every_seconds > 0.")
+            raise ArgumentError("FlushPolicy needs every_turns >= 1 and every_seconds > 0.")
 
 
 class WriteBehind:

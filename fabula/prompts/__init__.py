@@ -15,7 +15,7 @@ the journal.
 ['system', 'user']
 """
 
-from fabula.prompts.errors import PromptError, PromptRenderError, UnknownPromptError
+from fabula.errors import PromptError, PromptRenderError, UnknownPromptError
 from fabula.prompts.format import BLOCKS, FENCE, PromptMeta, new_environment
 from fabula.prompts.loader import BUILTIN, PromptLibrary, version_key
 from fabula.prompts.prompt import Prompt, PromptRef, tidy

@@ -35,9 +35,11 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fabula.prompts.errors import Problem
+__all__ = ["BLOCKS", "FENCE", "Problem", "PromptMeta", "Source", "new_environment", "read"]
 
-__all__ = ["BLOCKS", "FENCE", "PromptMeta", "Source", "new_environment", "read"]
+Problem = tuple[str, str, str]
+"""One problem in a prompt file: ``(file, where, message)``, ``where`` being a
+line (``"line 4"``), a front-matter field (``"version"``), a variable, or empty."""
 
 BLOCKS: tuple[str, ...] = ("system", "user")
 """The blocks a prompt file may define, in the order their messages are sent."""

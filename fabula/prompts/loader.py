@@ -27,8 +27,8 @@ from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from fabula.prompts.errors import Problem, PromptError, UnknownPromptError
-from fabula.prompts.format import new_environment
+from fabula.errors import PromptError, UnknownPromptError
+from fabula.prompts.format import Problem, new_environment
 from fabula.prompts.prompt import Prompt, parse
 
 __all__ = ["BUILTIN", "PromptLibrary", "version_key"]

@@ -21,8 +21,8 @@ from typing import Any
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from fabula.prompts.errors import Problem, PromptError, PromptRenderError
-from fabula.prompts.format import BLOCKS, PromptMeta, Source, new_environment, read
+from fabula.errors import ArgumentError, PromptError, PromptRenderError
+from fabula.prompts.format import BLOCKS, Problem, PromptMeta, Source, new_environment, read
 
 __all__ = ["Prompt", "PromptRef", "parse", "tidy"]
 
@@ -61,12 +61,14 @@ class PromptRef:
         """Read back what ``str()`` wrote.
 
         Raises:
-            ValueError: ``text`` is not ``id@version#sha``.
+            ArgumentError: ``text`` is not ``id@version#sha``.
         """
         head, sep, sha = text.partition("#")
         id_, at, version = head.partition("@")
         if not (sep and at and id_ and version and sha):
-            raise ValueError(f"{text!r} is not a prompt reference like 'narrator@1#3fa2b9c0d1e2'")
+            raise ArgumentError(
+                f"{text!r} is not a prompt reference like 'narrator@1#3fa2b9c0d1e2'"
+            )
         return cls(id_, version, sha)
 
 

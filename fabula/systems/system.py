@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
+from fabula.errors import ArgumentError
 from fabula.registry import Registry
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def system(
     """
 
     if isinstance(fn, str):
-        raise TypeError(f"@system({fn!r}): pass the name as a keyword, @system(name={fn!r}).")
+        raise ArgumentError(f"@system({fn!r}): pass the name as a keyword, @system(name={fn!r}).")
 
     def mark(target: Any) -> Any:
         info = SystemInfo(

@@ -27,8 +27,7 @@ from fabula.ai import CircuitBreaker, Completion, ModelClient, ModelUse
 from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.parsing import FOR_THE_MODEL, ParseError, TieredParser
-from fabula.persistence import state_digest
-from fabula.persistence.verify import verify
+from fabula.persistence import state_digest, verify
 from fabula.session import Session
 from tests.integration.legality import assert_legal, journal_rows
 from tests.integration.model_figures import Figures

@@ -20,7 +20,7 @@ from fabula.content import ContentGame
 from fabula.games import DEMO
 from fabula.narration import ModelNarrator, Telling
 from fabula.parsing import TieredParser
-from fabula.persistence.verify import verify
+from fabula.persistence import verify
 from fabula.session import Session
 from tests.integration.legality import assert_legal, journal_rows
 from tests.integration.model_figures import Figures

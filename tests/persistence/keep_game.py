@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from fabula.actions import Action, ActionContext, ActionRegistry, Refusal, RuleContext, action
 from fabula.ecs import ComponentRegistry, World, component
-from fabula.game import Simulation
+from fabula.simulation import Simulation
 from fabula.systems import TickContext, system
 
 SIZE = 20

@@ -26,8 +26,7 @@ from pathlib import Path
 import pytest
 
 from fabula.errors import PersistenceError, ReplayError
-from fabula.persistence import SaveFile, state_digest
-from fabula.persistence.verify import verify
+from fabula.persistence import SaveFile, state_digest, verify
 from tests.persistence.corpus import CLOSED, CRASHED, DEMO, DEMO_UNFLUSHED, UNFLUSHED, Case, cases
 from tests.persistence.damage import (
     Source,

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from fabula.errors import SaveLockedError
-from fabula.persistence import SaveFile, state_digest
-from fabula.persistence.verify import verify
+from fabula.persistence import SaveFile, state_digest, verify
 from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent

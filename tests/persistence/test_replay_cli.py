@@ -12,8 +12,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from fabula.persistence import FlushPolicy, SaveFile
-from fabula.persistence.verify import verify
+from fabula.persistence import FlushPolicy, SaveFile, verify
 from tests.persistence.keep_game import GAME, script
 
 HERE = Path(__file__).parent

@@ -46,8 +46,7 @@ from fabula.actions.standard import Score
 from fabula.content import ContentGame
 from fabula.ecs import World
 from fabula.parsing import ParseError, SymbolicParser
-from fabula.persistence import SaveFile, TurnRecord, journal, state_digest
-from fabula.persistence.verify import verify
+from fabula.persistence import SaveFile, TurnRecord, journal, state_digest, verify
 from fabula.session import Reply, Session
 
 __all__ = ["MAX_REPLY", "QUOTE", "Guard", "Sandbox", "Turn", "check_text"]

@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fabula.content import ContentGame
-from fabula.persistence import SaveFile
-from fabula.persistence.verify import verify
+from fabula.persistence import SaveFile, verify
 from fabula.session import Session
 from tests.security.guard import Guard, Sandbox
 from tests.security.sessions import Scenes, start

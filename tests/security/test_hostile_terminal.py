@@ -16,7 +16,7 @@ from rich.console import Console
 
 from fabula.content import ContentGame
 from fabula.games import DEMO
-from fabula.persistence.verify import verify
+from fabula.persistence import verify
 from tests.security.guard import Sandbox
 from tests.security.payloads import MODEL_ANSWERS, NARRATIONS, SAID, STREAMS
 from tests.support.hostile_model import Answer, HostileModel, Request

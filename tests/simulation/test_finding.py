@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fabula.errors import GameNotFoundError
-from fabula.game import GAMES_GROUP, find_game
+from fabula.simulation import GAMES_GROUP, find_game
 
 HERE = Path(__file__).parent
 PERSISTENCE = HERE.parent / "persistence"

@@ -73,7 +73,7 @@ class Game(Protocol):
     Attributes:
         id: the game's stable id, stored in each save (never a Python import
             path: a game may move or be renamed without breaking its saves).
-            Installed games are found by id (:func:`~fabula.game.find_game`).
+            Installed games are found by id (:func:`~fabula.simulation.find_game`).
         components: the game's component types, by stable name.
     """
 

@@ -15,7 +15,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from fabula.errors import GameNotFoundError
-from fabula.game.simulation import Game
+from fabula.simulation.simulation import Game
 
 __all__ = ["GAMES_GROUP", "find_game"]
 

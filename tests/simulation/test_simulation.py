@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from fabula.actions import Action, ActionContext, ActionRegistry, Refusal, RuleContext, action
 from fabula.ecs import World, component
-from fabula.game import Simulation
+from fabula.simulation import Simulation
 from fabula.systems import TickContext, system
 
 

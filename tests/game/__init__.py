@@ -1,1 +1,0 @@
-"""Tests of the turn core and game lookup (fabula.game)."""

@@ -1,0 +1,1 @@
+"""Tests of the turn core and game lookup (fabula.simulation)."""
