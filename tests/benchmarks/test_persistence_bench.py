@@ -24,7 +24,7 @@ def bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 def test_flush_compares_write_behind_naive_and_bare(
     bench: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bench, "TARGET_K", 300)  # the targets apply at this K only
+    monkeypatch.setattr(bench.flush, "TARGET_K", 300)  # the targets apply at this K only
     rows = bench.run_flush([300, 600], repeats=2, naive_sample=8)
     assert [(r["k"], r["kind"]) for r in rows] == [
         (k, kind) for k in (300, 600) for kind in ("numeric", "object")
@@ -50,7 +50,7 @@ def test_naive_is_timed_whole_below_the_sample_size(bench: ModuleType) -> None:
 def test_a_flush_that_writes_nothing_is_caught(
     bench: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bench, "write_changes", lambda *args: 0)
+    monkeypatch.setattr(bench.flush, "write_changes", lambda *args: 0)
     with pytest.raises(bench.VerificationError, match="write-behind flush, K = 50, numeric"):
         bench.run_flush([50], repeats=1, naive_sample=5)
 
@@ -76,7 +76,9 @@ def test_journal_measures_both_durabilities(
         ("NORMAL", "process"),
     ]
     assert all(0 < r["median_us"] <= r["p95_us"] for r in rows)
-    monkeypatch.setattr(bench.journal, "append", lambda *args: None)
+    from fabula.persistence import journal
+
+    monkeypatch.setattr(journal, "append", lambda *args: None)
     with pytest.raises(bench.VerificationError, match="journal append"):
         bench.run_journal(3)
 

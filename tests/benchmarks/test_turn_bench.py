@@ -47,7 +47,7 @@ def test_every_stage_is_timed_every_turn(bench: ModuleType, result: Any) -> None
     model_rows = {"query_embedding", "entry_embedding"}
     assert set(result.times) == {key for key, _ in bench.STAGES} - model_rows
     assert all(len(ns) == TURNS and min(ns) > 0 for ns in result.times.values())
-    parts = ("parse", "session", "rules", "account", "context", "annotate", "memory")
+    parts = ("parse", "session", "rules", "account", "context", "narrate", "annotate", "memory")
     for turn in range(TURNS):
         total = sum(result.times[stage][turn] for stage in parts)
         assert result.times["total"][turn] == total
@@ -110,6 +110,20 @@ def test_the_stand_in_embedder_gives_unit_vectors_by_text(bench: ModuleType) -> 
     assert (a == again).all()
     assert not (a == b).all()
     assert embedder.texts == 3
+
+
+def test_the_stand_in_narrator_model_streams_its_telling(bench: ModuleType) -> None:
+    from fabula.narration import ModelNarrator
+
+    model = bench.StandInNarratorModel()
+    shown: list[str] = []
+    telling = ModelNarrator(model).tell([{"role": "user", "content": "x" * 400}], "the account",
+                                        emit=shown.append)  # fmt: skip
+    assert telling.text == "".join(shown) == bench.TELLING
+    assert telling.source == "model"
+    assert (telling.use.prompt_tokens, telling.use.completion_tokens) == (100, 82)
+    assert model.requests == 1
+    assert model.ns > 0
 
 
 def test_a_memory_that_writes_nothing_is_caught(
