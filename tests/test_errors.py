@@ -1,7 +1,8 @@
-"""The error tree drawn in ``fabula/errors.py``'s docstring is the tree of
+"""The error tree drawn in ``fabula.errors``' docstring is the tree of
 classes: every error fabula defines is drawn, under its real parent, and
-every drawn name is a class. Errors live in that one module, so a reader who
-looks there sees all of them."""
+every drawn name is a class. Errors live in that one package (a module per
+layer) and are exported from it, so a reader who looks there sees all of
+them."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def test_every_error_is_drawn_under_its_parent() -> None:
     tree = drawn_tree()
     classes = error_classes()
     undrawn = sorted(set(classes) - set(tree))
-    assert undrawn == [], "draw these in fabula/errors.py's docstring"
+    assert undrawn == [], "draw these in fabula/errors/__init__.py's docstring"
     not_classes = sorted(set(tree) - set(classes))
     assert not_classes == [], "drawn, but no such FabulaError subclass"
     wrong = {
@@ -79,8 +80,12 @@ def test_every_error_is_drawn_under_its_parent() -> None:
 
 def test_every_error_lives_in_fabula_errors_and_is_exported() -> None:
     classes = error_classes()
-    elsewhere = sorted(name for name, cls in classes.items() if cls.__module__ != "fabula.errors")
-    assert elsewhere == [], "errors belong in fabula/errors.py"
+    elsewhere = sorted(
+        name
+        for name, cls in classes.items()
+        if cls.__module__.rpartition(".")[0] != "fabula.errors"
+    )
+    assert elsewhere == [], "errors belong in the fabula.errors package"
     assert sorted(set(classes)) == sorted(errors.__all__)
 
 
