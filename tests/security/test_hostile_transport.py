@@ -8,7 +8,6 @@ breaker's notice appears once when it opens and once when the model is back.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -43,9 +42,10 @@ def test_a_broken_server_leaves_the_symbolic_answer(
 ) -> None:
     guard = start(game, sandbox, scenes, "boathouse", parser=model_parser(game, client))
     model.script(case.answer)
-    started = time.perf_counter()
+    asked = len(model.requests)
     turn = guard.play(SAID)
-    assert time.perf_counter() - started < 3 * PARSER_TIMEOUT + 1.0, "the turn waited too long"
+    # each request is bounded by the client's timeout; the turn by their number
+    assert len(model.requests) - asked <= 2, "the turn kept asking a broken server"
     if _fails_below_the_words(case.answer):
         assert fell_back(turn), turn.reply.text[:300]
     else:  # a 200 the SDK could read: an empty or odd answer
@@ -129,9 +129,9 @@ def test_an_open_circuit_stops_waiting_on_a_slow_model(
     model.script(Answer(delay=2 * PARSER_TIMEOUT, content='{"actions": []}'))
     slow = [guard.play(SAID) for _ in range(2)]
     assert slow[1].reply.text.startswith(NOT_ANSWERING + " (timed out)")
-    started = time.perf_counter()
+    asked = len(model.requests)
     fast = guard.play(SAID)
-    assert time.perf_counter() - started < PARSER_TIMEOUT / 2
+    assert len(model.requests) == asked, "an open circuit still asked the model"
     assert fell_back(fast)
     assert not fast.reply.text.startswith("[")
     guard.finish()
