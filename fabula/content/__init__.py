@@ -1,7 +1,8 @@
 """Games as files: loading and checking a game directory, and building its
 world (see :mod:`fabula.content.loader` for the layout); the authored text
-that follows the world's state (:mod:`fabula.content.appearance`) and the
-scenery of rooms (:mod:`fabula.content.scenery`)."""
+that follows the world's state (:mod:`fabula.content.appearance`), the
+scenery of rooms (:mod:`fabula.content.scenery`), and the nouns of a room's
+text nothing answers to (:mod:`fabula.content.mentions`)."""
 
 from fabula.content.appearance import (
     current_description,
@@ -13,6 +14,7 @@ from fabula.content.appearance import (
 from fabula.content.components import Appearance, Handled, Ident, Points, Scenery, Visits
 from fabula.content.game import ContentGame, holds, hostiles_attack
 from fabula.content.loader import GameFiles, load
+from fabula.content.mentions import Mention, unexaminable_mentions
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
 
@@ -24,6 +26,7 @@ __all__ = [
     "GameFiles",
     "Handled",
     "Ident",
+    "Mention",
     "Points",
     "Scenery",
     "Visits",
@@ -36,4 +39,5 @@ __all__ = [
     "load",
     "scaffold",
     "state_holds",
+    "unexaminable_mentions",
 ]
