@@ -18,11 +18,11 @@ fixing:
   singular) is a word of the name or an alias of something in the room at
   the start: its items and people (and what they hold), the doors of its
   exits, its scenery;
-* phrases made only of directions ("the north-east"), of words that name
-  no thing ("the way", "the middle", "the dark"), or of the words of the
-  room's own name or of the rooms its exits lead to ("The study is south")
-  are skipped: a player looks at a room with ``look``, and goes to see the
-  next one.
+* phrases made only of directions ("the north-east") or of words that name
+  no thing ("the way", "the middle", "the dark") are skipped, and so are
+  phrases whose last word is a word of the name of the room or of a room its
+  exits lead to ("The study is south"): a player looks at a room with
+  ``look``, and goes to see the next one.
 
 Every room's ``description`` and its ``descriptions`` variants are read.
 """
@@ -181,8 +181,8 @@ def unexaminable_mentions(files: GameFiles) -> list[Mention]:
             for phrase, words in definite_phrases(text):
                 if all(w in _DIRECTIONS or w in _NOT_THINGS for w in words):
                     continue
-                if all(w in rooms or _singular(w) in rooms for w in words):
-                    continue
+                if words[-1] in rooms or _singular(words[-1]) in rooms:
+                    continue  # "the cramped study": the head noun names a room
                 if any(w in vocabulary or _singular(w) in vocabulary for w in words):
                     continue
                 if phrase.lower() not in seen:

@@ -90,24 +90,25 @@ def description(world: WorldView, entity: int) -> str:
         )
     lines = [text]
     openable = world.try_get(entity, Openable, readonly=True)
-    if openable is not None and not _says_open_or_closed(world, entity):
+    if openable is not None and not _says(world, entity, {"open", "closed"}):
         lines.append(f"It is {'open' if openable.open else 'closed'}.")
     if sees_inside(world, entity) and not world.has(entity, Actor):
         held = sorted(contents(world, entity))
         if held:
             lines.append(_on_or_in(world, entity, [a(world, e) for e in held]))
-        elif world.has(entity, Container):
+        elif world.has(entity, Container) and not _says(world, entity, {"empty"}):
             lines.append("It is empty.")
     return " ".join(lines)
 
 
-def _says_open_or_closed(world: WorldView, entity: int) -> bool:
-    """Whether the author wrote descriptions by ``open``/``closed`` state."""
+def _says(world: WorldView, entity: int, states: set[str]) -> bool:
+    """Whether the author wrote descriptions by one of ``states``, so the
+    text already says what a plain sentence would add ("It is closed.")."""
     appearance = world.try_get(entity, Appearance, readonly=True)
     if appearance is None:
         return False
     words = {w.strip() for key, _ in appearance.descriptions for w in key.split(" and ")}
-    return bool(words & {"open", "closed"})
+    return bool(words & states)
 
 
 def _plural(world: WorldView, entity: int) -> bool:
@@ -149,40 +150,50 @@ def describe_room(world: WorldView, actor: int) -> str:
     if text:
         parts.append(text)
     seen = visible(world, actor)
-    paragraphs, people, plain, holders = [], [], [], []
+    paragraphs: list[str] = []
+    people: list[str] = []
+    plain: list[str] = []
+    later: list[str] = []  # what lies on or in things with no paragraph of their own
     for thing in _around(world, room, seen, actor):
         own = current_listing(world, thing)
         if own:
             paragraphs.append(own)
         elif is_scenery(world, thing) or world.get(thing, Location, readonly=True).holder != room:
-            pass  # scenery is never listed; things on or in others are told below
+            pass  # scenery is never listed; things on or in others are told with them
         elif is_dead(world, thing):
             paragraphs.append(f"{_cap(the(world, thing))} lies dead here.")
         elif world.has(thing, Actor):
             people.append(a(world, thing))
         else:
             plain.append(a(world, thing))
-        if not world.has(thing, Actor) and sees_inside(world, thing):
-            holders.append(thing)
+        inside = _held_in_sight(world, thing, seen)
+        if inside:
+            (paragraphs if own else later).append(inside)
     body = paragraphs
     if people:
         body.append(f"{_cap(list_of(people))} {'is' if len(people) == 1 else 'are'} here.")
     if plain:
         body.append(f"You can {'also ' if body else ''}see {list_of(plain)} here.")
-    for holder in holders:
-        inside = [
-            a(world, e)
-            for e in sorted(contents(world, holder))
-            if e in seen and not current_listing(world, e)
-        ]
-        if inside:
-            body.append(_on_or_in(world, holder, inside))
+    body += later
     if body:
         parts.append(" ".join(body))
     exits = exits_of(world, room)
     if exits:
         parts.append(f"Exits: {list_of(exits)}.")
     return "\n".join(parts)
+
+
+def _held_in_sight(world: WorldView, holder: int, seen: frozenset[int]) -> str:
+    """ "On the desk are a pen and an inkwell.", for what on or in ``holder``
+    the actor sees and is not told by its own paragraph; ``""`` if nothing."""
+    if world.has(holder, Actor) or not sees_inside(world, holder):
+        return ""
+    inside = [
+        a(world, e)
+        for e in sorted(contents(world, holder))
+        if e in seen and not current_listing(world, e)
+    ]
+    return _on_or_in(world, holder, inside) if inside else ""
 
 
 def _around(world: WorldView, room: int, seen: frozenset[int], actor: int) -> list[int]:
