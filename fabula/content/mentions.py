@@ -10,19 +10,20 @@ The heuristic, kept narrow so that what it says is nearly always worth
 fixing:
 
 * only **definite noun phrases** are read: ``the`` (any case) and the words
-  after it, up to three, stopping at punctuation or at a small word that
-  cannot be part of a noun phrase (a preposition, conjunction, pronoun or
-  common verb: "the lighthouse *stands*", "the smell *of*"); a possessive
-  ends a word ("the day's catch" reads "day catch");
+  after it, up to three, stopping at punctuation, at a direction ("the
+  boathouse *west*") or at a small word that cannot be part of a noun
+  phrase (a preposition, conjunction, pronoun or common verb: "the
+  lighthouse *stands*", "the smell *of*"); a possessive ends a word ("the
+  day's catch" reads "day catch");
 * a phrase is **examinable** when any of its words (or that word's
   singular) is a word of the name or an alias of something in the room at
   the start: its items and people (and what they hold), the doors of its
   exits, its scenery;
-* phrases made only of directions ("the north-east") or of words that name
-  no thing ("the way", "the middle", "the dark") are skipped, and so are
-  phrases whose last word is a word of the name of the room or of a room its
-  exits lead to ("The study is south"): a player looks at a room with
-  ``look``, and goes to see the next one.
+* phrases made only of words that name no thing ("the way", "the middle",
+  "the dark") are skipped, and so are phrases whose last word is a word of
+  the name of the room or of a room its exits lead to ("The study is
+  south"): a player looks at a room with ``look``, and goes to see the
+  next one.
 
 Every room's ``description`` and its ``descriptions`` variants are read.
 """
@@ -124,7 +125,7 @@ def definite_phrases(text: str) -> Iterator[tuple[str, list[str]]]:
             continue
         words: list[str] = []
         for word in tokens[i + 1 : i + 4]:
-            if not word[:1].isalpha() or word.lower() in _STOP:
+            if not word[:1].isalpha() or word.lower() in _STOP or word.lower() in _DIRECTIONS:
                 break
             words.append(re.sub(r"['\u2019]s$", "", word.lower()))  # "day's" -> "day"
         if words:
@@ -179,7 +180,7 @@ def unexaminable_mentions(files: GameFiles) -> list[Mention]:
         for field, text in texts:
             seen: set[str] = set()
             for phrase, words in definite_phrases(text):
-                if all(w in _DIRECTIONS or w in _NOT_THINGS for w in words):
+                if all(w in _NOT_THINGS for w in words):
                     continue
                 if words[-1] in rooms or _singular(words[-1]) in rooms:
                     continue  # "the cramped study": the head noun names a room
