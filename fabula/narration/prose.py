@@ -135,10 +135,12 @@ def exits_of(world: WorldView, room: int) -> list[str]:
 def describe_room(world: WorldView, actor: int) -> str:
     """The room as the actor perceives it, in Inform's order: its name; its
     text (the variant true now, e.g. a first visit's); each thing's own
-    paragraph (an initial appearance, a listing); the people; "You can (also)
-    see ... here." for the rest; what lies on supporters and in open
-    containers; the exits. Scenery is never listed, and nothing inside a
-    closed opaque container is mentioned."""
+    paragraph (an initial appearance, a listing), followed by what lies on
+    or in it; the people; "You can (also) see ... here." for the rest; what
+    lies on supporters and in open or transparent containers that had no
+    paragraph; the exits. Scenery is never listed (what lies on it is), and
+    nothing inside a closed opaque container is mentioned. See
+    docs/world-text.md."""
     room = room_of(world, actor)
     if room is None:
         return "You are nowhere at all."
