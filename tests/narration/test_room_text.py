@@ -4,8 +4,11 @@ scenery never listed; state variants; the dead told as dead."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from fabula.actions import ActionRegistry, Rules
 from fabula.actions.standard import (
     Actor,
     Container,
@@ -19,10 +22,15 @@ from fabula.actions.standard import (
     Portable,
     Room,
     Supporter,
+    contents,
 )
 from fabula.content import Appearance, Handled, Scenery, Visits
 from fabula.ecs import World
-from fabula.narration import describe_room, description
+from fabula.events import EventBus
+from fabula.narration import TemplateNarrator, describe_room, description
+
+ACTIONS = ActionRegistry()
+ACTIONS.discover("fabula.actions.standard")
 
 
 class Study:
@@ -157,3 +165,21 @@ def test_examine_follows_the_state(study: Study) -> None:
     assert description(study.world, study.chest) == "A chest, lid up. In the chest is a coin."
     study.world.get(study.lamp, LightSource).lit = True
     assert description(study.world, study.lamp) == "A lamp, alight."
+
+
+def test_templates_can_ask_for_a_state(tmp_path: Path) -> None:
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "examine.j2").write_text(
+        "{% if state(params.item, 'open and empty') %}Nothing in it.{% else %}"
+        "{{ description(params.item) }}{% endif %}"
+    )
+    study = Study()
+    narrator = TemplateNarrator(tmp_path)
+    rules = Rules(study.world, ACTIONS, EventBus())
+    coin = next(iter(contents(study.world, study.chest)))
+    study.world.get(study.chest, Openable).open = True
+    study.world.insert(coin, Location(study.me, "held"))
+    outcome = rules.attempt(
+        {"action": "examine", "actor": study.me, "params": {"item": study.chest}}
+    )
+    assert narrator.narrate(study.world, study.me, [outcome]) == "Nothing in it."
