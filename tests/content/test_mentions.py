@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fabula.content import load, unexaminable_mentions
 from fabula.content.mentions import definite_phrases
@@ -78,3 +80,14 @@ def test_fabula_validate_shows_warnings_and_still_passes(tmp_path: Path) -> None
     assert "is sound" in done.stdout
     assert "1 warning (not errors)" in done.stdout
     assert "'the rafters' cannot be examined" in done.stdout
+
+
+_PIECES = st.sampled_from(["the", "The", "of", "west", "lamp", "day's", "-", ",", ".", "ab"])
+
+
+@given(st.lists(_PIECES, max_size=30).map(" ".join))
+def test_every_phrase_is_the_and_up_to_three_noun_words(text: str) -> None:
+    for phrase, words in definite_phrases(text):
+        assert phrase.split()[0].lower() == "the"
+        assert 1 <= len(words) <= 3
+        assert not {"the", "of", "west"} & set(words)
