@@ -1,4 +1,7 @@
-"""``fabula validate GAME``: check a game's files, report every problem."""
+"""``fabula validate GAME``: check a game's files, report every problem, and
+warn about what is sound but likely unintended: nouns of a room's text that
+cannot be examined (:func:`fabula.content.unexaminable_mentions`). Warnings
+never fail validation."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from fabula.content import ContentGame
+from fabula.content import ContentGame, unexaminable_mentions
 from fabula.errors import ContentError
 from fabula.prompts import PromptLibrary
 
@@ -39,4 +42,13 @@ def run_validate(root: Path, console: Console | None = None) -> int:
         + ", ".join(f"{id_} v{'/'.join(prompts.versions(id_))}" for id_ in prompts.ids())
         + "."
     )
+    mentions = unexaminable_mentions(f)
+    if mentions:
+        count = len(mentions)
+        table = Table(title=f"{count} warning{'s' if count != 1 else ''} (not errors)")
+        for column in ("file", "field", "warning"):
+            table.add_column(column)
+        for mention in mentions:
+            table.add_row(mention.file, mention.field, mention.message)
+        console.print(table)
     return 0

@@ -1,20 +1,43 @@
 """Games as files: loading and checking a game directory, and building its
-world (see :mod:`fabula.content.loader` for the layout)."""
+world (see :mod:`fabula.content.loader` for the layout); the authored text
+that follows the world's state (:mod:`fabula.content.appearance`), the
+scenery of rooms (:mod:`fabula.content.scenery`), and the nouns of a room's
+text nothing answers to (:mod:`fabula.content.mentions`)."""
 
-from fabula.content.components import Ident, Points
+from fabula.content.appearance import (
+    current_description,
+    current_listing,
+    is_dead,
+    is_scenery,
+    state_holds,
+)
+from fabula.content.components import Appearance, Handled, Ident, Points, Scenery, Visits
 from fabula.content.game import ContentGame, holds, hostiles_attack
 from fabula.content.loader import GameFiles, load
+from fabula.content.mentions import Mention, unexaminable_mentions
 from fabula.content.scaffold import scaffold
-from fabula.content.schema import Condition
+from fabula.content.schema import STATES, Condition
 
 __all__ = [
+    "STATES",
+    "Appearance",
     "Condition",
     "ContentGame",
     "GameFiles",
+    "Handled",
     "Ident",
+    "Mention",
     "Points",
+    "Scenery",
+    "Visits",
+    "current_description",
+    "current_listing",
     "holds",
     "hostiles_attack",
+    "is_dead",
+    "is_scenery",
     "load",
     "scaffold",
+    "state_holds",
+    "unexaminable_mentions",
 ]

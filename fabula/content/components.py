@@ -1,10 +1,11 @@
-"""Components that tie a world back to the files it was built from."""
+"""Components that tie a world back to the files it was built from, and the
+authored text that follows the world's state (appearance, scenery, visits)."""
 
 from __future__ import annotations
 
 from fabula.ecs import component
 
-__all__ = ["Ident", "Points"]
+__all__ = ["Appearance", "Handled", "Ident", "Points", "Scenery", "Visits"]
 
 
 @component(name="ident")
@@ -23,3 +24,43 @@ class Points:
     """Score awarded the first time the player takes this thing."""
 
     points: int
+
+
+@component(name="appearance")
+class Appearance:
+    """How a thing's text follows its state (see :mod:`fabula.content.appearance`).
+
+    Attributes:
+        descriptions: ``(state, text)`` pairs in the author's order; the first
+            whose state holds replaces :class:`Description` ``.text``.
+        listings: the same for the thing's paragraph in a room description.
+        initial: Inform's *initial appearance*: the thing's paragraph until it
+            is first taken (until it has :class:`Handled`).
+    """
+
+    descriptions: tuple[tuple[str, str], ...] = ()
+    listings: tuple[tuple[str, str], ...] = ()
+    initial: str = ""
+
+
+@component(name="handled")
+class Handled:
+    """The thing has been taken at least once (Inform's *handled*, TADS's
+    *moved*): its initial appearance is over. Set by the take action's
+    ``OnTake`` reaction, so it is journalled and replays like the take."""
+
+
+@component(name="scenery")
+class Scenery:
+    """A thing the room's own text already mentions: it can be examined, but
+    is never listed in a room description, and taking it is refused as
+    Inform refuses ("That's hardly portable.")."""
+
+
+@component(name="visits")
+class Visits:
+    """How many times the player has arrived in this room (the start room
+    counts its first). A room is *visited* once ``count`` is above 1: the
+    player has been here before the present stay."""
+
+    count: int = 0

@@ -3,8 +3,8 @@
 :class:`ContentGame` is what a save, the session and ``fabula replay`` need
 (the :class:`~fabula.simulation.Game` protocol). Building is deterministic: the
 same files and seed give the same world, handle for handle, because entities
-are spawned in a fixed order (rooms, doors, items, people, then the player,
-each sorted by id) and every reference is filled in a second pass.
+are spawned in a fixed order (rooms, doors, items, people, the player, then
+rooms' scenery, each sorted by id) and every reference is filled in a second pass.
 """
 
 from __future__ import annotations
@@ -45,11 +45,13 @@ from fabula.actions.standard import (
     inventory,
     room_of,
 )
-from fabula.content.components import Ident, Points
+from fabula.content.appearance import appearance_from, count_visits, mark_handled
+from fabula.content.components import Ident, Points, Scenery, Visits
 from fabula.content.loader import GameFiles, load
+from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.ecs import ComponentRegistry, FieldIndex, World, WorldView
-from fabula.events import OnDeath, OnTake
+from fabula.events import OnDeath, OnMove, OnTake
 from fabula.simulation import Simulation
 from fabula.systems import TickContext, system
 
@@ -127,6 +129,7 @@ class ContentGame:
                 Named(spec.name),
                 Room(dark=spec.dark),
                 Description(reflow(spec.description)),
+                *_appearance(spec.descriptions),
             )
         for ident in sorted(f.doors):
             door = f.doors[ident]
@@ -135,6 +138,7 @@ class ContentGame:
                 Named(door.name, tuple(door.aliases)),
                 Description(reflow(door.description) or f"An ordinary {door.name}."),
                 Openable(door.open),
+                *_appearance(door.descriptions),
             )
         for ident in sorted(f.items):
             ids[ident] = world.spawn(*_item_components(ident, f.items[ident]))
@@ -149,6 +153,7 @@ class ContentGame:
                 Health(npc.health, npc.health),
                 Weapon(npc.damage, npc.spread),
                 Armour(npc.protection),
+                *_appearance(npc.descriptions, npc.listings, npc.initial),
             ]  # fmt: skip
             if npc.greeting or npc.default_reply or npc.topics:
                 parts.append(Persona(npc.greeting, npc.default_reply or "There is no reply."))
@@ -168,6 +173,8 @@ class ContentGame:
             Location(ids[f.game.start]),
             *([Goals(tuple(player.goals))] if player.goals else []),
         )
+        world.insert(ids[f.game.start], Visits(1))  # the player arrives there
+        spawn_scenery(world, f.rooms, ids, reflow)
         # Second pass: references between things.
         for ident in sorted(f.rooms):
             ways = {}
@@ -199,6 +206,8 @@ class ContentGame:
         simulation.scheduler.add(hostiles_attack(simulation.rules))
         simulation.bus.subscribe(OnDeath, drop_loot(world))
         simulation.bus.subscribe(OnTake, _award_points(world))
+        simulation.bus.subscribe(OnTake, mark_handled(world))
+        simulation.bus.subscribe(OnMove, count_visits(world))
         return simulation
 
     # ------------------------------------------------------------- queries
@@ -289,7 +298,10 @@ def _item_components(ident: str, item: ItemSpec) -> list[object]:
         Named(item.name, tuple(item.aliases), item.article, plural=item.plural),
         Description(reflow(item.description) or f"You see nothing special about the {item.name}.",
                     reflow(item.listing)),
+        *_appearance(item.descriptions, item.listings, item.initial),
     ]  # fmt: skip
+    if item.scenery:
+        parts.append(Scenery())
     if item.portable:
         parts.append(Portable())
     if item.container:
@@ -313,6 +325,14 @@ def _item_components(ident: str, item: ItemSpec) -> list[object]:
     if item.points:
         parts.append(Points(item.points))
     return parts
+
+
+def _appearance(
+    descriptions: Mapping[str, str], listings: Mapping[str, str] | None = None, initial: str = ""
+) -> list[object]:
+    """The thing's :class:`Appearance`, as a list to splat (empty for most)."""
+    found = appearance_from(descriptions, listings, initial, reflow)
+    return [] if found is None else [found]
 
 
 def hostiles_attack(rules: Rules) -> object:

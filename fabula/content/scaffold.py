@@ -41,14 +41,26 @@ description = """
 A small study lined with books. A door leads north into the garden."""
 exits = {{ north = {{ to = "garden", door = "garden-door" }} }}
 
+# Scenery: the nouns of a room's text, examinable but never listed or taken.
+[rooms.study.scenery]
+books = {{ plural = true, aliases = ["book", "shelves"], description = "Dull ones." }}
+
 [rooms.garden]
 name = "garden"
 description = "Roses, and a sundial. The study is south."
 exits = {{ south = {{ to = "study", door = "garden-door" }} }}
 
+[rooms.garden.scenery]
+roses = {{ plural = true, aliases = ["rose"], description = "Red, and thorny." }}
+sundial = "It says it is later than you think."
+
 [doors.garden-door]
 name = "garden door"
 aliases = ["door"]
+description = "A green door."
+# Texts by state: the first that holds wins (see docs/world-text.md).
+descriptions.locked = "A green door, locked."
+descriptions.open = "A green door, standing open."
 between = ["study", "garden"]
 locked = true
 key = "key"
@@ -74,7 +86,8 @@ portable = true
 [items.medal]
 name = "silver medal"
 aliases = ["medal"]
-listing = "A silver medal lies on the desk."
+# Shown until the medal is first taken; then it is listed plainly.
+initial = "A silver medal lies on the desk."
 location = "on:desk"
 portable = true
 points = 5

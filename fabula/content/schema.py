@@ -9,11 +9,14 @@ file at once.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from fabula.actions.standard import Direction
 
 __all__ = [
+    "STATES",
     "Condition",
     "DoorSpec",
     "ExitSpec",
@@ -22,9 +25,20 @@ __all__ = [
     "NpcSpec",
     "PlayerSpec",
     "RoomSpec",
+    "ScenerySpec",
 ]
 
 Id = str
+
+STATES: frozenset[str] = frozenset(
+    {
+        "open", "closed", "locked", "unlocked", "lit", "unlit", "worn", "held",
+        "dead", "alive", "visited", "unvisited", "handled", "unhandled", "empty",
+    }
+)  # fmt: skip
+"""The states a ``descriptions`` or ``listings`` key may name, alone or joined
+with `` and `` ("open and empty"); see :mod:`fabula.content.appearance` for
+what each means."""
 
 
 class _Strict(BaseModel):
@@ -82,35 +96,87 @@ class ExitSpec(_Strict):
     door: Id | None = None
 
 
-class RoomSpec(_Strict):
-    """``[rooms.<id>]``."""
+def _states(variants: dict[str, str]) -> dict[str, str]:
+    """Check that every key of a ``descriptions``/``listings`` table names
+    known states, so a typo ("opened") is an error, not a text never shown."""
+    for key in variants:
+        unknown = [w for w in (p.strip() for p in key.split(" and ")) if w not in STATES]
+        if unknown:
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} is not a state; use one of "
+                + ", ".join(sorted(STATES))
+                + " (several joined with ' and ')"
+            )
+    return variants
+
+
+Variants = Annotated[dict[str, str], AfterValidator(_states)]
+"""State -> text, checked by :func:`_states`."""
+
+
+class _Described(_Strict):
+    """What every described thing shares: its text, and the text's variants.
+
+    ``descriptions`` maps a state ("open", "lit and held", "dead") to what
+    examining shows while it holds; the first that holds, in the order
+    written, replaces ``description``.
+    """
+
+    description: str = ""
+    descriptions: Variants = {}
+
+
+class ScenerySpec(_Strict):
+    """A cheap noun of a room: ``[rooms.<id>.scenery]`` ``waves = "..."`` or
+    ``"harbour wall" = { aliases = ["wall"], description = "..." }``.
+
+    Scenery can be examined and is never listed or taken ("That's hardly
+    portable.").
+    """
+
+    aliases: list[str] = []
+    article: str = ""
+    plural: bool = False
+    description: str = ""
+
+
+class RoomSpec(_Described):
+    """``[rooms.<id>]``. ``descriptions`` may say ``visited``/``unvisited``
+    (a first visit's text)."""
 
     name: str
-    description: str = ""
     dark: bool = False
     exits: dict[Direction, Id | ExitSpec] = {}
+    scenery: dict[str, str | ScenerySpec] = {}
 
 
-class DoorSpec(_Strict):
+class DoorSpec(_Described):
     """``[doors.<id>]``: a door between two rooms (they list it in their exits)."""
 
     name: str
     aliases: list[str] = []
-    description: str = ""
     between: tuple[Id, Id]
     open: bool = False
     locked: bool = False
     key: Id | None = None
 
 
-class _ThingSpec(_Strict):
-    """What items and people share: how they are named and described."""
+class _ThingSpec(_Described):
+    """What items and people share: how they are named and described.
+
+    ``listing`` is the thing's own paragraph in a room description, always;
+    ``listings`` its variants by state, like ``descriptions``. ``initial``
+    (Inform's initial appearance) is the paragraph shown only until the
+    thing is first taken; after that it is listed plainly ("You can also
+    see a storm lantern here.").
+    """
 
     name: str
     aliases: list[str] = []
     article: str = ""
-    description: str = ""
     listing: str = ""
+    listings: Variants = {}
+    initial: str = ""
 
 
 class ItemSpec(_ThingSpec):
@@ -123,6 +189,8 @@ class ItemSpec(_ThingSpec):
     plural: bool = False
     location: str
     portable: bool = False
+    scenery: bool = False
+    """Mentioned by the room's own text: examinable, never listed or taken."""
     container: bool = False
     supporter: bool = False
     transparent: bool = False

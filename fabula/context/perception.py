@@ -12,6 +12,8 @@ else, so this is where the perception rule is enforced:
 * **exits are directions**, with the door on the way and its state where
   there is one, never the room beyond: the template narrator's room
   description does not name it either, so the model must not;
+* **scenery is not listed** (the room's text already tells it), but what
+  lies on or in it is;
 * **things are listed flat**, one line each, with where they are inside the
   room, and each line's detail has a :func:`salience`, the order a budget
   cuts details in.
@@ -35,7 +37,6 @@ from fabula.actions.standard import (
     DIRECTIONS,
     Actor,
     Container,
-    Description,
     Door,
     Exits,
     Health,
@@ -55,6 +56,7 @@ from fabula.actions.standard import (
     sees_inside,
     visible,
 )
+from fabula.content import current_description, is_scenery
 from fabula.context.state import DARK, Seen, StateContext
 from fabula.ecs import WorldView
 from fabula.errors import ArgumentError
@@ -149,10 +151,10 @@ class StateContextBuilder:
         title = _name(world, room)
         view.names.add(title)
         exits = _exits(world, room, view)  # adds the doors' names
-        text = world.try_get(room, Description, readonly=True)
+        text = current_description(world, room)  # the text true of its state now
         return StateContext(
             location=title[:1].upper() + title[1:],
-            description=" ".join(text.text.split()) if text is not None else "",
+            description=" ".join(text.split()) if text else "",
             exits=exits,
             things=tuple(things),
             people=tuple(people),
@@ -187,6 +189,9 @@ class _View:
         branches = []
         for thing in contents(world, holder):
             if thing == self.actor or thing not in self.seen:
+                continue
+            if is_scenery(world, thing):  # the room's own text tells it
+                branches += [[pair] for pair in self.walk(thing, top=False)]
                 continue
             branch = [(thing, self._line(thing, holder, top))]
             if sees_inside(world, thing):

@@ -11,7 +11,9 @@ Templates see: ``actor``, ``params`` (the action's parameters), ``facts``
 dictionaries with a ``kind``), ``room`` (the room description, for actions
 that change what the actor sees), and helpers: ``the(e)``, ``a(e)``,
 ``name(e)``, ``list_of(words)``, ``description(e)``, ``carrying()``,
-``revealed(e)``, and the ``cap`` filter. ``others/<Event>.j2`` tell what
+``revealed(e)``, ``scenery(e)`` (whether ``e`` is scenery), ``state(e,
+"open")`` (whether a state of :mod:`fabula.content.appearance` holds), and
+the ``cap`` filter. ``others/<Event>.j2`` tell what
 other actors did to the player during the tick (``others/health.j2`` follows
 with the player's health) (capitalise the first letter only).
 Templates run in Jinja2's sandbox with strict undefined variables: a typo in
@@ -40,6 +42,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import Health, Location, Named, contents, sees_inside
+from fabula.content import is_scenery, state_holds
 from fabula.ecs import WorldView
 from fabula.events import Event, OnDamage, OnDeath
 from fabula.narration import prose
@@ -188,6 +191,8 @@ class TemplateNarrator:
             "description": lambda e: prose.description(world, e),
             "carrying": lambda: _carrying(world, actor),
             "revealed": lambda e: _revealed(world, e),
+            "scenery": lambda e: is_scenery(world, e),
+            "state": lambda e, state: e in world and state_holds(world, e, state),
         }
 
     def _render(self, folder: str, name: str, context: dict[str, Any]) -> str:

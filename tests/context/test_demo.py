@@ -10,6 +10,7 @@ import pytest
 
 from fabula.actions import action_info
 from fabula.actions.standard import Named
+from fabula.content import Scenery
 from fabula.context import (
     FinalPromptBuilder,
     StateContext,
@@ -107,12 +108,19 @@ def test_along_the_walkthrough_the_context_names_only_what_is_perceived(
     commands = WALKTHROUGH.split("; ")
     play(";".join(commands[:steps]))
     context = play.context()
-    every_name = {n.name for e, (n,) in play.world.query(Named, readonly=True) if e != play.me}
+    every_name = {
+        n.name
+        for e, (n,) in play.world.query(Named, readonly=True)
+        if e != play.me and not play.world.has(e, Scenery)  # never listed: see below
+    }
     allowed = play.names() | {context.location.lower()}
     assert set(context.perceivable_names()) <= allowed
     ours = replace(context, description="").text().lower()  # the authored text aside
     for name in every_name - allowed:
         assert name not in ours, name
+    scenery = {n.name for e, (n, _) in play.world.query(Named, Scenery, readonly=True)}
+    listed = {s.entity_name for s in (*context.things, *context.people)}
+    assert not listed & (scenery - every_name)  # the room's text tells scenery
 
 
 # --- the full prompts of the opening -------------------------------------------------

@@ -42,14 +42,15 @@ COMMANDS = ("grab the lantern thing", "could you please have a look around", "qw
 
 
 def scope_schema(where: str, tmp_path: Path) -> dict[str, Any]:
-    """``TieredParser.schema`` for what the player perceives at the opening
-    (the harbour wall: nothing to name, so thing slots are free strings) or
-    in the boathouse (four things: thing slots become enums)."""
+    """``TieredParser.schema`` for what the player perceives in the dark
+    (the tide cave without a lantern: nothing to name, so thing slots are
+    free strings; every lit room of the demo has scenery to name) or in the
+    boathouse (its things and scenery: thing slots become enums)."""
     game = ContentGame.load(DEMO)
     session = Session.start(game, tmp_path / f"{where}.save", new=True)
     try:
-        if where == "boathouse":
-            session.turn("w")
+        for command in {"boathouse": ["w"], "darkness": ["e", "n", "in"]}[where]:
+            session.turn(command)
         world, me = session.world, session.player
         names = {
             world.get(e, Named, readonly=True).name.lower(): e
@@ -96,13 +97,13 @@ def test_the_openai_json_schema_shape_is_refused(llama: LlamaServer, tmp_path: P
     request model allows only "text" and "json_object"; the validation error
     comes back as HTTP 500, not 4xx. If this starts passing a schema through,
     the shape can be asked for directly."""
-    schema = scope_schema("opening", tmp_path)
+    schema = scope_schema("darkness", tmp_path)
     shape = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
     with pytest.raises(openai.InternalServerError, match="Input should be 'text' or 'json_object'"):
         ask(llama, "look", shape)
 
 
-@pytest.mark.parametrize("where", ["opening", "boathouse"])
+@pytest.mark.parametrize("where", ["darkness", "boathouse"])
 def test_a_json_object_with_a_schema_holds_the_model_to_it(
     llama: LlamaServer, tmp_path: Path, figures: Figures, where: str
 ) -> None:

@@ -95,7 +95,7 @@ def test_the_room_reads_naturally(play: Play) -> None:
         "Great hall\n"
         "Banners hang from the rafters.\n"
         "A dented lantern hangs on a hook. Mira is here. "
-        "You can see an iron key and a chest here.\n"
+        "You can also see an iron key and a chest here.\n"
         "Exits: north and down."
     )
 
@@ -106,7 +106,7 @@ def test_room_lists_people_things_and_exits(play: Play) -> None:
     assert lines[0] == "Great hall"
     assert "A dented lantern hangs on a hook." in text
     assert "Mira is here." in text
-    assert "You can see an iron key and a chest here." in text
+    assert "You can also see an iron key and a chest here." in text
     assert lines[-1] == "Exits: north and down."
     assert "gold coin" not in text  # in the closed chest
 
