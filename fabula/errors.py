@@ -25,6 +25,7 @@ clients) are translated at the boundary with ``raise ... from exc``.
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     ├── GameNotFoundError             no game answers to the id or reference given
+    ├── ScaffoldError                 a new game folder that cannot be written (has .path)
     ├── ContentError                  a game's files have problems (lists them all)
     │   └── PromptError               prompt files with problems (fabula.prompts)
     │       ├── UnknownPromptError    no prompt with that id or version
@@ -83,6 +84,7 @@ __all__ = [
     "SaveLockedError",
     "SaveVersionError",
     "SaveWriteError",
+    "ScaffoldError",
     "ScheduleError",
     "StructuralChangeError",
     "SubscriptionError",
@@ -313,6 +315,19 @@ class EventCascadeError(EventError):
 class GameNotFoundError(FabulaError, LookupError):
     """No installed game has the id, or the ``module:attribute`` reference does
     not import."""
+
+
+class ScaffoldError(FabulaError):
+    """``fabula new`` cannot write the new game's folder: it exists already
+    (nothing is overwritten), or the disk refused the write.
+
+    Attributes:
+        path: the folder asked for.
+    """
+
+    def __init__(self, path: Any, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
 
 
 class ContentError(FabulaError):

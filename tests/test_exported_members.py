@@ -44,7 +44,8 @@ HOMES = {
         "describe_room", "description", "exits_of", "list_of", "name", "open_memory", "the",
     },
     # one turn, end to end
-    "fabula.session": {"Narrator", "Parser", "Reply", "Session", "Trace", "default_save_path"},
+    "fabula.session": {"MAX_INPUT", "Narrator", "Parser", "Reply", "Session", "Trace",
+                       "clean_input", "default_save_path"},
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fabula import __version__
+from fabula.cli.boundary import guarded
 
 __all__ = ["build_parser", "main"]
 
@@ -109,9 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``fabula`` command; return its exit status."""
+    """Run the ``fabula`` command; return its exit status.
+
+    Every command runs inside :func:`~fabula.cli.boundary.guarded`: an error
+    fabula reports is one message and exit status 2, anything unexpected a
+    crash report and 70, Ctrl-C 130; never a traceback on the screen.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    given = list(sys.argv[1:] if argv is None else argv)
+    return guarded(args.command, lambda: _dispatch(args), given)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names."""
     if args.command == "sim":
         from fabula.cli.sim import run_simulation
 
@@ -141,11 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         from fabula.content import scaffold
 
-        try:
-            folder = scaffold(args.name)
-        except FileExistsError as exc:
-            print(f"fabula new: {exc}", file=sys.stderr)
-            return 1
+        folder = scaffold(args.name)
         print(f"Created {folder}. Play it with: fabula play {folder}")
         print(f"Check it after each change with: fabula validate {folder}")
         return 0
@@ -157,8 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.replay import run_replay
 
         return run_replay(args.save, args.game, recover_to=args.recover_to)
-    parser.print_help()
-    return 0
+    raise AssertionError(f"no handler for the command {args.command!r}")  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,7 +15,8 @@ __all__ = ["run_validate"]
 
 
 def run_validate(root: Path, console: Console | None = None) -> int:
-    """Check the game in ``root``; return 0 if it is sound, 1 if not."""
+    """Check the game in ``root``; return 0 if it is sound, 2 if not (the
+    exit status of every error a user must fix, see docs/errors.md)."""
     console = console or Console()
     try:
         game = ContentGame.load(root)
@@ -30,7 +31,7 @@ def run_validate(root: Path, console: Console | None = None) -> int:
             table.add_row(file, path, message)
         console.print(table)
         console.print("[bold red]Fix these and run fabula validate again.[/]")
-        return 1
+        return 2
     f = game.files
     console.print(
         f"[green]{f.game.title}[/] ({f.game.id}) is sound: {len(f.rooms)} rooms, "
