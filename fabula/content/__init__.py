@@ -4,10 +4,13 @@ world (see :mod:`fabula.content.loader` for the layout)."""
 from fabula.content.components import Ident, Points
 from fabula.content.game import ContentGame, holds, hostiles_attack
 from fabula.content.loader import GameFiles, load
+from fabula.content.sandbox import BoundedEnvironment, BoundedLoader, template_problem
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import Condition
 
 __all__ = [
+    "BoundedEnvironment",
+    "BoundedLoader",
     "Condition",
     "ContentGame",
     "GameFiles",
@@ -17,4 +20,5 @@ __all__ = [
     "hostiles_attack",
     "load",
     "scaffold",
+    "template_problem",
 ]
