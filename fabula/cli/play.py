@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from fabula.ai import CircuitBreaker, ModelClient, ModelConfig, load_config
+from fabula.cli.boundary import printable
 from fabula.cli.stream import Wrapper
 from fabula.content import ContentGame
 from fabula.errors import ArgumentError, FabulaError
@@ -68,12 +69,12 @@ def run_play(
                 brain=brain,
             )  # fmt: skip
         except FabulaError as exc:  # what the player must fix; the rest is the boundary's
-            console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
+            console.print(f"[bold red]Cannot start the game:[/] {escape(printable(str(exc)))}")
             return 2
         opened.callback(session.close)
         if notice:
             console.print(f"[dim]{escape(notice)}[/]")
-        console.print(escape(session.opening()))
+        console.print(escape(printable(session.opening())))
         try:
             _play(session, console, script, debug)
         except (KeyboardInterrupt, EOFError):
@@ -127,7 +128,7 @@ def _play(session: Session, console: Console, script: Path | None, debug: bool) 
                 wrapper.finish()
             else:
                 reply = session.turn(line)
-                console.print(escape(reply.text))
+                console.print(escape(printable(reply.text)))  # a game's text drives no terminal
             if debug:
                 console.print(f"[dim]{escape(reply.trace.line())}[/]", soft_wrap=True)
             console.file.flush()  # a program driving us through a pipe sees each reply

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from fabula.cli.boundary import printable
 from fabula.content import ContentGame
 from fabula.errors import ContentError
 from fabula.narration import check_templates
@@ -43,11 +44,12 @@ def run_validate(root: Path, console: Console | None = None) -> int:
             raise ContentError(problems)
     except ContentError as exc:  # PromptError is one too
         count = len(exc.problems)
-        table = Table(title=escape(f"{root}: {count} problem{'s' if count != 1 else ''}"))
+        title = f"{root}: {count} problem{'s' if count != 1 else ''}"
+        table = Table(title=escape(printable(title)))
         for column in ("file", "where", "problem"):
             table.add_column(column)
         for file, path, message in exc.problems:
-            table.add_row(escape(file), escape(path), escape(message))
+            table.add_row(*(escape(printable(cell)) for cell in (file, path, message)))
         console.print(table)
         console.print("[bold red]Fix these and run fabula validate again.[/]")
         return 2

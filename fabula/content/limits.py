@@ -10,6 +10,8 @@ others :func:`~fabula.content.load` collects:
   TOML reader recurses on nesting, and a few thousand levels exhaust it);
 * its numbers lie within :data:`MAX_NUMBER` either side of zero (the world
   stores 64-bit numbers, and sums of them must fit);
+* its text holds no control characters but newlines and tabs (an escape
+  sequence in a description would drive the player's terminal);
 * a game has at most :data:`MAX_WORLD_FILES` world files and
   :data:`MAX_PYTHON_FILES` Python files.
 
@@ -18,6 +20,7 @@ Templates have their own limits (:mod:`fabula.content.sandbox`).
 
 from __future__ import annotations
 
+import re
 import stat
 import tomllib
 from collections.abc import Callable
@@ -48,6 +51,10 @@ MAX_WORLD_FILES = 1000
 
 MAX_PYTHON_FILES = 500
 """The most ``.py`` files under ``actions/`` and ``components/`` together."""
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters no game text may hold (an escape sequence could clear
+or retitle the player's terminal); newlines, tabs and carriage returns pass."""
 
 Add = Callable[[Path, str, str], None]
 """How problems are reported: ``add(file, where, message)``."""
@@ -118,6 +125,13 @@ def _within_limits(data: dict[str, Any], path: Path, add: Add) -> bool:
                 stack.append((inner, inner_where, depth + 1))
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
             add(path, where, f"{_short(value)} is too large (at most {MAX_NUMBER:,} either way)")
+            sound = False
+        elif isinstance(value, str) and (found := _CONTROL.search(where + value)):
+            add(
+                path, where,
+                f"holds the control character U+{ord(found.group()):04X}, which could "
+                "drive the player's terminal; text may hold newlines and tabs, not these",
+            )  # fmt: skip
             sound = False
     return sound
 

@@ -188,6 +188,17 @@ def _toml_cases() -> list[Case]:
             EXTRA,
         ),
         Case(
+            "an escape sequence in a description",
+            _replace("world/world.toml", 'description = "Roses', 'description = "\\u001b[2JRoses'),
+            "world/world.toml",
+        ),
+        Case(
+            "a C1 character in a name",
+            _add_world('[items.x]\nname = "x\\u009b"\nlocation = "study"\n'),
+            EXTRA,
+        ),
+        Case("a control character in a key", _add_world('[items."a\\u0007"]\nname = "x"\n'), EXTRA),
+        Case(
             "2000 rooms",
             _add_world(
                 "".join(
@@ -286,6 +297,12 @@ def _template_cases() -> list[Case]:
         Case("str.format a billion wide", _template("{{ '{:>999999999}'.format(1) }}"), LOOK),
         Case("a template not in UTF-8", _bytes(LOOK, b"You look.\nCaf\xe9\n"), LOOK, "line 2"),
         Case("a template that is a FIFO", _fifo(LOOK), LOOK),
+        Case(
+            "a template writing ESC",
+            _template('{{ "\\x1b[2J\\x9b" }}You look.'),
+            sound=True,
+            play=0,
+        ),
         Case("a 300 KB template", _template("x" * 300_000), LOOK),
         Case(
             "a broken refusal template",

@@ -80,6 +80,8 @@ def judge(tried: Tried, command: str, output: dict[str, object]) -> None:
         tried.tracebacks += 1
         tried.problems.append(f"{command}: a traceback: {text[-1500:]}")
         return
+    if "\x1b" in text or any("\x80" <= c <= "\x9f" for c in text):
+        tried.problems.append(f"{command} sent a control sequence: {text[-600:]!r}")
     code = output["code"]
     if command == "validate":
         expected: tuple[int, ...] = (0,) if case.sound else (2,)
