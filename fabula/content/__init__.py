@@ -4,9 +4,10 @@ world (see :mod:`fabula.content.loader` for the layout)."""
 from fabula.content.components import Ident, Points
 from fabula.content.game import ContentGame, holds, hostiles_attack
 from fabula.content.loader import GameFiles, load
-from fabula.content.sandbox import BoundedEnvironment, BoundedLoader, template_problem
+from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import Condition
+from fabula.content.template_files import BoundedLoader, template_problem
 
 __all__ = [
     "BoundedEnvironment",

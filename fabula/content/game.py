@@ -48,8 +48,8 @@ from fabula.actions.standard import (
 from fabula.content.components import Ident, Points
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
-from fabula.content.sandbox import shown_path
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
+from fabula.content.template_files import shown_path
 from fabula.ecs import ComponentRegistry, FieldIndex, World, WorldView
 from fabula.errors import ContentError, DiscoveryError, FabulaError
 from fabula.events import OnDeath, OnTake

@@ -17,48 +17,30 @@ every machine (a narration that replays must not depend on the clock):
   net for work no count sees; no template of a sound game comes near it).
 
 Each limit raises Jinja2's ``SecurityError`` with a message saying which,
-so callers handle it as any other refused template. Game files are read by
-:class:`BoundedLoader`: regular files only (no FIFOs, no devices), at most
-:data:`MAX_TEMPLATE_BYTES`, UTF-8; any other is a
-:class:`~fabula.errors.ContentError` naming the file.
+so callers handle it as any other refused template. How a game's template
+files are read, and how a failure is reported, is
+:mod:`fabula.content.template_files`.
 """
 
 from __future__ import annotations
 
 import contextvars
 import re
-import stat
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from jinja2 import (
-    BaseLoader,
-    Environment,
-    StrictUndefined,
-    TemplateNotFound,
-    TemplateSyntaxError,
-    UndefinedError,
-    nodes,
-)
+from jinja2 import StrictUndefined, nodes
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
-
-from fabula.errors import ContentError
 
 __all__ = [
     "DEADLINE",
     "MAX_RANGE",
     "MAX_STEPS",
-    "MAX_TEMPLATE_BYTES",
     "MAX_TEXT",
     "BoundedEnvironment",
-    "BoundedLoader",
-    "shown_path",
-    "template_problem",
 ]
 
 MAX_STEPS = 100_000
@@ -70,18 +52,20 @@ MAX_RANGE = 10_000
 MAX_TEXT = 100_000
 """The longest string or list a template may make, and its longest output."""
 
-MAX_TEMPLATE_BYTES = 256 * 1024
-"""The largest template file read."""
-
 DEADLINE = 5.0
 """Seconds after which a render stops whatever it is doing."""
 
 _MAX_BITS = 1024
 """The largest number (in bits) a product or power may make."""
 
-_HUGE_FORMAT = re.compile(r"\d{6,}|\*")
-"""A format string asking for a field a million characters wide (or one
-whose width comes from an argument)."""
+_WIDE_FORMAT = re.compile(
+    r"%[-+ #0]*(?:\d{6,}|\*)"  # printf style: "%0999999d", "%*d"
+    r"|%[-+ #0]*\d*\.(?:\d{6,}|\*)"  # its precision: "%.999999f"
+    r"|\{[^{}]*:[^{}]*\d{6,}"  # str.format: "{:>999999}"
+    r"|\{[^{}]*:[^{}]*\{"  # str.format with a width from an argument: "{:{w}}"
+)
+"""A format asking for a field a million characters wide, or for a width
+given by an argument."""
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget", default=None)
@@ -124,11 +108,17 @@ def _sized(value: Any) -> Any:
 
 
 def _small_sizes(args: Iterable[Any]) -> None:
+    """Refuse a number too large to be a size or count (``center(10**9)``)."""
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_TEXT:
             raise SecurityError(f"{arg:,} is too large a size or count (at most {MAX_TEXT:,})")
-        if isinstance(arg, str) and len(arg) < 200 and _HUGE_FORMAT.search(arg) and "%" in arg:
-            raise SecurityError(f"the format {arg!r} asks for too wide a field")
+
+
+def _narrow_formats(args: Iterable[Any]) -> None:
+    """Refuse a format string asking for too wide a field."""
+    for arg in args:
+        if isinstance(arg, str) and _WIDE_FORMAT.search(arg[:MAX_TEXT]):
+            raise SecurityError(f"the format {arg[:40]!r} asks for too wide a field")
 
 
 def _check_product(left: Any, right: Any) -> None:
@@ -183,10 +173,50 @@ class _Bounds(NodeTransformer):
         return nodes.Filter(joined, "_fabula_join", [], [], None, None, lineno=node.lineno)
 
 
-def _guarded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
+_CONTAINERS = (str, bytes, list, tuple, dict, set)
+
+_SIZING_FILTERS = frozenset({"batch", "center", "indent", "slice", "truncate", "wordwrap"})
+"""Filters whose numbers are sizes or counts."""
+
+
+def _check_growth(name: str, subject: Any, args: tuple[Any, ...]) -> None:
+    """Refuse a ``replace``, ``indent`` or ``join`` whose result would be too big to make
+    (each argument may be within the limits while their product is not)."""
+    if name == "replace" and isinstance(subject, str) and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        count = subject.count(old) if old else len(subject) + 1
+        made = len(subject) + count * (len(new) - len(old))
+    elif name == "indent" and isinstance(subject, str):
+        width = args[0] if args else 4
+        width = len(width) if isinstance(width, str) else width if isinstance(width, int) else 4
+        made = len(subject) + (subject.count("\n") + 1) * width
+    elif name == "join" and isinstance(subject, str) and args:
+        items = list(args[0]) if isinstance(args[0], _CONTAINERS) else []
+        made = sum(len(str(i)) for i in items) + len(subject) * max(len(items) - 1, 0)
+    else:
+        return
+    if made > MAX_TEXT:
+        raise SecurityError(f"{name} would make {made:,} characters (at most {MAX_TEXT:,})")
+
+
+def _guarded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` as a bounded filter: a step, the sizes asked of it and
+    its formats checked, and its result's size."""
+    value = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
+
     def guarded(*args: Any, **kwargs: Any) -> Any:
         _step()
-        _small_sizes((*args[1:], *kwargs.values()))
+        if name in _SIZING_FILTERS:
+            _small_sizes((*args[value + 1 :], *kwargs.values()))
+        if name == "replace" and len(args) > value + 2:
+            _check_growth("replace", str(args[value]), args[value + 1 : value + 3])
+        if name == "indent" and len(args) > value:
+            width = args[value + 1] if len(args) > value + 1 else kwargs.get("width", 4)
+            _check_growth("indent", str(args[value]), (width,))
+        if name == "join" and len(args) > value:
+            joiner = args[value + 1] if len(args) > value + 1 else kwargs.get("d", "")
+            _check_growth("join", str(joiner), (args[value],))
+        _narrow_formats((*args[value:], *kwargs.values()))
         return _sized(function(*args, **kwargs))
 
     for attribute in ("jinja_pass_arg", "__name__", "__doc__"):
@@ -204,13 +234,13 @@ class BoundedEnvironment(SandboxedEnvironment):
         kwargs.setdefault("undefined", StrictUndefined)  # a typo is an error, not a blank
         super().__init__(*args, **kwargs)
         self.globals["range"] = _bounded_range
-        self.filters = {name: _guarded_filter(f) for name, f in self.filters.items()}
+        self.filters = {name: _guarded_filter(name, f) for name, f in self.filters.items()}
         self.filters["_fabula_counted"] = _counted
         self.filters["_fabula_join"] = _joined
 
     def add_filter(self, name: str, function: Callable[..., Any]) -> None:
         """Register a filter, under the same limits as the built-in ones."""
-        self.filters[name] = _guarded_filter(function)
+        self.filters[name] = _guarded_filter(name, function)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Parse, then bound what the compiled code cannot: each ``for``
@@ -220,10 +250,14 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _step()
-        _small_sizes((*args, *kwargs.values()))
-        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
-        if isinstance(owner, str) and _HUGE_FORMAT.search(owner):
-            raise SecurityError(f"the format {owner[:40]!r} asks for too wide a field")
+        method = getattr(__obj, "__wrapped__", __obj)
+        owner = getattr(method, "__self__", None)
+        # Numbers given to a container's method or to lipsum are sizes; those
+        # given to the game's helpers and macros are entities, of any size.
+        if isinstance(owner, _CONTAINERS) or __obj is __self.globals.get("lipsum"):
+            _small_sizes((*args, *kwargs.values()))
+            _check_growth(getattr(method, "__name__", ""), owner, args)
+        _narrow_formats((owner, *args, *kwargs.values()))
         return _sized(super().call(__context, __obj, *args, **kwargs))
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
@@ -232,8 +266,8 @@ class BoundedEnvironment(SandboxedEnvironment):
             raise SecurityError(f"a power of {right:,} is too large (at most 64)")
         if operator == "*":
             _check_product(left, right)
-        if operator == "%" and isinstance(left, str) and _HUGE_FORMAT.search(left):
-            raise SecurityError(f"the format {left[:40]!r} asks for too wide a field")
+        if operator == "%":
+            _narrow_formats((left,))
         return _sized(super().call_binop(context, operator, left, right))
 
     def render(self, template: Any, context: dict[str, Any]) -> str:
@@ -249,99 +283,3 @@ class BoundedEnvironment(SandboxedEnvironment):
             return "".join(parts)
         finally:
             _BUDGET.reset(token)
-
-
-class BoundedLoader(BaseLoader):
-    """Templates from a game's ``templates/`` folder: regular files (no FIFO
-    or device can block a read), at most :data:`MAX_TEMPLATE_BYTES`, UTF-8.
-
-    Raises (from ``get_source``):
-        ContentError: a file that cannot be used, named as the game loader
-            names files (from the folder above the game's).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
-        parts = [p for p in template.split("/") if p not in ("", ".")]
-        if any(p == ".." for p in parts):
-            raise TemplateNotFound(template)
-        path = self.folder.joinpath(*parts)
-        try:
-            info = path.stat()
-        except OSError:
-            raise TemplateNotFound(template) from None
-        if not stat.S_ISREG(info.st_mode):
-            self._refuse(path, "", "is not a regular file; a template must be a text file")
-        if info.st_size > MAX_TEMPLATE_BYTES:
-            self._refuse(
-                path, "",
-                f"is {info.st_size:,} bytes; a template may hold at most {MAX_TEMPLATE_BYTES:,}",
-            )  # fmt: skip
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_TEMPLATE_BYTES + 1)
-        except OSError as exc:
-            self._refuse(path, "", f"cannot be read ({exc.strerror or exc})")
-        try:
-            source = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self._refuse(
-                path, f"line {line}",
-                f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-            )  # fmt: skip
-        mtime = info.st_mtime
-        return source, str(path), lambda: _mtime(path) == mtime
-
-    def _refuse(self, path: Path, where: str, message: str) -> NoReturn:
-        raise ContentError([(shown_path(path, self.folder.parent), where, message)])
-
-
-def shown_path(path: Path | str, root: Path) -> str:
-    """``path`` as messages about a game show it: from the folder holding the
-    game (``my-game/templates/actions/take.j2``), or whole if it is elsewhere."""
-    try:
-        return str(Path(path).relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None
-
-
-def template_problem(exc: BaseException, name: str, root: Path | None) -> tuple[str, str, str]:
-    """``(file, where, message)`` for a template that failed to load or render:
-    the template's file and line (Jinja2 keeps template lines in its
-    tracebacks) and what went wrong, in words an author can act on.
-
-    Args:
-        exc: what the template raised.
-        name: the template's file, or its name (``actions/take.j2``) if it
-            has none; used when the traceback shows no template line.
-        root: the game's folder, to show files from the folder above it.
-    """
-    file: str | None = None
-    line: int | None = None
-    if isinstance(exc, TemplateSyntaxError):
-        file, line, message = exc.filename, exc.lineno, f"syntax error: {exc.message}"
-    else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.endswith(".j2"):
-                file, line = frame.filename, frame.lineno
-        if isinstance(exc, UndefinedError):
-            message = f"{exc.message}; check it against the names templates see (docs/errors.md)"
-        elif isinstance(exc, SecurityError):
-            message = f"refused: {exc}"
-        elif isinstance(exc, RecursionError):
-            message = "calls itself without end (a macro that never stops)"
-        else:
-            message = f"{type(exc).__name__}: {exc}"
-    file = file or name
-    shown = shown_path(file, root) if root is not None else file
-    return shown, f"line {line}" if line else "", message

@@ -38,6 +38,10 @@ def test_ordinary_templates_render_as_before() -> None:
         ("{{ 'x'|center(10**9) }}", "too large a size"),
         ("{{ '%099999999d' % 1 }}", "too wide"),
         ("{{ '{:>99999999}'.format(1) }}", "too wide"),
+        ("{{ ('a' * 50000)|replace('a', 'bbbbb') }}", "replace would make"),
+        ("{{ (range(5000)|list)|join('x' * 90) }}", "join would make"),
+        ("{{ ('a\n' * 50000)|indent(100000) }}", "indent would make"),
+        ("{{ '%.9999999f' % 1.5 }}", "too wide"),
         ("{{ ''.__class__ }}", "unsafe"),
         ("{{ nosuch }}", ""),
     ],
@@ -46,6 +50,12 @@ def test_limits_refuse_with_a_reason(source: str, said: str) -> None:
     with pytest.raises(Exception) as caught:  # noqa: PT011 (the message is checked)
         render(source)
     assert said in str(caught.value)
+
+
+def test_entities_of_any_size_may_be_passed_to_helpers() -> None:
+    # A handle carries its slot's generation above bit 32: never a "size".
+    assert render("{{ name(2**40 + 5) }}", name=str) == str(2**40 + 5)
+    assert render("{{ '*%s* 50%%' % 'x' }} {{ '{:*^5}'.format('x') }}") == "*x* 50% **x**"
 
 
 def test_limits_are_counted_not_timed() -> None:
