@@ -3,6 +3,7 @@ world (see :mod:`fabula.content.loader` for the layout)."""
 
 from fabula.content.components import Ident, Points
 from fabula.content.game import ContentGame, holds, hostiles_attack
+from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
@@ -20,6 +21,7 @@ __all__ = [
     "holds",
     "hostiles_attack",
     "load",
+    "read_toml",
     "scaffold",
     "template_problem",
 ]
