@@ -31,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a world simulation and report its speed",
         description="Spawn a world of moving bodies and run its systems for a number of ticks.",
     )
-    sim.add_argument("--entities", type=int, default=200_000, help="bodies to simulate")
-    sim.add_argument("--ticks", type=int, default=200, help="ticks to run")
+    sim.add_argument("--entities", type=_count, default=200_000, help="bodies to simulate")
+    sim.add_argument("--ticks", type=_count, default=200, help="ticks to run")
     sim.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
 
     play = commands.add_parser(
@@ -107,6 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(the damaged save is not changed)",
     )
     return parser
+
+
+def _count(text: str) -> int:
+    """A whole number of at least zero, for argparse (which reports the rest)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
