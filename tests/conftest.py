@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import tempfile
@@ -42,7 +43,14 @@ def pytest_configure(config: pytest.Config) -> None:
     """Send crash reports to a folder of this run (inherited by subprocesses;
     a test that looks for reports sets its own)."""
     if "FABULA_CRASH_DIR" not in os.environ:
-        os.environ["FABULA_CRASH_DIR"] = tempfile.mkdtemp(prefix="fabula-crashes-")
+        folder = os.environ["FABULA_CRASH_DIR"] = tempfile.mkdtemp(prefix="fabula-crashes-")
+        config.add_cleanup(lambda: _remove_if_empty(folder))
+
+
+def _remove_if_empty(folder: str) -> None:
+    """Remove the run's crash folder unless a report is there to read."""
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
