@@ -28,6 +28,7 @@ import importlib
 import importlib.util
 import pkgutil
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -102,11 +103,29 @@ def import_directory(directory: str | Path) -> list[ModuleType]:
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # a game's sys.exit() must not end fabula
             del sys.modules[name]
-            raise DiscoveryError(str(path), f"{type(exc).__name__}: {exc}") from exc
+            raise DiscoveryError(str(path), _reason(exc), _line_in(exc, str(path))) from exc
         modules.append(module)
     return modules
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{type(exc).__name__}: {exc.msg}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _line_in(exc: BaseException, filename: str) -> int | None:
+    """The line of ``filename`` where ``exc`` arose: a syntax error's own, or
+    the innermost frame of the traceback that is in the file."""
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        return exc.lineno
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == filename:
+            found = frame.lineno
+    return found
 
 
 class Registry(Generic[_T]):

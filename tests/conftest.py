@@ -8,6 +8,8 @@
   looks at the oldest objects. Such a walk took most of a second in a test
   process: long enough to stall a loopback request past a 0.4 s client
   timeout, and to slow every test that allocates.
+* Crash reports (``fabula.cli.boundary``) of every process the tests start
+  go to a temporary folder, never the user's ``~/.local/state``.
 * Under pytest-xdist (``-n``, with ``--dist load``, its default, or
   ``loadfile``, what ``make test`` runs), each test file runs on one worker,
   and each folder of :data:`ONE_WORKER` runs whole on one worker, before
@@ -16,7 +18,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import tempfile
 from typing import Any
 
 import pytest
@@ -32,6 +37,20 @@ server competes for the cores. They take the longest, so they start first.
 The scheduler groups by node id, not by ``xdist_group`` marks: pytest-xdist
 (3.8) adds a mark's group to the node id through ``item._nodeid``, which
 pytest 9.2 no longer reads, so marks group nothing."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Send crash reports to a folder of this run (inherited by subprocesses;
+    a test that looks for reports sets its own)."""
+    if "FABULA_CRASH_DIR" not in os.environ:
+        folder = os.environ["FABULA_CRASH_DIR"] = tempfile.mkdtemp(prefix="fabula-crashes-")
+        config.add_cleanup(lambda: _remove_if_empty(folder))
+
+
+def _remove_if_empty(folder: str) -> None:
+    """Remove the run's crash folder unless a report is there to read."""
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -41,10 +41,12 @@ HOMES = {
     # the narrator role: the template narrator, the narrator model and its context
     "fabula.narration": {
         "Brain", "Briefing", "ModelNarrator", "Sanitizer", "Telling", "TemplateNarrator", "a",
-        "describe_room", "description", "exits_of", "list_of", "name", "open_memory", "the",
+        "check_templates", "describe_room", "description", "exits_of", "list_of", "name",
+        "open_memory", "the",
     },
     # one turn, end to end
-    "fabula.session": {"Narrator", "Parser", "Reply", "Session", "Trace", "default_save_path"},
+    "fabula.session": {"MAX_INPUT", "Narrator", "Parser", "Reply", "Session", "Trace",
+                       "clean_input", "default_save_path"},
 }  # fmt: skip
 
 

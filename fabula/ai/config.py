@@ -23,13 +23,13 @@ and the key is read from the environment when a request is made.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fabula.content import read_toml
 from fabula.errors import ConfigError
 
 __all__ = ["ROLES", "MemoryConfig", "ModelConfig", "RoleConfig", "load_config"]
@@ -162,15 +162,19 @@ def load_config(
     layers: list[tuple[str, dict[str, dict[str, Any]]]] = []
     problems: list[tuple[str, str, str]] = []
     if file is not None:
-        try:
-            with file.open("rb") as handle:
-                data = tomllib.load(handle)
-        except FileNotFoundError:
-            problems.append((str(file), "", "no such config file; check --config"))
+        # Read as a game's files are: a regular UTF-8 file of bounded size
+        # and nesting (a game folder's fabula.toml is the game's input).
+        found: list[tuple[str, str, str]] = []
+        data = read_toml(
+            file, lambda path, where, message: found.append((str(path), where, message))
+        )
+        if data is None:
             data = {}
-        except tomllib.TOMLDecodeError as exc:
-            problems.append((str(file), "", f"not valid TOML ({exc})"))
-            data = {}
+            problems += [
+                (source, where, "no such config file; check --config")
+                if message.startswith("missing") else (source, where, message)
+                for source, where, message in found
+            ]  # fmt: skip
         unknown = set(data) - set(SECTIONS)
         for key in sorted(unknown):
             problems.append((str(file), key, "unknown section (expected parser, narrator, memory)"))

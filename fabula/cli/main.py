@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fabula import __version__
+from fabula.cli.boundary import guarded
 
 __all__ = ["build_parser", "main"]
 
@@ -30,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a world simulation and report its speed",
         description="Spawn a world of moving bodies and run its systems for a number of ticks.",
     )
-    sim.add_argument("--entities", type=int, default=200_000, help="bodies to simulate")
-    sim.add_argument("--ticks", type=int, default=200, help="ticks to run")
+    sim.add_argument("--entities", type=_count, default=200_000, help="bodies to simulate")
+    sim.add_argument("--ticks", type=_count, default=200, help="ticks to run")
     sim.add_argument("--seed", type=int, default=7, help="seed of the world's RNG")
 
     play = commands.add_parser(
@@ -108,10 +109,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count(text: str) -> int:
+    """A whole number of at least zero, for argparse (which reports the rest)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``fabula`` command; return its exit status."""
+    """Run the ``fabula`` command; return its exit status.
+
+    Every command runs inside :func:`~fabula.cli.boundary.guarded`: an error
+    fabula reports is one message and exit status 2, anything unexpected a
+    crash report and 70, Ctrl-C 130; never a traceback on the screen.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    given = list(sys.argv[1:] if argv is None else argv)
+    return guarded(args.command, lambda: _dispatch(args), given)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names."""
     if args.command == "sim":
         from fabula.cli.sim import run_simulation
 
@@ -141,11 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         from fabula.content import scaffold
 
-        try:
-            folder = scaffold(args.name)
-        except FileExistsError as exc:
-            print(f"fabula new: {exc}", file=sys.stderr)
-            return 1
+        folder = scaffold(args.name)
         print(f"Created {folder}. Play it with: fabula play {folder}")
         print(f"Check it after each change with: fabula validate {folder}")
         return 0
@@ -157,8 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fabula.cli.replay import run_replay
 
         return run_replay(args.save, args.game, recover_to=args.recover_to)
-    parser.print_help()
-    return 0
+    raise AssertionError(f"no handler for the command {args.command!r}")  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,21 +14,23 @@ of the turn took, and each model's tokens, latency and prompt version.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
 
 from fabula.ai import CircuitBreaker, ModelClient, ModelConfig, load_config
+from fabula.cli.boundary import printable
 from fabula.cli.stream import Wrapper
 from fabula.content import ContentGame
-from fabula.errors import ConfigError, ContentError, PersistenceError
+from fabula.errors import ArgumentError, FabulaError
 from fabula.narration import Brain, ModelNarrator, open_memory
 from fabula.parsing import TieredParser
-from fabula.prompts import PromptError, PromptLibrary
-from fabula.session import Session, default_save_path
+from fabula.prompts import PromptLibrary
+from fabula.session import Session, clean_input, default_save_path
 
 __all__ = ["run_play"]
 
@@ -59,18 +61,20 @@ def run_play(
             default = Path(game_dir) / "fabula.toml"
             models = load_config(config or (default if default.is_file() else None), None, flags)
             save = save or default_save_path(game.id)
+            if script is not None:
+                _readable(script)
             parser, narrator, brain, notice = _roles(game, models, save, console, opened)
             session = Session.start(
                 game, save, new=new, seed=seed, parser=parser, narrator_model=narrator,
                 brain=brain,
             )  # fmt: skip
-        except (ContentError, PersistenceError, ConfigError, PromptError) as exc:
-            console.print(f"[bold red]Cannot start the game:[/] {escape(str(exc))}")
+        except FabulaError as exc:  # what the player must fix; the rest is the boundary's
+            console.print(f"[bold red]Cannot start the game:[/] {escape(printable(str(exc)))}")
             return 2
         opened.callback(session.close)
         if notice:
             console.print(f"[dim]{escape(notice)}[/]")
-        console.print(escape(session.opening()))
+        console.print(escape(printable(session.opening())))
         try:
             _play(session, console, script, debug)
         except (KeyboardInterrupt, EOFError):
@@ -116,15 +120,15 @@ def _play(session: Session, console: Console, script: Path | None, debug: bool) 
     interactive = script is None and sys.stdin.isatty()
     with session.save.flush_on_signals():
         for line in _lines(script, interactive, session):
-            if not interactive:
-                console.print(f"\n[bold]> {escape(line)}[/]")
+            if not interactive:  # the echo: never a control character, never a wall
+                console.print(f"\n[bold]> {escape(clean_input(line))}[/]")
             if session.narrator_model is not None:  # show the telling as it streams
                 wrapper = Wrapper(_writer(console), console.width)
                 reply = session.turn(line, emit=wrapper.feed)
                 wrapper.finish()
             else:
                 reply = session.turn(line)
-                console.print(escape(reply.text))
+                console.print(escape(printable(reply.text)))  # a game's text drives no terminal
             if debug:
                 console.print(f"[dim]{escape(reply.trace.line())}[/]", soft_wrap=True)
             console.file.flush()  # a program driving us through a pipe sees each reply
@@ -144,10 +148,10 @@ def _writer(console: Console) -> Callable[[str], None]:
 
 def _lines(script: Path | None, interactive: bool, session: Session) -> Iterator[str]:
     if script is not None:
-        yield from (line.strip() for line in script.read_text().splitlines() if line.strip())
+        yield from _script(script)
         return
     if not interactive:
-        yield from (line.strip() for line in sys.stdin if line.strip())
+        yield from _piped(sys.stdin)
         return
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
@@ -164,3 +168,41 @@ def _lines(script: Path | None, interactive: bool, session: Session) -> Iterator
         line = prompt.prompt("\n> ").strip()
         if line:
             yield line
+
+
+def _readable(script: Path) -> None:
+    """Refuse a ``--script`` file that cannot be read, before the save is touched.
+
+    Raises:
+        ArgumentError: the file is missing or unreadable (the message names it).
+    """
+    try:
+        with script.open("rb"):
+            pass
+    except OSError as exc:
+        raise ArgumentError(
+            f"{script}: the --script file cannot be read ({exc.strerror or exc}); check the path."
+        ) from exc
+
+
+def _script(script: Path) -> Iterator[str]:
+    """The commands of a ``--script`` file: bytes that are not UTF-8 become
+    U+FFFD, whatever the locale, so no file can stop the game with a
+    decoding error."""
+    data = script.read_bytes()
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if line.strip():
+            yield line.strip()
+
+
+def _piped(stream: IO[str]) -> Iterator[str]:
+    """Lines from a pipe, read as bytes and decoded as UTF-8 with undecodable
+    bytes replaced (``sys.stdin`` decodes strictly under a UTF-8 locale). A
+    stream without bytes underneath (a test's ``StringIO``) is read as text."""
+    raw: IO[bytes] | None = getattr(stream, "buffer", None)
+    lines: Iterable[str] = (
+        (line.decode("utf-8", errors="replace") for line in raw) if raw is not None else stream
+    )
+    for line in lines:
+        if line.strip():
+            yield line.strip()

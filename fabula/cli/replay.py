@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from fabula.cli.boundary import printable
 from fabula.content import ContentGame
 from fabula.errors import FabulaError
 from fabula.persistence import SaveFile, verify
@@ -63,7 +64,7 @@ def run_replay(
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except FabulaError as exc:
-        console.print(f"[bold red]cannot replay:[/] {escape(str(exc))}")
+        console.print(f"[bold red]cannot replay:[/] {escape(printable(str(exc)))}")
         return 2
     console.print(
         f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {report.turns} turns replayed"

@@ -1,44 +1,66 @@
 """``fabula validate GAME``: check a game's files, report every problem, and
 warn about what is sound but likely unintended: nouns of a room's text that
 cannot be examined (:func:`fabula.content.unexaminable_mentions`). Warnings
-never fail validation."""
+never fail validation.
+
+Validating loads the game as playing it would, so it imports the game's
+Python (``actions/``, ``components/``): that code runs, with the user's
+permissions, and validate says so before it does. Then every template the
+narrator can reach is compiled and rendered against the game's real world
+(:func:`~fabula.narration.check_templates`), so a template that would fail
+at play fails here, with its file and line.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from fabula.cli.boundary import printable
 from fabula.content import ContentGame, unexaminable_mentions
 from fabula.errors import ContentError
+from fabula.narration import check_templates
 from fabula.prompts import PromptLibrary
 
 __all__ = ["run_validate"]
 
 
 def run_validate(root: Path, console: Console | None = None) -> int:
-    """Check the game in ``root``; return 0 if it is sound, 1 if not."""
+    """Check the game in ``root``; return 0 if it is sound, 2 if not (the
+    exit status of every error a user must fix, see docs/errors.md)."""
     console = console or Console()
+    python = _python_files(root)
+    if python:
+        console.print(
+            f"Importing the game's Python ({python} file{'s' if python != 1 else ''} in "
+            "actions/ and components/): it runs as code, with your permissions."
+        )
     try:
         game = ContentGame.load(root)
         world = game.new_world(game.files.game.seed)
         prompts = PromptLibrary.load(game.files.prompts)  # a game's own prompt files
+        tried, problems = check_templates(game)
+        if problems:
+            raise ContentError(problems)
     except ContentError as exc:  # PromptError is one too
         count = len(exc.problems)
-        table = Table(title=f"{root}: {count} problem{'s' if count != 1 else ''}")
-        for column in ("file", "field", "problem"):
+        title = f"{root}: {count} problem{'s' if count != 1 else ''}"
+        table = Table(title=escape(printable(title)))
+        for column in ("file", "where", "problem"):
             table.add_column(column)
         for file, path, message in exc.problems:
-            table.add_row(file, path, message)
+            table.add_row(*(escape(printable(cell)) for cell in (file, path, message)))
         console.print(table)
         console.print("[bold red]Fix these and run fabula validate again.[/]")
-        return 1
+        return 2
     f = game.files
     console.print(
-        f"[green]{f.game.title}[/] ({f.game.id}) is sound: {len(f.rooms)} rooms, "
+        f"[green]{escape(f.game.title)}[/] ({escape(f.game.id)}) is sound: {len(f.rooms)} rooms, "
         f"{len(f.doors)} doors, {len(f.items)} items, {len(f.npcs)} people; "
-        f"{len(world)} entities at the start; prompts: "
+        f"{len(world)} entities at the start; {tried} template renders tried; prompts: "
         + ", ".join(f"{id_} v{'/'.join(prompts.versions(id_))}" for id_ in prompts.ids())
         + "."
     )
@@ -52,3 +74,13 @@ def run_validate(root: Path, console: Console | None = None) -> int:
             table.add_row(mention.file, mention.field, mention.message)
         console.print(table)
     return 0
+
+
+def _python_files(root: Path) -> int:
+    """How many ``.py`` files the game's ``actions/`` and ``components/`` hold."""
+    count = 0
+    for name in ("actions", "components"):
+        folder = Path(root) / name
+        if folder.is_dir():
+            count += sum(1 for p in folder.rglob("*.py") if not p.name.startswith("_"))
+    return count

@@ -13,14 +13,19 @@ from fabula.content.appearance import (
 )
 from fabula.content.components import Appearance, Handled, Ident, Points, Scenery, Visits
 from fabula.content.game import ContentGame, holds, hostiles_attack
+from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
+from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
+from fabula.content.template_files import BoundedLoader, template_problem
 
 __all__ = [
     "STATES",
     "Appearance",
+    "BoundedEnvironment",
+    "BoundedLoader",
     "Condition",
     "ContentGame",
     "GameFiles",
@@ -37,7 +42,9 @@ __all__ = [
     "is_dead",
     "is_scenery",
     "load",
+    "read_toml",
     "scaffold",
     "state_holds",
+    "template_problem",
     "unexaminable_mentions",
 ]

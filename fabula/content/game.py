@@ -47,10 +47,13 @@ from fabula.actions.standard import (
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
 from fabula.content.components import Ident, Points, Scenery, Visits
+from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
+from fabula.content.template_files import shown_path
 from fabula.ecs import ComponentRegistry, FieldIndex, World, WorldView
+from fabula.errors import ContentError, DiscoveryError, FabulaError
 from fabula.events import OnDeath, OnMove, OnTake
 from fabula.simulation import Simulation
 from fabula.systems import TickContext, system
@@ -92,10 +95,34 @@ class ContentGame:
         ):
             for entry in sorted(entry_points(group=group), key=lambda e: e.name):
                 registry.discover(entry.value, replace=True)
-        if (files.root / "components").is_dir():
-            self.components.discover(files.root / "components")
-        if (files.root / "actions").is_dir():
-            self.actions.discover(files.root / "actions", replace=True)
+        self._import_own_python(files.root)
+
+    def _import_own_python(self, root: Path) -> None:
+        """Import the game's ``components/`` and ``actions/`` (this runs the
+        game's code; ``fabula validate`` says so).
+
+        Raises:
+            ContentError: too many files, or one that fails to import or to
+                register (its file, and line when known).
+        """
+        folders = [root / name for name in ("components", "actions") if (root / name).is_dir()]
+        count = sum(1 for folder in folders for _ in folder.rglob("*.py"))
+        if count > MAX_PYTHON_FILES:
+            file = f"{root.name}/{folders[-1].name}"
+            message = f"{count:,} Python files in actions/ and components/, more than "
+            raise ContentError([(file, "", f"{message}{MAX_PYTHON_FILES:,}")])
+        try:
+            for folder in folders:
+                if folder.name == "components":
+                    self.components.discover(folder)
+                else:
+                    self.actions.discover(folder, replace=True)
+        except DiscoveryError as exc:
+            where = f"line {exc.line}" if exc.line is not None else ""
+            file = shown_path(exc.source, root.resolve())
+            raise ContentError([(file, where, f"{exc.reason}; fix the game's Python")]) from exc
+        except FabulaError as exc:  # a name registered twice, an action declared wrongly
+            raise ContentError([(root.name, "", str(exc))]) from exc
 
     @classmethod
     def load(cls, root: str | Path) -> ContentGame:

@@ -20,13 +20,13 @@ the start room. All problems are collected and raised together as one
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from fabula.content.limits import MAX_WORLD_FILES, containment_cycles, read_toml
 from fabula.content.schema import (
     Condition,
     DoorSpec,
@@ -135,6 +135,11 @@ def load(root: str | Path) -> GameFiles:
     worlds = sorted((root / "world").glob("*.toml")) if (root / "world").is_dir() else []
     if not worlds:
         problems.add(root / "world", "", "no world files: add world/*.toml with rooms and items")
+    if len(worlds) > MAX_WORLD_FILES:
+        problems.add(
+            root / "world", "", f"{len(worlds):,} world files, more than {MAX_WORLD_FILES:,}"
+        )
+        raise ContentError(problems.items)
     specs: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
     origin: dict[str, str] = {}
     seen: dict[str, Path] = {}
@@ -175,16 +180,7 @@ def load(root: str | Path) -> GameFiles:
 
 
 def _read(path: Path, problems: _Problems) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        problems.add(path, "", "missing; every game needs one")
-    except tomllib.TOMLDecodeError as exc:
-        problems.add(path, "", f"not valid TOML ({exc})")
-    except OSError as exc:
-        problems.add(path, "", f"cannot be read ({exc.strerror})")
-    return None
+    return read_toml(path, problems.add)
 
 
 def _model(
@@ -245,6 +241,13 @@ def _check_references(files: GameFiles, problems: _Problems, manifest: Path) -> 
             problems.add(where(ident), f"items.{ident}.key", f"{item.key!r} is not an item")
         if item.locked and not item.openable:
             problems.add(where(ident), f"items.{ident}.locked", "only openable things can lock")
+    for cycle in containment_cycles({i: item.location for i, item in files.items.items()}):
+        if len(cycle) > 1:  # one thing holding itself is reported with its location
+            problems.add(
+                where(cycle[0]), f"items.{cycle[0]}.location",
+                f"{' and '.join(map(repr, cycle))} are inside or on each other, so none of "
+                "them is anywhere; put one of them in a room",
+            )  # fmt: skip
     for ident, npc in files.npcs.items():
         if npc.location not in files.rooms:
             problems.add(where(ident), f"npcs.{ident}.location", f"{npc.location!r} is not a room")

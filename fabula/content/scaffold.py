@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fabula.errors import ScaffoldError
+
 __all__ = ["scaffold"]
 
 _GAME = '''[game]
@@ -98,15 +100,27 @@ def scaffold(target: Path, title: str | None = None) -> Path:
     """Write a new game into ``target`` (which must not exist yet).
 
     Raises:
-        FileExistsError: ``target`` exists; nothing is overwritten.
+        ScaffoldError: ``target`` exists (nothing is overwritten), or it
+            cannot be written (the message names the folder and the reason).
     """
-    if target.exists():
-        raise FileExistsError(f"{target} already exists; choose a new folder name.")
+    if target.exists() or target.is_symlink():
+        raise ScaffoldError(target, "already exists; choose a new folder name.")
+    try:
+        _write(target, title)
+    except OSError as exc:
+        raise ScaffoldError(
+            target,
+            f"cannot be written ({exc.strerror or exc}); choose a folder you can write to.",
+        ) from exc
+    return target
+
+
+def _write(target: Path, title: str | None) -> None:
     ident = re.sub(r"[^a-z0-9_-]+", "-", target.name.lower()).strip("-") or "my-game"
     name = title or target.name.replace("-", " ").replace("_", " ").title()
     (target / "world").mkdir(parents=True)
     for folder in ("actions", "components", "templates", "lore"):
         (target / folder).mkdir()
-    (target / "game.toml").write_text(_GAME.format(id=ident, title=name.replace('"', "'")))
-    (target / "world" / "world.toml").write_text(_WORLD.format())
-    return target
+    manifest = _GAME.format(id=ident, title=name.replace('"', "'"))
+    (target / "game.toml").write_text(manifest, encoding="utf-8")
+    (target / "world" / "world.toml").write_text(_WORLD.format(), encoding="utf-8")

@@ -30,6 +30,7 @@ from here.
     ├── ScheduleError                 systems that cannot be ordered or run as declared
     ├── TaskError                     async work misused (see fabula.systems.tasks)
     ├── GameNotFoundError             no game answers to the id or reference given
+    ├── ScaffoldError                 a new game folder that cannot be written (has .path)
     ├── ContentError                  a game's files have problems (lists them all)
     │   └── PromptError               prompt files with problems (fabula.prompts)
     │       ├── UnknownPromptError    no prompt with that id or version
@@ -87,6 +88,7 @@ from fabula.errors.games import (
     ModelError,
     PromptError,
     PromptRenderError,
+    ScaffoldError,
     UnknownPromptError,
 )
 from fabula.errors.persistence import (
@@ -131,6 +133,7 @@ __all__ = [
     "SaveLockedError",
     "SaveVersionError",
     "SaveWriteError",
+    "ScaffoldError",
     "ScheduleError",
     "StructuralChangeError",
     "SubscriptionError",

@@ -62,8 +62,16 @@ class UnknownNameError(RegistryError, KeyError):
 
 
 class DiscoveryError(FabulaError):
-    """A module or directory given to an auto-loader could not be imported."""
+    """A module or directory given to an auto-loader could not be imported.
 
-    def __init__(self, source: str, reason: str) -> None:
-        self.source, self.reason = source, reason
-        super().__init__(f"cannot discover registrations in {source}: {reason}")
+    Attributes:
+        source: the module or file.
+        reason: what went wrong (the exception's type and message).
+        line: the line of ``source`` at fault, when known (a syntax error,
+            or the line of the file that raised).
+    """
+
+    def __init__(self, source: str, reason: str, line: int | None = None) -> None:
+        self.source, self.reason, self.line = source, reason, line
+        at = f", line {line}" if line is not None else ""
+        super().__init__(f"cannot discover registrations in {source}{at}: {reason}")

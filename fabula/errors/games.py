@@ -15,6 +15,19 @@ class GameNotFoundError(FabulaError, LookupError):
     not import."""
 
 
+class ScaffoldError(FabulaError):
+    """``fabula new`` cannot write the new game's folder: it exists already
+    (nothing is overwritten), or the disk refused the write.
+
+    Attributes:
+        path: the folder asked for.
+    """
+
+    def __init__(self, path: Any, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
 class ContentError(FabulaError):
     """A game's files have problems; all of them are listed at once.
 

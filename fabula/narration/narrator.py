@@ -17,7 +17,11 @@ the ``cap`` filter. ``others/<Event>.j2`` tell what
 other actors did to the player during the tick (``others/health.j2`` follows
 with the player's health) (capitalise the first letter only).
 Templates run in Jinja2's sandbox with strict undefined variables: a typo in
-a game's template is an error, not a silent blank.
+a game's template is an error, not a silent blank. The sandbox is bounded
+(:class:`~fabula.content.BoundedEnvironment`: loops, sizes, output), and a
+template that fails raises a :class:`~fabula.errors.ContentError` naming its
+file and line; ``fabula validate`` renders every template first
+(:mod:`fabula.narration.check`), so a sound game never meets one.
 
 Names of things used up by the turn (eaten, destroyed) are remembered before
 the turn: call :meth:`TemplateNarrator.prepare` with the proposals first.
@@ -37,13 +41,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined, Template, TemplateNotFound
 
 from fabula.actions import ActionProposal, Outcome
 from fabula.actions.standard import Health, Location, Named, contents, sees_inside
-from fabula.content import is_scenery, state_holds
+from fabula.content import (
+    BoundedEnvironment,
+    BoundedLoader,
+    is_scenery,
+    state_holds,
+    template_problem,
+)
 from fabula.ecs import WorldView
+from fabula.errors import ContentError
 from fabula.events import Event, OnDamage, OnDeath
 from fabula.narration import prose
 
@@ -63,17 +73,18 @@ class TemplateNarrator:
 
     def __init__(self, overrides: Path | None = None) -> None:
         loaders: list[Any] = []
+        self.root = overrides.parent if overrides is not None else None
         if overrides is not None and overrides.is_dir():
-            loaders.append(FileSystemLoader(str(overrides)))
+            loaders.append(BoundedLoader(overrides))
         loaders.append(PackageLoader("fabula.narration", "templates"))
-        self.env = SandboxedEnvironment(
+        self.env = BoundedEnvironment(
             loader=ChoiceLoader(loaders),
             autoescape=False,
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["cap"] = _cap
+        self.env.add_filter("cap", _cap)
         self._names: dict[int, Named] = {}
 
     def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None:
@@ -195,12 +206,36 @@ class TemplateNarrator:
             "state": lambda e, state: e in world and state_holds(world, e, state),
         }
 
-    def _render(self, folder: str, name: str, context: dict[str, Any]) -> str:
+    def template(self, folder: str, name: str) -> Template:
+        """The template telling ``name`` (``folder/name.j2``, else ``folder/default.j2``).
+
+        Raises:
+            ContentError: the template cannot be loaded (its file and line).
+        """
+        path = f"{folder}/{name}.j2"
         try:
-            template = self.env.get_template(f"{folder}/{name}.j2")
-        except TemplateNotFound:
-            template = self.env.get_template(f"{folder}/default.j2")
-        return template.render(context)
+            try:
+                return self.env.get_template(path)
+            except TemplateNotFound:
+                path = f"{folder}/default.j2"
+                return self.env.get_template(path)
+        except ContentError:
+            raise
+        except Exception as exc:  # a syntax error, or anything a bad file raises
+            raise ContentError([template_problem(exc, path, self.root)]) from exc
+
+    def _render(self, folder: str, name: str, context: dict[str, Any]) -> str:
+        """Render a template within the sandbox's bounds.
+
+        Raises:
+            ContentError: the template failed (its file and line, and why).
+        """
+        template = self.template(folder, name)
+        try:
+            return self.env.render(template, context)
+        except Exception as exc:  # the game's template: whatever it raised is its problem
+            file = template.filename or template.name or name
+            raise ContentError([template_problem(exc, file, self.root)]) from exc
 
 
 def _cap(text: str) -> str:

@@ -9,6 +9,22 @@ narrator that tells each turn plainly.
 """
 
 from fabula.session.reply import Reply, Trace
-from fabula.session.session import Narrator, Parser, Session, default_save_path
+from fabula.session.session import (
+    MAX_INPUT,
+    Narrator,
+    Parser,
+    Session,
+    clean_input,
+    default_save_path,
+)
 
-__all__ = ["Narrator", "Parser", "Reply", "Session", "Trace", "default_save_path"]
+__all__ = [
+    "MAX_INPUT",
+    "Narrator",
+    "Parser",
+    "Reply",
+    "Session",
+    "Trace",
+    "clean_input",
+    "default_save_path",
+]

@@ -36,7 +36,7 @@ from fabula.ai import ModelConfig
 from fabula.content import ContentGame
 from fabula.context import names_before
 from fabula.ecs import World, WorldView
-from fabula.errors import PersistenceError
+from fabula.errors import PersistenceError, SaveWriteError
 from fabula.events import Event
 from fabula.narration import Brain, ModelNarrator, TemplateNarrator
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
@@ -136,10 +136,19 @@ class Session:
         told what ``brain`` gathers (state, verdicts, memories).
 
         Raises:
-            PersistenceError: the save cannot be used (the message says why).
+            PersistenceError: the save cannot be used (the message says why);
+                :class:`~fabula.errors.SaveWriteError` if its folder cannot
+                be created.
         """
         path = save_path or default_save_path(game.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a read-only mount, a symlink loop, a full disk
+            raise SaveWriteError(
+                path,
+                f"its folder {path.parent} cannot be created ({exc.strerror or exc}); "
+                "choose another place with --save, or make room there.",
+            ) from exc
         save = SaveFile.open_or_new(
             path, game, seed=seed if seed is not None else game.files.game.seed,
             replace=new, policy=policy,

@@ -59,6 +59,21 @@ def test_a_missing_or_broken_file_is_named(tmp_path: Path) -> None:
         load_config(broken, {})
 
 
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"x = " + b"[" * 3000 + b"]" * 3000, "nest too deeply"),
+        (b"[parser]\nmodel = 'caf\xe9'\n", "not UTF-8"),
+        (b"[parser]\nmax_tokens = " + b"9" * 30 + b"\n", "too large"),
+    ],
+)
+def test_a_hostile_file_is_a_config_error(tmp_path: Path, data: bytes, said: str) -> None:
+    file = tmp_path / "fabula.toml"
+    file.write_bytes(data)
+    with pytest.raises(ConfigError, match=said):
+        load_config(file, {})
+
+
 def test_the_api_key_is_read_from_the_environment_not_stored(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -41,7 +41,9 @@ def test_sim_reports_every_body_moved() -> None:
     assert "1,500" in result.stdout
 
 
-@pytest.mark.parametrize("bad", [["sim", "--entities", "many"], ["nonsense"]])
+@pytest.mark.parametrize(
+    "bad", [["sim", "--entities", "many"], ["sim", "--ticks", "-1"], ["nonsense"]]
+)
 def test_bad_arguments_exit_with_usage(bad: list[str]) -> None:
     result = run(*bad)
     assert result.returncode == 2

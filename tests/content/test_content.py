@@ -154,7 +154,7 @@ def test_fabula_validate_reports_a_sound_game_and_a_broken_one(tmp_path: Path) -
         [sys.executable, "-m", "fabula", "validate", str(root)],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
-    assert bad.returncode == 1
+    assert bad.returncode == 2  # every error a user must fix: 2 (issue 12)
     assert "'moon' is not a room" in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
 
@@ -172,7 +172,7 @@ def test_fabula_new_scaffolds_a_game_that_can_be_won(tmp_path: Path) -> None:
     again = subprocess.run(
         [sys.executable, "-m", "fabula", "new", str(target)], capture_output=True, text=True
     )
-    assert again.returncode == 1
+    assert again.returncode == 2  # a FabulaError: 2 (issue 12)
     assert "already exists" in again.stderr
     from fabula.session import Session
 

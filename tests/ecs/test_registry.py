@@ -301,13 +301,14 @@ def test_discover_a_directory_with_a_broken_file_names_the_file(
 ) -> None:
     write(tmp_path / "game" / "good.py", COMPONENT_MODULE.format(name="lamp", cls="Lamp"))
     broken = write(tmp_path / "game" / "oops.py", "import no_such_module_xyz\n")
-    message = (
-        f"cannot discover registrations in {broken.resolve()}: ModuleNotFoundError: "
+    message = (  # the line too, since issue 12
+        f"cannot discover registrations in {broken.resolve()}, line 1: ModuleNotFoundError: "
         "No module named 'no_such_module_xyz'"
     )
     with pytest.raises(DiscoveryError, match=exactly(message)) as info:
         registry.discover(tmp_path / "game")
     assert info.value.source == str(broken.resolve())
+    assert info.value.line == 1
 
 
 def test_discover_a_missing_directory_raises(registry: ComponentRegistry, tmp_path: Path) -> None:

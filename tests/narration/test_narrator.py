@@ -160,10 +160,15 @@ def test_a_game_overrides_any_template(tmp_path: Path) -> None:
 
 
 def test_a_template_typo_is_an_error_not_a_blank(tmp_path: Path) -> None:
-    from jinja2 import UndefinedError
+    # Issue 12: the error names the template's file and line (a ContentError).
+    from fabula.errors import ContentError
 
     (tmp_path / "actions").mkdir()
-    (tmp_path / "actions" / "take.j2").write_text("{{ the(params.itme) }}")
+    (tmp_path / "actions" / "take.j2").write_text("\n{{ the(params.itme) }}")
     play = Play(TemplateNarrator(tmp_path))
-    with pytest.raises(UndefinedError):
+    with pytest.raises(ContentError) as caught:
         play.say("take key")
+    ((file, where, message),) = caught.value.problems
+    assert file.endswith("actions/take.j2")
+    assert where == "line 2"
+    assert "itme" in message
