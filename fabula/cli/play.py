@@ -69,7 +69,9 @@ def run_play(
                 brain=brain,
             )  # fmt: skip
         except FabulaError as exc:  # what the player must fix; the rest is the boundary's
-            console.print(f"[bold red]Cannot start the game:[/] {escape(printable(str(exc)))}")
+            console.print(
+                f"[bold red]Cannot start the game:[/] {escape(printable(str(exc)))}", soft_wrap=True
+            )
             return 2
         opened.callback(session.close)
         if notice:

@@ -64,7 +64,7 @@ def run_replay(
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except FabulaError as exc:
-        console.print(f"[bold red]cannot replay:[/] {escape(printable(str(exc)))}")
+        console.print(f"[bold red]cannot replay:[/] {escape(printable(str(exc)))}", soft_wrap=True)
         return 2
     console.print(
         f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {report.turns} turns replayed"
