@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fabula.ecs import component
 
-__all__ = ["Ident", "Points"]
+__all__ = ["Achievements", "Ident", "Points"]
 
 
 @component(name="ident")
@@ -23,3 +23,19 @@ class Points:
     """Score awarded the first time the player takes this thing."""
 
     points: int
+
+
+@component(name="achievements")
+class Achievements:
+    """What the player has scored for, in the order earned: FULL SCORE reads
+    it ("5 points for finding the tinderbox").
+
+    Invariant: the three tuples have one entry per award, in step: ``keys``
+    (``"item:<id>"`` or ``"award:<id>"``, so each is given once), ``points``
+    and ``tasks`` (the words after "for"). Kept on the player's entity, so it
+    is saved, undone and replayed with the score it explains.
+    """
+
+    keys: tuple[str, ...] = ()
+    points: tuple[int, ...] = ()
+    tasks: tuple[str, ...] = ()
