@@ -66,7 +66,7 @@ def run_replay(
         console.print(f"[bold red]cannot replay:[/] {escape(str(exc))}")
         return 2
     console.print(
-        f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {report.turns} turns replayed"
+        f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {report.turns} turn{'s' if report.turns != 1 else ''} replayed"
     )
     table = Table()
     table.add_column("check")

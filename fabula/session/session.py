@@ -183,7 +183,7 @@ class Session:
             f = self.game.files.game
             return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room, notice) if p)
         recovered = (
-            f" ({self.save.recovered} turns recovered from the journal)"
+            f" ({meta.scoring.plural(self.save.recovered, 'turn')} recovered from the journal)"
             if self.save.recovered
             else ""
         )

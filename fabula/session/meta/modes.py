@@ -9,8 +9,9 @@ text shown, after a move into a room already seen (BRIEF) or into any room
 (SUPERBRIEF). The room's name, what is in it and its exits stay. LOOK always
 describes in full, as in Inform.
 
-A room counts as seen if the rules marked it visited (``Room.visited``)
-before the turn, or this session has described it in full.
+A room counts as seen if it is the start room, if the rules marked it
+visited (``Room.visited``) before the turn, or if this session has described
+it in full.
 """
 
 from __future__ import annotations
@@ -43,10 +44,14 @@ def set_mode(session: Session, mode: Mode) -> str:
 
 
 def visited(session: Session) -> frozenset[int]:
-    """The rooms seen so far: marked visited in the world, or shown in full
-    by this session (read before a turn is played)."""
+    """The rooms seen so far: the start room (the opening describes it),
+    those marked visited in the world, and those this session has shown in
+    full (read before a turn is played)."""
     view = session.view
     marked = {r for r in view.entities_with[Room] if view.get(r, Room, readonly=True).visited}
+    start = session.game.ids(view).get(session.game.files.game.start)
+    if start is not None:
+        marked.add(start)
     return frozenset(marked | session.meta.shown_rooms)
 
 
