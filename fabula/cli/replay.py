@@ -65,9 +65,8 @@ def run_replay(
     except FabulaError as exc:
         console.print(f"[bold red]cannot replay:[/] {escape(str(exc))}")
         return 2
-    console.print(
-        f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {report.turns} turn{'s' if report.turns != 1 else ''} replayed"
-    )
+    turns = f"{report.turns} turn{'s' if report.turns != 1 else ''}"
+    console.print(f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {turns} replayed")
     table = Table()
     table.add_column("check")
     table.add_column("recorded")

@@ -53,7 +53,8 @@ def test_waiting_lets_the_ship_reach_the_reef(session: Session) -> None:
     path = session.save.path
     session.close()
     report = verify(path, GAME)  # the clock replays from the journal
-    assert report.ok and report.turns == DEADLINE, report.problem
+    assert report.ok, report.problem
+    assert report.turns == DEADLINE
 
 
 def test_the_ship_is_announced_at_its_turns_only(session: Session) -> None:
@@ -78,7 +79,8 @@ def test_the_last_points_come_with_the_light(session: Session) -> None:
     assert session.world.get(session.player, Score) == Score(25, 25)
     earned = session.world.get(session.player, Achievements)
     assert earned.tasks[-1] == "relighting the great lamp"
-    assert sum(earned.points) == 25 and len(set(earned.keys)) == len(earned.keys)
+    assert sum(earned.points) == 25
+    assert len(set(earned.keys)) == len(earned.keys)
 
 
 def test_killing_tamsin_loses_the_game(session: Session) -> None:

@@ -82,18 +82,21 @@ def test_hints_come_one_at_a_time(session: Session) -> None:
     assert menu.startswith("Hints for where you are stuck:")
     assert "  2. How do I see where it is dark?" in menu
     first = session.turn("hint 2").text
-    assert "(1/3) Fishermen keep a light" in first and "(2/3)" not in first
+    assert "(1/3) Fishermen keep a light" in first
+    assert "(2/3)" not in first
     assert first.endswith("For another, type HINT 2 again.")
     second = session.turn("hint 2").text
-    assert "(1/3)" in second and "(2/3) The storm lantern" in second
+    assert "(1/3)" in second
+    assert "(2/3) The storm lantern" in second
     last = session.turn("hint 2").text
-    assert "(3/3) TAKE LANTERN" in last and last.endswith("That is the last hint for this.")
+    assert "(3/3) TAKE LANTERN" in last
+    assert last.endswith("That is the last hint for this.")
     assert session.turn("hint 2").text == last  # no further, no error
 
 
 def test_hints_follow_the_game(session: Session) -> None:
     assert "get past the giant crab" not in session.turn("hint").text  # not before the cave
-    play(session, TO_THE_TINDERBOX + ["light lantern"])
+    play(session, [*TO_THE_TINDERBOX, "light lantern"])
     menu = session.turn("hint").text
     assert "get past the giant crab" in menu
     assert "see where it is dark" not in menu  # solved: the lantern is lit
@@ -129,7 +132,8 @@ def test_the_transcript_is_written_beside_the_save(session: Session) -> None:
     assert session.turn("script off").text.startswith("End of transcript")
     session.turn("e")  # not written
     text = path.read_text(encoding="utf-8")
-    assert "> w\nBoathouse" in text and "> take lantern\nTaken." in text
+    assert "> w\nBoathouse" in text
+    assert "> take lantern\nTaken." in text
     assert "> e\n" not in text
     assert text.rstrip().endswith("End of transcript.")
     assert session.turn("unscript").text == "There is no transcript to stop."
@@ -143,11 +147,13 @@ def test_brief_describes_a_room_in_full_only_the_first_time(session: Session) ->
     assert "Tar, rope and old fish." in full
     assert "brief" in session.turn("brief").text
     back = session.turn("e").text  # the harbour, seen at the start
-    assert back.startswith("Harbour wall") and "Waves break" not in back
+    assert back.startswith("Harbour wall")
+    assert "Waves break" not in back
     new = session.turn("n").text  # the square, never seen
     assert "The square is empty" in new
     again = play(session, ["s", "n"])[-1]
-    assert again.startswith("Fish square") and "The square is empty" not in again
+    assert again.startswith("Fish square")
+    assert "The square is empty" not in again
     assert "Old Tamsin sits under the awning" in again  # what is here is still told
     assert "The square is empty" in session.turn("look").text  # LOOK is always in full
 
@@ -183,8 +189,10 @@ def test_restart_starts_again_in_the_same_save_and_keeps_the_old_game(session: S
     session.turn("restart")
     text = session.turn("yes").text
     assert text.startswith("Restarted. (The game you left is kept: RESTORE BEFORE-RESTART")
-    assert "THE LIGHT AT GULL'S END" in text and "Harbour wall" in text
-    assert session.save.path == path and session.save.turn == 0
+    assert "THE LIGHT AT GULL'S END" in text
+    assert "Harbour wall" in text
+    assert session.save.path == path
+    assert session.save.turn == 0
     assert session.world.get(session.player, Score).points == 0
     assert session.turn("i").text == "You are empty-handed."
     assert session.turn("restore before-restart").text.startswith("Restored.")
@@ -193,11 +201,12 @@ def test_restart_starts_again_in_the_same_save_and_keeps_the_old_game(session: S
 
 
 def test_a_restarted_save_replays_to_itself(session: Session) -> None:
-    play(session, TO_THE_TINDERBOX + ["restart", "y", "w", "take lantern"])
+    play(session, [*TO_THE_TINDERBOX, "restart", "y", "w", "take lantern"])
     path = session.save.path
     session.close()
     report = verify(path, GAME)
-    assert report.ok and report.turns == 2, report.problem
+    assert report.ok, report.problem
+    assert report.turns == 2
 
 
 # ----------------------------------------------------------------- the end
@@ -209,7 +218,8 @@ def test_after_the_end_every_way_on_is_offered(session: Session) -> None:
     assert out[-1].endswith(GAME_OVER)
     assert "[Your score has gone up by 5 points.]" in out[-1]
     over = session.turn("n").text
-    assert over.startswith("The game is over.") and over.endswith(GAME_OVER)
+    assert over.startswith("The game is over.")
+    assert over.endswith(GAME_OVER)
     assert session.turn("full score").text.startswith("The score was made up as follows:")
     assert session.turn("undo").text.startswith("Undone.")
     assert session.ended is None
@@ -218,7 +228,8 @@ def test_after_the_end_every_way_on_is_offered(session: Session) -> None:
 def test_restart_after_the_end_needs_no_question(session: Session) -> None:
     play(session, commands(WALKTHROUGH))
     assert session.turn("restart").text.startswith("Restarted.")
-    assert session.ended is None and session.save.turn == 0
+    assert session.ended is None
+    assert session.save.turn == 0
 
 
 def test_a_finished_save_says_so_when_resumed(tmp_path: Path) -> None:
@@ -230,7 +241,8 @@ def test_a_finished_save_says_so_when_resumed(tmp_path: Path) -> None:
     try:
         opening = again.opening()
         assert opening.startswith("The game is over.")
-        assert "The great lamp wakes" in opening and opening.endswith(GAME_OVER)
+        assert "The great lamp wakes" in opening
+        assert opening.endswith(GAME_OVER)
         assert "Welcome back" not in opening
     finally:
         again.close()
