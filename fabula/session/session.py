@@ -194,6 +194,7 @@ class Session:
         """Save and release the game, and the brain it was given (with its
         memory). The model clients behind the parser and the narrator stay
         open: whoever made them closes them (``fabula play`` does)."""
+        meta.closing(self)  # meta: an open transcript is ended
         try:
             self.save.close()
         finally:

@@ -139,6 +139,15 @@ def test_the_transcript_is_written_beside_the_save(session: Session) -> None:
     assert session.turn("unscript").text == "There is no transcript to stop."
 
 
+def test_closing_the_session_ends_the_transcript(tmp_path: Path) -> None:
+    session = Session.start(GAME, tmp_path / "t.save", new=True)
+    session.turn("script")
+    session.turn("w")
+    session.close()
+    text = transcript_path(tmp_path / "t.save").read_text(encoding="utf-8")
+    assert text.rstrip().endswith("End of transcript.")
+
+
 # -------------------------------------------------------------- room modes
 
 
@@ -223,6 +232,11 @@ def test_after_the_end_every_way_on_is_offered(session: Session) -> None:
     assert session.turn("full score").text.startswith("The score was made up as follows:")
     assert session.turn("undo").text.startswith("Undone.")
     assert session.ended is None
+
+
+def test_no_hints_once_the_game_is_over(session: Session) -> None:
+    play(session, commands(WALKTHROUGH))
+    assert session.turn("hint").text == "The game is over; there is nothing left to hint at."
 
 
 def test_restart_after_the_end_needs_no_question(session: Session) -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "after_turn",
     "answer_meta",
     "answer_pending",
+    "closing",
     "game_over",
     "record",
     "score_line",
@@ -143,10 +144,15 @@ def _transcript(session: Session, argument: str) -> str:
     return f"Start of a transcript of {session.game.title}, written to {path.name} beside the save."
 
 
-def _quit(session: Session) -> str:
+def closing(session: Session) -> None:
+    """The session is closing: end the transcript, if one is open."""
     if session.meta.transcript is not None:
         session.meta.transcript.close("End of transcript.")
         session.meta.transcript = None
+
+
+def _quit(session: Session) -> str:
+    closing(session)
     return "Goodbye. Your game is saved."
 
 

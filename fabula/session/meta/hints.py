@@ -40,6 +40,8 @@ def hint(session: Session, argument: str) -> str:
     """HINT, HINT <number>, HINT <words of a topic>."""
     if not session.game.files.hints:
         return "Sorry, this game has no hints."
+    if session.ended is not None:
+        return "The game is over; there is nothing left to hint at."
     topics = offered(session)
     if not topics:
         return "There is nothing you need a hint for just now. Look around, and try things."

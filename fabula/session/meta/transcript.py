@@ -10,6 +10,7 @@ and the player told; the game goes on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from pathlib import Path
 from typing import TextIO
@@ -49,11 +50,16 @@ class Transcript:
         self._handle.flush()
 
     def close(self, footer: str = "") -> None:
-        """End the transcript (with ``footer``, if any); closing twice is harmless."""
+        """End the transcript (with ``footer``, if any); closing twice is
+        harmless. A footer that cannot be written is left out: the session
+        is ending, and what was written before stays."""
         if self._handle.closed:
             return
         try:
             if footer:
                 self._handle.write(footer + "\n")
+        except OSError:
+            pass  # the transcript so far is on disk; only its last line is missing
         finally:
-            self._handle.close()
+            with contextlib.suppress(OSError):
+                self._handle.close()
