@@ -269,8 +269,8 @@ class Session:
         world = self.view
         with self._trace.stage("account"):
             account = self.narrator.account(world, self.player, outcomes, events)
-        shown = meta.modes.abridge(self, account, room, seen)
-        told, recalled = self._tell(text, account, outcomes, names, shown)
+        as_shown = meta.modes.abridge(self, account, room, seen)  # meta: BRIEF
+        told, recalled = self._tell(text, account, outcomes, names, as_shown)
         parts = [told]
         if self.brain is not None:
             with self._trace.stage("memory"):
