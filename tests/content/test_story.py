@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fabula.actions.standard import Health, Location, Score
-from fabula.content import Achievements, ContentGame, load
+from fabula.content import Achievements, ContentGame, load, scaffold
 from fabula.errors import ContentError
 from fabula.events import OnMessage
 
@@ -142,3 +142,8 @@ def test_awards_endings_and_the_timeline_run_in_the_simulation(tmp_path: Path) -
     world.get(ids["rat"], Health).hp = 2
     simulation.play([])
     assert game.ending_message(world) == ("lost", "Dawn comes, and you are still here.")
+
+
+def test_a_new_game_comes_with_a_hint(tmp_path: Path) -> None:
+    files = load(scaffold(tmp_path / "fresh"))
+    assert [h.topic for h in files.hints] == ["How do I get into the garden?"]
