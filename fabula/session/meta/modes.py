@@ -9,6 +9,9 @@ text shown, after a move into a room already seen (BRIEF) or into any room
 (SUPERBRIEF). The room's name, what is in it and its exits stay. LOOK always
 describes in full, as in Inform.
 
+A model narrator's retelling is shown as it streams, so the mode shapes only
+the plain account (the offline game).
+
 A room counts as seen if it is the start room, if the rules marked it
 visited (``Room.visited``) before the turn, or if this session has described
 it in full.
