@@ -5,6 +5,7 @@ Played on the demo through a real Session and a real save."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,19 @@ def test_a_finished_save_says_so_when_resumed(tmp_path: Path) -> None:
         assert "Welcome back" not in opening
     finally:
         again.close()
+
+
+def test_one_point_is_singular(tmp_path: Path) -> None:
+    root = tmp_path / "one"
+    shutil.copytree(LITTLE.files.root, root)
+    with (root / "game.toml").open("a") as manifest:
+        manifest.write(
+            '\n[awards.hall]\npoints = 1\ntask = "going in"\nwhen = { in_room = "hall" }\n'
+        )
+    session = Session.start(ContentGame.load(root), tmp_path / "one.save", new=True)
+    try:
+        session.turn("take key")
+        assert session.turn("n").text.endswith("[Your score has gone up by 1 point.]")
+        assert "  1 point for going in" in session.turn("full score").text
+    finally:
+        session.close()
