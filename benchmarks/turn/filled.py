@@ -10,6 +10,7 @@ handle.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 
@@ -56,7 +57,7 @@ _DESCRIPTIONS = (
 class FilledGame(ContentGame):
     """The demo game, its turn-0 world grown to ``entities`` entities.
 
-    Everything but :meth:`new_world` is the demo's own (id, files,
+    Everything but :meth:`new_world` and the deadline is the demo's own (id, files,
     components, actions, simulation, player, ending), so saves, the session
     and memory treat it as the demo. It is a subclass rather than a wrapper
     because :meth:`~fabula.memory.MemoryStore.record_turn` judges the ending
@@ -85,7 +86,11 @@ class FilledGame(ContentGame):
     """
 
     def __init__(self, files: GameFiles, entities: int) -> None:
-        super().__init__(files)
+        # The demo's deadline (the ship on the reef at turn 120) is left out:
+        # a benchmark plays hundreds of turns, and the game must go on for
+        # all of them. Its timeline still runs, so its cost is measured.
+        endings = [e for e in files.endings if e.turns_at_least is None]
+        super().__init__(dataclasses.replace(files, endings=endings))
         self.entities = entities
 
     def new_world(self, seed: int) -> World:

@@ -66,9 +66,8 @@ def run_replay(
     except FabulaError as exc:
         console.print(f"[bold red]cannot replay:[/] {escape(printable(str(exc)))}", soft_wrap=True)
         return 2
-    console.print(
-        f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {report.turns} turns replayed"
-    )
+    turns = f"{report.turns} turn{'s' if report.turns != 1 else ''}"
+    console.print(f"[bold]{escape(str(save))}[/]: game {escape(report.game)}, {turns} replayed")
     table = Table()
     table.add_column("check")
     table.add_column("recorded")

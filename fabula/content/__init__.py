@@ -2,7 +2,8 @@
 world (see :mod:`fabula.content.loader` for the layout); the authored text
 that follows the world's state (:mod:`fabula.content.appearance`), the
 scenery of rooms (:mod:`fabula.content.scenery`), and the nouns of a room's
-text nothing answers to (:mod:`fabula.content.mentions`)."""
+text nothing answers to (:mod:`fabula.content.mentions`); the story's
+data (awards, endings, timeline, hints) is in :mod:`fabula.content.story`."""
 
 from fabula.content.appearance import (
     current_description,
@@ -11,29 +12,44 @@ from fabula.content.appearance import (
     is_scenery,
     state_holds,
 )
-from fabula.content.components import Appearance, Handled, Ident, Points, Scenery, Visits
-from fabula.content.game import ContentGame, holds, hostiles_attack
+from fabula.content.components import (
+    Achievements,
+    Appearance,
+    Handled,
+    Ident,
+    Points,
+    Scenery,
+    Visits,
+)
+from fabula.content.conditions import holds
+from fabula.content.game import ContentGame, hostiles_attack
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
+from fabula.content.story import AwardSpec, EndingSpec, HintSpec, TimedSpec
 from fabula.content.template_files import BoundedLoader, template_problem
 
 __all__ = [
     "STATES",
+    "Achievements",
     "Appearance",
+    "AwardSpec",
     "BoundedEnvironment",
     "BoundedLoader",
     "Condition",
     "ContentGame",
+    "EndingSpec",
     "GameFiles",
     "Handled",
+    "HintSpec",
     "Ident",
     "Mention",
     "Points",
     "Scenery",
+    "TimedSpec",
     "Visits",
     "current_description",
     "current_listing",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fabula.ecs import component
 
-__all__ = ["Appearance", "Handled", "Ident", "Points", "Scenery", "Visits"]
+__all__ = ["Achievements", "Appearance", "Handled", "Ident", "Points", "Scenery", "Visits"]
 
 
 @component(name="ident")
@@ -64,3 +64,19 @@ class Visits:
     player has been here before the present stay."""
 
     count: int = 0
+
+
+@component(name="achievements")
+class Achievements:
+    """What the player has scored for, in the order earned: FULL SCORE reads
+    it ("5 points for finding the tinderbox").
+
+    Invariant: the three tuples have one entry per award, in step: ``keys``
+    (``"item:<id>"`` or ``"award:<id>"``, so each is given once), ``points``
+    and ``tasks`` (the words after "for"). Kept on the player's entity, so it
+    is saved, undone and replayed with the score it explains.
+    """
+
+    keys: tuple[str, ...] = ()
+    points: tuple[int, ...] = ()
+    tasks: tuple[str, ...] = ()

@@ -42,13 +42,14 @@ from fabula.actions.standard import (
     Weapon,
     Wearable,
     drop_loot,
-    inventory,
     room_of,
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
 from fabula.content.components import Ident, Points, Scenery, Visits
+from fabula.content.conditions import holds
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
+from fabula.content.progress import award_points, award_tasks, timeline
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.content.template_files import shown_path
@@ -58,7 +59,7 @@ from fabula.events import OnDeath, OnMove, OnTake
 from fabula.simulation import Simulation
 from fabula.systems import TickContext, system
 
-__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "holds", "hostiles_attack"]
+__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "hostiles_attack"]
 
 PLUGIN_ACTIONS = "fabula.actions"
 """Entry point group of installed plugins' action packages (value: a module path)."""
@@ -232,9 +233,13 @@ class ContentGame:
         simulation = Simulation(world, self.actions)
         simulation.scheduler.add(hostiles_attack(simulation.rules))
         simulation.bus.subscribe(OnDeath, drop_loot(world))
-        simulation.bus.subscribe(OnTake, _award_points(world))
+        simulation.bus.subscribe(OnTake, award_points(world))
         simulation.bus.subscribe(OnTake, mark_handled(world))
         simulation.bus.subscribe(OnMove, count_visits(world))
+        if self.files.awards:
+            simulation.scheduler.add(award_tasks(self.files.awards, self.ids))
+        if self.files.timeline:
+            simulation.scheduler.add(timeline(self.files.timeline, self.ids))
         return simulation
 
     # ------------------------------------------------------------- queries
@@ -255,15 +260,28 @@ class ContentGame:
         return _Ids(world.index(Ident, "id"))
 
     def ending(self, world: WorldView) -> Ending | None:
-        """``"won"``, ``"lost"`` or ``None``, by the game's conditions (lose first)."""
-        lose, win = self.files.lose, self.files.win
-        if lose is None and win is None:
+        """``"won"``, ``"lost"`` or ``None``, by the game's conditions (every
+        losing one first: ``[lose]``, then ``[[endings]]`` that lose)."""
+        found = self.ending_message(world)
+        return found[0] if found is not None else None
+
+    def ending_message(self, world: WorldView) -> tuple[Ending, str] | None:
+        """The ending that holds and its message (``""`` if the game wrote
+        none), or ``None`` while the game goes on. Judged as :meth:`ending`."""
+        f = self.files
+        candidates: list[tuple[Ending, Condition]] = []
+        if f.lose is not None:
+            candidates.append(("lost", f.lose))
+        candidates.extend(("lost", e) for e in f.endings if e.result == "lost")
+        if f.win is not None:
+            candidates.append(("won", f.win))
+        candidates.extend(("won", e) for e in f.endings if e.result == "won")
+        if not candidates:
             return None
         ids, player = self.ids(world), self.player(world)
-        if lose is not None and holds(world, lose, ids, player):
-            return "lost"
-        if win is not None and holds(world, win, ids, player):
-            return "won"
+        for result, condition in candidates:
+            if holds(world, condition, ids, player):
+                return result, condition.message
         return None
 
 
@@ -289,27 +307,6 @@ class _Ids(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._index.values())
-
-
-def holds(world: WorldView, condition: Condition, ids: Mapping[str, int], player: int) -> bool:
-    """Whether every clause of ``condition`` holds (the game's win and lose
-    conditions; memory's lore gates use the same predicate)."""
-    health = world.get(player, Health, readonly=True)
-    if condition.dead is not None and (health.hp <= 0) != condition.dead:
-        return False
-    if condition.in_room is not None and room_of(world, player) != ids.get(condition.in_room):
-        return False
-    carried = inventory(world, player)
-    if any(ids.get(i) not in carried for i in condition.holding):
-        return False
-    if any(i in ids for i in condition.gone):
-        return False
-    for ident in condition.lit:
-        light = world.try_get(ids[ident], LightSource, readonly=True) if ident in ids else None
-        if light is None or not light.lit:
-            return False
-    score = world.get(player, Score, readonly=True)
-    return condition.score_at_least is None or score.points >= condition.score_at_least
 
 
 def reflow(text: str) -> str:
@@ -383,14 +380,3 @@ def hostiles_attack(rules: Rules) -> object:
                     )  # fmt: skip
 
     return attack
-
-
-def _award_points(world: World) -> object:
-    def handler(event: OnTake) -> None:
-        points = world.try_get(event.item, Points)
-        if points is None or not world.has(event.actor, Score):
-            return
-        world.get(event.actor, Score).points += points.points
-        world.remove(event.item, Points)  # once only
-
-    return handler

@@ -2,7 +2,9 @@
 
 A game is a directory::
 
-    game.toml          [game] id, title, start, intro, seed; [player]; [win]; [lose]
+    game.toml          [game] id, title, start, intro, seed; [player]; [win]; [lose];
+                       optional [awards.<id>], [[endings]], [[timeline]] (fabula.content.story)
+    hints.toml         optional: [[hints]] topics for the HINT command
     world/*.toml       [rooms.<id>], [doors.<id>], [items.<id>], [npcs.<id>]
     templates/         optional: narration templates overriding the built-in ones
     actions/           optional: the game's own actions (.py)
@@ -37,6 +39,7 @@ from fabula.content.schema import (
     PlayerSpec,
     RoomSpec,
 )
+from fabula.content.story import AwardSpec, EndingSpec, HintsFile, HintSpec, TimedSpec
 from fabula.errors import ContentError
 
 __all__ = ["GameFiles", "load"]
@@ -60,6 +63,9 @@ class GameFiles:
         win, lose: the conditions (``None`` if the game has none).
         rooms, doors, items, npcs: every spec by id.
         origin: id -> the file that defines it (for later messages).
+        awards, endings, timeline: the story's points for tasks, further
+            endings and timed messages (:mod:`fabula.content.story`).
+        hints: the hint topics of ``hints.toml``, in order.
     """
 
     root: Path
@@ -72,6 +78,29 @@ class GameFiles:
     items: dict[str, ItemSpec] = field(default_factory=dict)
     npcs: dict[str, NpcSpec] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
+    awards: dict[str, AwardSpec] = field(default_factory=dict)
+    endings: list[EndingSpec] = field(default_factory=list)
+    timeline: list[TimedSpec] = field(default_factory=list)
+    hints: list[HintSpec] = field(default_factory=list)
+
+    def conditions(self) -> list[tuple[str, Condition]]:
+        """Every condition the game's files state, with where (for checks)."""
+        found: list[tuple[str, Condition]] = []
+        for name, condition in (("win", self.win), ("lose", self.lose)):
+            if condition is not None:
+                found.append((name, condition))
+        for ident, award in self.awards.items():
+            found.append((f"awards.{ident}.when", award.when))
+        found.extend((f"endings.{i}", ending) for i, ending in enumerate(self.endings))
+        for i, timed in enumerate(self.timeline):
+            for key in ("when", "unless"):
+                if (c := getattr(timed, key)) is not None:
+                    found.append((f"timeline.{i}.{key}", c))
+        for i, hint in enumerate(self.hints):
+            if hint.when is not None:
+                found.append((f"hints.{i}.when", hint.when))
+            found.extend((f"hints.{i}.until", c) for c in hint.until)
+        return found
 
     @property
     def templates(self) -> Path | None:
@@ -130,8 +159,12 @@ def load(root: str | Path) -> GameFiles:
     player = _model(PlayerSpec, data.pop("player", {}), manifest, "player", problems)
     win = _model(Condition, data.pop("win", None), manifest, "win", problems, optional=True)
     lose = _model(Condition, data.pop("lose", None), manifest, "lose", problems, optional=True)
+    story = _story(root, data, manifest, problems)
     for key in data:
-        problems.add(manifest, key, "unknown section (expected game, player, win, lose)")
+        problems.add(
+            manifest, key,
+            "unknown section (expected game, player, win, lose, awards, endings, timeline)",
+        )  # fmt: skip
     worlds = sorted((root / "world").glob("*.toml")) if (root / "world").is_dir() else []
     if not worlds:
         problems.add(root / "world", "", "no world files: add world/*.toml with rooms and items")
@@ -172,7 +205,7 @@ def load(root: str | Path) -> GameFiles:
                     origin[ident] = str(_relative(path, root))
     if game is None or player is None:
         raise ContentError(problems.items)
-    files = GameFiles(root, game, player, win, lose, origin=origin, **specs)
+    files = GameFiles(root, game, player, win, lose, origin=origin, **specs, **story)
     _check_references(files, problems, manifest)
     if problems.items:
         raise ContentError(problems.items)
@@ -251,15 +284,60 @@ def _check_references(files: GameFiles, problems: _Problems, manifest: Path) -> 
     for ident, npc in files.npcs.items():
         if npc.location not in files.rooms:
             problems.add(where(ident), f"npcs.{ident}.location", f"{npc.location!r} is not a room")
-    for name, condition in (("win", files.win), ("lose", files.lose)):
-        if condition is None:
-            continue
+    hints_file = manifest.with_name("hints.toml")
+    for name, condition in files.conditions():
+        if name.startswith("hints."):
+            manifest = hints_file
         if condition.in_room is not None and condition.in_room not in files.rooms:
             problems.add(manifest, f"{name}.in_room", f"{condition.in_room!r} is not a room")
         for field_name in ("holding", "gone", "lit"):
             for ident in getattr(condition, field_name):
                 if ident not in files.items and ident not in files.npcs:
                     problems.add(manifest, f"{name}.{field_name}", f"{ident!r} is not a thing")
+        for ident in condition.killed:
+            if ident not in files.npcs:
+                problems.add(manifest, f"{name}.killed", f"{ident!r} is not a person")
+        for ident in condition.scored:
+            item = files.items.get(ident)
+            if ident not in files.awards and (item is None or not item.points):
+                problems.add(
+                    manifest,
+                    f"{name}.scored",
+                    f"{ident!r} is neither an award nor an item with points",
+                )
+
+
+def _story(root: Path, data: dict[str, Any], manifest: Path, problems: _Problems) -> dict[str, Any]:
+    """The story's sections of ``game.toml`` (taken out of ``data``) and
+    ``hints.toml``, as :class:`GameFiles` keywords; what does not validate
+    is reported and left out."""
+    story: dict[str, Any] = {}
+    awards = data.pop("awards", {})
+    if not isinstance(awards, dict):
+        problems.add(manifest, "awards", "must be a table of awards: [awards.<id>]")
+        awards = {}
+    story["awards"] = {
+        ident: spec
+        for ident, raw in awards.items()
+        if (spec := _model(AwardSpec, raw, manifest, f"awards.{ident}", problems)) is not None
+    }
+    for key, spec_type in (("endings", EndingSpec), ("timeline", TimedSpec)):
+        rows = data.pop(key, [])
+        if not isinstance(rows, list):
+            problems.add(manifest, key, f"must be an array of tables: [[{key}]]")
+            rows = []
+        story[key] = [
+            spec
+            for i, raw in enumerate(rows)
+            if (spec := _model(spec_type, raw, manifest, f"{key}.{i}", problems)) is not None
+        ]
+    hints_path = root / "hints.toml"
+    if hints_path.is_file():
+        raw_hints = _read(hints_path, problems)
+        if raw_hints is not None:
+            parsed = _model(HintsFile, raw_hints, hints_path, "", problems)
+            story["hints"] = list(parsed.hints) if parsed is not None else []
+    return story
 
 
 def _check_location(

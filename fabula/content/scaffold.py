@@ -1,7 +1,7 @@
 """``fabula new NAME``: a small, playable game to start from.
 
-The scaffold is a complete game (two rooms, a door, a key, a prize, a win)
-so an author can play it at once, then change it file by file.
+The scaffold is a complete game (two rooms, a door, a key, a prize, a win,
+a hint) so an author can play it at once, then change it file by file.
 """
 
 from __future__ import annotations
@@ -95,6 +95,18 @@ portable = true
 points = 5
 '''
 
+_HINTS = """# Hint topics for HINT: each offered while `when` holds (if given) and
+# until `until` holds; each HINT shows one more of its hints.
+
+[[hints]]
+topic = "How do I get into the garden?"
+until = { in_room = "garden" }
+hints = [
+    "The garden door is locked. Keys are often kept in drawers.",
+    "OPEN DRAWER, TAKE KEY, then UNLOCK DOOR WITH KEY.",
+]
+"""
+
 
 def scaffold(target: Path, title: str | None = None) -> Path:
     """Write a new game into ``target`` (which must not exist yet).
@@ -124,3 +136,4 @@ def _write(target: Path, title: str | None) -> None:
     manifest = _GAME.format(id=ident, title=name.replace('"', "'"))
     (target / "game.toml").write_text(manifest, encoding="utf-8")
     (target / "world" / "world.toml").write_text(_WORLD.format(), encoding="utf-8")
+    (target / "hints.toml").write_text(_HINTS, encoding="utf-8")

@@ -55,6 +55,11 @@ class Condition(_Strict):
         gone: all of these things no longer exist (eaten, killed and removed).
         lit: all of these lights are lit.
         score_at_least: the score has reached this.
+        killed: all of these people are dead (killed, but still in the world).
+        turns_at_least: at least this many turns have been played (the
+            world's tick), for deadlines.
+        scored: the player has scored for each of these: an item with
+            ``points`` (taken once), or an award's id (``[awards.<id>]``).
         message: what the narrator says when it happens.
     """
 
@@ -64,6 +69,9 @@ class Condition(_Strict):
     gone: list[Id] = []
     lit: list[Id] = []
     score_at_least: int | None = None
+    killed: list[Id] = []
+    turns_at_least: int | None = Field(default=None, ge=0)
+    scored: list[Id] = []
     message: str = ""
 
 

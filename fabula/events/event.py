@@ -51,6 +51,7 @@ __all__ = [
     "OnDeath",
     "OnDrop",
     "OnInput",
+    "OnMessage",
     "OnMove",
     "OnNarration",
     "OnTake",
@@ -284,6 +285,22 @@ class OnNarration(Event):
 
     text: str
     turn: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OnMessage(Event):
+    """Something the game says in its own words, not as the outcome of an
+    action: a timed message (a ship drawing nearer), a scripted happening.
+    Published by a system or a handler; the narrator tells ``text`` as
+    written, after the turn's outcomes.
+
+    Attributes:
+        text: what to say.
+        source: where it comes from ("timeline"), for readers that filter.
+    """
+
+    text: str
+    source: str = ""
 
 
 # --- checks ------------------------------------------------------------------

@@ -54,7 +54,7 @@ from fabula.content import (
 )
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
-from fabula.events import Event, OnDamage, OnDeath
+from fabula.events import Event, OnDamage, OnDeath, OnMessage
 from fabula.narration import prose
 
 __all__ = ["TemplateNarrator"]
@@ -137,21 +137,26 @@ class TemplateNarrator:
     def others(self, world: WorldView, actor: int, events: Sequence[Event]) -> str:
         """What other actors did to ``actor`` during the turn (a creature's
         bite, the actor's death), from ``others/<Event>.j2``, then its health
-        if it was hurt and lives."""
-        lines = []
+        if it was hurt and lives; then the game's own messages
+        (:class:`~fabula.events.OnMessage`, e.g. its timeline), as written."""
+        lines, hurt, said = [], False, []
         for event in events:
+            if isinstance(event, OnMessage):  # the game's own words, told last
+                said.append(event.text)
+                continue
             if isinstance(event, OnDamage) and event.target == actor:
                 if event.source in (None, actor):
                     continue
             elif not (isinstance(event, OnDeath) and event.entity == actor):
                 continue
+            hurt = True
             context = self._context(world, actor) | {"event": _event(event)}
             lines.append(self._render("others", type(event).__name__, context).strip())
         health = world.try_get(actor, Health, readonly=True)
-        if lines and health is not None and health.hp > 0:
+        if hurt and health is not None and health.hp > 0:
             context = self._context(world, actor) | {"hp": health.hp, "max_hp": health.max_hp}
             lines.append(self._render("others", "health", context).strip())
-        return "\n\n".join(lines)
+        return "\n\n".join([*lines, *said])
 
     def describe_room(self, world: WorldView, actor: int) -> str:
         """The actor's surroundings (what ``look`` shows)."""

@@ -41,6 +41,12 @@ META: dict[str, str] = {
     "help": "help", "?": "help", "score": "score",
     "quit": "quit", "q": "quit", "exit": "quit",
     "oops": "oops", "o": "oops",
+    # Inform's other meta commands (fabula.session.meta answers them):
+    "restart": "restart", "full": "full", "fullscore": "full", "notify": "notify",
+    "hint": "hint", "hints": "hint", "transcript": "transcript", "script": "transcript",
+    "unscript": "unscript", "noscript": "unscript",
+    "verbose": "verbose", "long": "verbose", "brief": "brief", "normal": "brief",
+    "superbrief": "superbrief", "short": "superbrief",
 }  # fmt: skip
 """Commands about the game rather than in it -> their name."""
 

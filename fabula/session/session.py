@@ -20,7 +20,8 @@ the session reads them there and nowhere else. Every reply carries a
 
 This module is the pipeline; :mod:`fabula.session.reply` holds the reply and
 its trace, and :mod:`fabula.session.meta` the meta commands (save, restore,
-undo, help, score, quit), which never reach the world. ``again`` and
+undo, restart, score, hints, transcript, ...), which never reach the world;
+the pipeline calls into it at a few marked points (``# meta:``). ``again`` and
 ``oops`` are resolved by the parser.
 """
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from fabula.actions import ActionProposal, Outcome
+from fabula.actions.standard import room_of
 from fabula.ai import ModelConfig
 from fabula.content import ContentGame
 from fabula.context import names_before
@@ -41,7 +43,8 @@ from fabula.events import Event
 from fabula.narration import Brain, ModelNarrator, TemplateNarrator
 from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
 from fabula.persistence import FlushPolicy, SaveFile
-from fabula.session.meta import answer_meta, score_line
+from fabula.session import meta
+from fabula.session.meta import MetaState, answer_meta
 from fabula.session.reply import Reply, Trace
 
 __all__ = ["MAX_INPUT", "Narrator", "Parser", "Session", "clean_input", "default_save_path"]
@@ -114,6 +117,7 @@ class Session:
         self._opened_notice = brain.rewound(save, self.narrator) if brain is not None else None
         self._emit: Emit | None = None
         self._trace = Trace()
+        self.meta = MetaState()  # the meta commands' session state (notify, brief, ...)
 
     @classmethod
     def start(
@@ -181,11 +185,14 @@ class Session:
         is; and, if memory failed as the game was opened, the notice saying so."""
         room = self.narrator.describe_room(self.view, self.player)
         notice = f"[{self._opened_notice}]" if self._opened_notice else ""
+        if self.ended is not None:  # meta: a finished save says so
+            over = meta.game_over(self)
+            return f"{over}\n\n{notice}" if notice else over
         if self.save.turn == 0:
             f = self.game.files.game
             return "\n\n".join(p for p in (f.title.upper(), self.game.intro, room, notice) if p)
         recovered = (
-            f" ({self.save.recovered} turns recovered from the journal)"
+            f" ({meta.scoring.plural(self.save.recovered, 'turn')} recovered from the journal)"
             if self.save.recovered
             else ""
         )
@@ -196,6 +203,7 @@ class Session:
         """Save and release the game, and the brain it was given (with its
         memory). The model clients behind the parser and the narrator stay
         open: whoever made them closes them (``fabula play`` does)."""
+        meta.closing(self)  # meta: an open transcript is ended
         try:
             self.save.close()
         finally:
@@ -215,6 +223,9 @@ class Session:
         self._trace = Trace()
         text = clean_input(text)
         try:
+            answered = meta.answer_pending(self, text)  # meta: a yes/no question
+            if answered is not None:
+                return self._recorded(text, self._say(answered))
             with self._trace.stage("parse"):
                 result = self.parser.parse(text, self.view, self.player)
             if result.model_use is not None:
@@ -228,9 +239,13 @@ class Session:
                 reply = Reply(
                     f"[{notice}]\n\n{reply.text}", reply.turn, reply.ended, reply.quit, reply.trace
                 )
-            return reply
+            return self._recorded(text, reply)
         finally:
             self._emit = None
+
+    def _recorded(self, text: str, reply: Reply) -> Reply:
+        meta.record(self, text, reply.text)  # meta: the transcript, if SCRIPT is on
+        return reply
 
     def _show(self, text: str) -> None:
         if self._emit is not None and text:
@@ -244,12 +259,15 @@ class Session:
         if isinstance(result, Clarification):
             return self._say(result.question)
         if self.ended is not None:
-            return self._say('The game is over. You can "undo", "restore" a save, or "quit".')
+            return self._say(meta.game_over(self))
         if not result.proposals:  # nothing to do: no turn passes
             return self._say("I beg your pardon?")
         return self._play(text, result)
 
     def _play(self, text: str, parsed: Parsed) -> Reply:
+        # meta: the score and the room before, for the notice and BRIEF after
+        points, room = meta.scoring.points_of(self), room_of(self.view, self.player)
+        seen = meta.modes.visited(self) if self.meta.mode != "verbose" else frozenset()
         self.narrator.prepare(self.view, parsed.proposals)
         names = names_before(self.view, parsed.proposals) if self.brain is not None else {}
         before = self.brain.scene(self.view, self.player) if self.brain is not None else None
@@ -260,7 +278,8 @@ class Session:
         world = self.view
         with self._trace.stage("account"):
             account = self.narrator.account(world, self.player, outcomes, events)
-        told, recalled = self._tell(text, account, outcomes, names)
+        as_shown = meta.modes.abridge(self, account, room, seen)  # meta: BRIEF
+        told, recalled = self._tell(text, account, outcomes, names, as_shown)
         parts = [told]
         if self.brain is not None:
             with self._trace.stage("memory"):
@@ -273,13 +292,7 @@ class Session:
             stopped = parsed.stopped
             parts.append(stopped.message if isinstance(stopped, ParseError) else stopped.question)
         ending = self.ended
-        if ending is not None:
-            condition = self.game.files.win if ending == "won" else self.game.files.lose
-            message = condition.message if condition is not None else ""
-            parts.append(
-                f"*** {message or ('You have won' if ending == 'won' else 'You have lost')} ***"
-            )
-            parts.append(score_line(self))
+        parts.extend(meta.after_turn(self, points))  # meta: score notice, the ending
         shown = parts[0]
         for part in parts[1:]:
             if part:
@@ -288,13 +301,19 @@ class Session:
         return Reply(shown, self.save.turn, ended=ending, trace=self._trace)
 
     def _tell(
-        self, text: str, account: str, outcomes: list[Outcome], names: dict[int, str]
+        self,
+        text: str,
+        account: str,
+        outcomes: list[Outcome],
+        names: dict[int, str],
+        shown: str,
     ) -> tuple[str, str | None]:
-        """The turn told: the model's retelling, streamed, or the account; and
-        memory's notice if it failed while the narrator's context was gathered."""
+        """The turn told: the model's retelling, streamed, or the account as
+        the room mode shows it (``shown``); and memory's notice if it failed
+        while the narrator's context was gathered."""
         if self.narrator_model is None or self.brain is None:
-            self._show(account)
-            return account, None
+            self._show(shown)
+            return shown, None
         with self._trace.stage("context"):
             briefing = self.brain.brief(
                 self.view, self.player, turn=self.save.turn, text=text,

@@ -98,6 +98,8 @@ CASES: list[tuple[str, Setup, str, dict[str, Any]]] = [
     ("ALREADY_ON", lit_lantern, "switch_on", {"item": "lantern"}),
     ("ALREADY_OFF", carry("lantern"), "switch_off", {"item": "lantern"}),
     ("NO_FLAME", carry("lantern"), "switch_on", {"item": "lantern"}),
+    ("GIFT_DECLINED", at("square", carry("lantern")), "give", {"item": "lantern", "target": "tamsin"}),  # noqa: E501
+    ("GIFT_SNAPPED", at("cave", lit_lantern, carry("gaff")), "give", {"item": "gaff", "target": "crab"}),  # noqa: E501
     ("LAMP_NOT_READY", at("lantern-room", carry("tinderbox")), "switch_on", {"item": "great-lamp"}),
 ]  # fmt: skip
 

@@ -97,6 +97,7 @@ def test_a_game_played_without_memory_is_remembered_as_it_was_shown(
     tmp_path: Path, game: ContentGame, embedder: LocalEmbedder
 ) -> None:
     session = Session.start(game, tmp_path / "played.save", new=True)
+    session.turn("notify off")  # score notices are remarks about the game, not its story
     shown = [session.turn(c).text for c in commands(WALKTHROUGH)[:18]]
     with MemoryStore.open(session.save.path, game.id, embedder) as store:
         assert store.sync(session.save, game, TemplateNarrator(game.files.templates)) == (0, 18)
