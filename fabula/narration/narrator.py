@@ -11,7 +11,10 @@ Templates see: ``actor``, ``params`` (the action's parameters), ``facts``
 dictionaries with a ``kind``), ``room`` (the room description, for actions
 that change what the actor sees), and helpers: ``the(e)``, ``a(e)``,
 ``name(e)``, ``list_of(words)``, ``description(e)``, ``carrying()``,
-``revealed(e)``, and the ``cap`` filter. ``others/<Event>.j2`` tell what
+``revealed(e)``, ``shown_inside(e)`` (what is seen in or on it, each "a
+thing"), ``plural(e)``, ``container(e)``, and the ``cap`` filter. ``implicit/<id>.j2`` tells an
+implicit action tried first ("(first taking the coat)"), on a line before
+the action's own text. ``others/<Event>.j2`` tell what
 other actors did to the player during the tick (``others/health.j2`` follows
 with the player's health) (capitalise the first letter only).
 Templates run in Jinja2's sandbox with strict undefined variables: a typo in
@@ -39,14 +42,14 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefine
 from jinja2.sandbox import SandboxedEnvironment
 
 from fabula.actions import ActionProposal, Outcome
-from fabula.actions.standard import Health, Location, Named, contents, sees_inside
+from fabula.actions.standard import Container, Health, Location, Named, contents, sees_inside
 from fabula.ecs import WorldView
 from fabula.events import Event, OnDamage, OnDeath
 from fabula.narration import prose
 
 __all__ = ["TemplateNarrator"]
 
-_SHOWS_ROOM = frozenset({"look", "go", "switch_on", "switch_off"})
+_SHOWS_ROOM = frozenset({"look", "go", "exit", "switch_on", "switch_off"})
 """Actions after which the room is described (when it is lit)."""
 
 
@@ -157,6 +160,20 @@ class TemplateNarrator:
         return prose.the(world, entity)
 
     def _one(self, world: WorldView, actor: int, outcome: Outcome) -> str:
+        """One outcome told: a line for each implicit action tried first,
+        then the action's own text (or the refusal that stopped it)."""
+        lines = [
+            self._render("implicit", first.proposal.action, self._context(world, actor) | {
+                "params": dict(first.proposal.params),
+                "action": first.proposal.action.replace("_", " "),
+            }).strip()
+            for first in outcome.implicit
+            if first.proposal is not None
+        ]  # fmt: skip
+        lines.append(self._told(world, actor, outcome).strip())
+        return "\n".join(line for line in lines if line)
+
+    def _told(self, world: WorldView, actor: int, outcome: Outcome) -> str:
         proposal = outcome.proposal
         params = dict(proposal.params) if proposal is not None else {}
         if outcome.params is not None:
@@ -188,6 +205,9 @@ class TemplateNarrator:
             "description": lambda e: prose.description(world, e),
             "carrying": lambda: _carrying(world, actor),
             "revealed": lambda e: _revealed(world, e),
+            "shown_inside": lambda e: _shown_inside(world, e),
+            "plural": lambda e: _plural(world, e),
+            "container": lambda e: e in world and world.has(e, Container),
         }
 
     def _render(self, folder: str, name: str, context: dict[str, Any]) -> str:
@@ -214,6 +234,19 @@ def _carrying(world: WorldView, actor: int) -> list[str]:
         worn = world.get(item, Location, readonly=True).how == "worn"
         out.append(prose.a(world, item) + (" (worn)" if worn else ""))
     return out
+
+
+def _plural(world: WorldView, entity: int | None) -> bool:
+    named = world.try_get(entity, Named, readonly=True) if entity in world else None
+    return named is not None and named.plural
+
+
+def _shown_inside(world: WorldView, entity: int) -> list[str]:
+    """What can be seen in or on ``entity``, each with its article ("a
+    flask", "some coins"); empty when it is closed and opaque."""
+    if not sees_inside(world, entity):
+        return []
+    return [prose.a(world, e) for e in sorted(contents(world, entity))]
 
 
 def _revealed(world: WorldView, entity: int) -> str:

@@ -154,7 +154,9 @@ def test_put_in_and_on_with_their_rules(arena: Arena) -> None:
     assert a.code("put", item=a.helm, target=a.chest) == "FULL"
     assert a.code("put", item=a.helm, target=a.shelf) == "NOT_A_CONTAINER"
     assert a.do("put", item=a.helm, target=a.shelf, how="on").ok
-    assert a.code("put", item=a.helm, target=a.shelf) == "NOT_HELD"
-    assert a.do("take", item=a.helm).ok
+    put = a.do("put", item=a.helm, target=a.shelf)  # on the shelf: taken first
+    assert [o.proposal.action for o in put.implicit] == ["take"]
+    assert put.refusal is not None
+    assert put.refusal.code == "NOT_A_CONTAINER"
     assert a.code("put", item=a.helm, target=a.chest, how="on") == "NOT_A_SUPPORTER"
     assert a.code("put", item=a.helm, target=a.helm) == "IMPOSSIBLE"

@@ -42,11 +42,16 @@ class Take(Action):
     "drop",
     description="Put down something you are holding.",
     verbs=("drop", "discard", "put down"),
-    syntax=("{verb} {item}", "put {item} down"),
+    syntax=(
+        "{verb} {item}",
+        "put {item} down",
+        "put|drop|set|place|leave {item} on|onto floor|ground",
+        "put|set|place {item} down on floor|ground",
+    ),
 )
 class Drop(Action):
     Params = Target
-    requires = (alive, held("item"))
+    requires = (alive, held("item", satisfied_by=None))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
         if ctx.world.get(params.item, Location).how == "worn":

@@ -92,7 +92,7 @@ class Talk(Action):
 )
 class Give(Action):
     Params = Handover
-    requires = (alive, held("item"), in_reach("target"))
+    requires = (alive, in_reach("item"), held("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Handover) -> Refusal | None:
         if not ctx.world.has(params.target, Actor) or params.target == ctx.actor:

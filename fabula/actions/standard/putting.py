@@ -32,7 +32,7 @@ class Placement(BaseModel):
 )
 class Put(Action):
     Params = Placement
-    requires = (alive, held("item"), in_reach("target"))
+    requires = (alive, in_reach("item"), held("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Placement) -> Refusal | None:
         facts = {"item": params.item, "target": params.target}
