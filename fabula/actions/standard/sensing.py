@@ -31,7 +31,7 @@ class MaybeTarget(BaseModel):
     "listen",
     description="Listen (to something).",
     verbs=("listen", "hear"),
-    syntax=("listen", "listen to {item}", "hear {item}", "listen {item}"),
+    syntax=("listen", "hear", "listen to {item}", "hear {item}", "listen {item}"),
 )
 class Listen(Action):
     Params = MaybeTarget
