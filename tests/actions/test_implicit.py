@@ -210,3 +210,17 @@ def test_a_game_without_the_satisfying_action_tries_none() -> None:
     assert outcome.refusal is not None
     assert outcome.refusal.code == "NOT_HELD"
     assert outcome.implicit == ()
+
+
+def test_dropping_putting_or_giving_what_is_worn_takes_it_off_first(cottage: Cottage) -> None:
+    c = cottage
+    assert c.do("wear", item=c.coat).ok
+    dropped = c.do("drop", item=c.coat)
+    assert dropped.ok
+    assert tried(dropped) == [("take_off", {"item": c.coat}, "implicit", True)]
+    assert c.world.get(c.coat, Location) == Location(c.kitchen)
+    assert c.do("wear", item=c.coat).ok
+    put = c.do("put", item=c.coat, target=c.bag)
+    assert put.ok
+    assert tried(put) == [("take_off", {"item": c.coat}, "implicit", True)]
+    assert c.world.get(c.coat, Location) == Location(c.bag, "in")

@@ -126,7 +126,10 @@ def test_armour_is_worn_and_softens_blows(arena: Arena) -> None:
     assert a.do("wear", item=a.helm).ok
     assert a.code("wear", item=a.helm) == "ALREADY_WORN"
     assert a.code("wear", item=a.sword) == "NOT_WEARABLE"
-    assert a.code("drop", item=a.helm) == "WORN"
+    dropped = a.do("drop", item=a.helm)  # Inform: "(first taking the helm off)"
+    assert dropped.ok
+    assert [o.proposal.action for o in dropped.implicit if o.proposal] == ["take_off"]
+    assert a.do("wear", item=a.helm).ok  # taken first, and worn again
     from fabula.actions.standard import protection
 
     assert protection(a.world, a.player) == 1

@@ -145,8 +145,8 @@ DECLARED = {
     "go": "(alive, door_open('direction'))",
     "examine": "(alive, in_sight('item'))",
     "take": "(alive, in_reach('item'))",
-    "drop": "(alive, held('item'))",
-    "put": "(alive, in_reach('item'), held('item'), in_reach('target'))",
+    "drop": "(alive, held('item'), not_worn('item'))",
+    "put": "(alive, in_reach('item'), held('item'), not_worn('item'), in_reach('target'))",
     "wear": "(alive, in_reach('item'), held('item'))",
     "take_off": "(alive, held('item'))",
     "eat": "(alive, in_reach('item'), edible('item'), held('item'))",
@@ -160,7 +160,7 @@ DECLARED = {
     "use": "(alive, in_reach('item'), in_reach('target'))",
     "attack": "(alive, in_reach('target'))",
     "talk": "(alive, in_sight('target'))",
-    "give": "(alive, in_reach('item'), held('item'), in_reach('target'))",
+    "give": "(alive, in_reach('item'), held('item'), not_worn('item'), in_reach('target'))",
     "remove_from": "(alive, in_sight('source'), in_sight('item'))",
     "look_under": "(alive, in_sight('item'))",
     "search": "(alive, in_sight('item'))",
@@ -277,6 +277,13 @@ def _old_held(ctx: RuleContext, entity: int) -> Refusal | None:
     return Refusal("NOT_HELD", "you aren't holding that.", {"item": entity} if seen else {})
 
 
+def _old_not_worn(ctx: RuleContext, entity: int) -> Refusal | None:
+    location = ctx.world.try_get(entity, std.Location)
+    if location is not None and location.holder == ctx.actor and location.how == "worn":
+        return Refusal("WORN", "you are wearing it; take it off first.", {"item": entity})
+    return None
+
+
 def _old_edible(ctx: RuleContext, entity: int) -> Refusal | None:
     if ctx.world.has(entity, std.Edible):
         return None
@@ -326,8 +333,13 @@ def _by_hand(*checks: tuple[Any, str]) -> Any:
 
 OLD_PREAMBLE: dict[str, Any] = {
     "take": _by_hand((_old_in_reach, "item")),
-    "drop": _by_hand((_old_held, "item")),
-    "put": _by_hand((_old_in_reach, "item"), (_old_held, "item"), (_old_in_reach, "target")),
+    "drop": _by_hand((_old_held, "item"), (_old_not_worn, "item")),
+    "put": _by_hand(
+        (_old_in_reach, "item"),
+        (_old_held, "item"),
+        (_old_not_worn, "item"),
+        (_old_in_reach, "target"),
+    ),
     "wear": _by_hand((_old_in_reach, "item"), (_old_held, "item")),
     "take_off": _by_hand((_old_held, "item")),
     "eat": _by_hand((_old_in_reach, "item"), (_old_edible, "item"), (_old_held, "item")),
@@ -342,7 +354,12 @@ OLD_PREAMBLE: dict[str, Any] = {
     "use": _old_use,
     "attack": _by_hand((_old_in_reach, "target")),
     "talk": _by_hand((_old_in_sight, "target")),
-    "give": _by_hand((_old_in_reach, "item"), (_old_held, "item"), (_old_in_reach, "target")),
+    "give": _by_hand(
+        (_old_in_reach, "item"),
+        (_old_held, "item"),
+        (_old_not_worn, "item"),
+        (_old_in_reach, "target"),
+    ),
     "go": _by_hand((_old_door, "direction")),
     "wait": _by_hand(),
     "remove_from": _by_hand((_old_in_sight, "source"), (_old_in_sight, "item")),

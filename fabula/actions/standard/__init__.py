@@ -59,7 +59,7 @@ from fabula.actions.standard.handling import Drop, Take
 from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
 from fabula.actions.standard.movement import Go, Heading, Wait, destination, door_open
 from fabula.actions.standard.people import Give, Handover, Speech, Talk, reply_to
-from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight
+from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight, not_worn
 from fabula.actions.standard.pushing import Pull, Push, Shove, Turn
 from fabula.actions.standard.putting import Placement, Put
 from fabula.actions.standard.removing import RemoveFrom, Source
@@ -175,6 +175,7 @@ __all__ = [
     "in_sight",
     "inventory",
     "is_lit",
+    "not_worn",
     "protection",
     "reachable",
     "reply_to",
