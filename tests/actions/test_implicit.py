@@ -156,6 +156,10 @@ def test_eating_takes_the_food_first_but_never_what_is_not_food(cottage: Cottage
     assert tried(eaten) == [("take", {"item": c.bread}, "implicit", True)]
     assert c.bread not in c.world
     assert c.world.get(c.me, Health).hp == 7
+    berries = c.world.spawn(Named("berries", plural=True), Edible(heals=1), Location(c.kitchen))
+    eaten = c.do("eat", item=berries)  # cannot be carried: eaten where they grow
+    assert eaten.ok
+    assert eaten.implicit == ()
 
 
 def test_dropping_or_taking_off_never_takes_first(cottage: Cottage) -> None:

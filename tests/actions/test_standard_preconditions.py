@@ -149,7 +149,7 @@ DECLARED = {
     "put": "(alive, in_reach('item'), held('item'), not_worn('item'), in_reach('target'))",
     "wear": "(alive, in_reach('item'), held('item'))",
     "take_off": "(alive, held('item'))",
-    "eat": "(alive, in_reach('item'), edible('item'), held('item'))",
+    "eat": "(alive, in_reach('item'), edible('item'), in_hand('item'))",
     "drink": "(alive, in_reach('item'))",
     "open": "(alive, in_reach('item'))",
     "close": "(alive, in_reach('item'))",
@@ -284,6 +284,10 @@ def _old_not_worn(ctx: RuleContext, entity: int) -> Refusal | None:
     return None
 
 
+def _old_in_hand(ctx: RuleContext, entity: int) -> Refusal | None:
+    return _old_held(ctx, entity) if ctx.world.has(entity, std.Portable) else None
+
+
 def _old_edible(ctx: RuleContext, entity: int) -> Refusal | None:
     if ctx.world.has(entity, std.Edible):
         return None
@@ -342,7 +346,7 @@ OLD_PREAMBLE: dict[str, Any] = {
     ),
     "wear": _by_hand((_old_in_reach, "item"), (_old_held, "item")),
     "take_off": _by_hand((_old_held, "item")),
-    "eat": _by_hand((_old_in_reach, "item"), (_old_edible, "item"), (_old_held, "item")),
+    "eat": _by_hand((_old_in_reach, "item"), (_old_edible, "item"), (_old_in_hand, "item")),
     "drink": _by_hand((_old_in_reach, "item")),
     "examine": _by_hand((_old_in_sight, "item")),
     "open": _by_hand((_old_in_reach, "item")),

@@ -76,7 +76,7 @@ from fabula.actions.standard.scope import (
 from fabula.actions.standard.senses import Examine, Inventory, Look, Target
 from fabula.actions.standard.sensing import Listen, MaybeTarget, Smell, Taste, Touch
 from fabula.actions.standard.toggles import Toggle
-from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear, edible
+from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear, edible, in_hand
 
 __all__ = [
     "DIRECTIONS",
@@ -171,6 +171,7 @@ __all__ = [
     "edible",
     "held",
     "holder_of",
+    "in_hand",
     "in_reach",
     "in_sight",
     "inventory",

@@ -6,11 +6,18 @@ from typing import ClassVar
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
 from fabula.actions.precondition import precondition
-from fabula.actions.standard.components import Drinkable, Edible, Health, Location, Wearable
+from fabula.actions.standard.components import (
+    Drinkable,
+    Edible,
+    Health,
+    Location,
+    Portable,
+    Wearable,
+)
 from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.senses import Target
 
-__all__ = ["Drink", "Eat", "TakeOff", "Wear", "edible"]
+__all__ = ["Drink", "Eat", "TakeOff", "Wear", "edible", "in_hand"]
 
 
 @action(
@@ -85,12 +92,22 @@ def edible(ctx: RuleContext, entity: int) -> Refusal | None:
     return Refusal("NOT_EDIBLE", "that's not something you can eat.", {"item": entity})
 
 
+@precondition("the actor holds the {field}, if it can be carried", satisfied_by="take")
+def in_hand(ctx: RuleContext, entity: int) -> Refusal | None:
+    """:data:`held` for what can be carried; what cannot (berries on a bush)
+    is eaten where it is, as Inform's "can't eat portable food without
+    carrying it" rule has it."""
+    if not ctx.world.has(entity, Portable):
+        return None
+    return held.test(ctx, entity)
+
+
 @action("eat", description="Eat something (you pick it up first).", verbs=("eat", "consume"))
 class Eat(_Consume):
-    """``eat``: food must be held, as in Inform and TextWorld; food within
-    reach is taken first ("(first taking the bread)")."""
+    """``eat``: food that can be carried must be held, as in Inform and
+    TextWorld; food within reach is taken first ("(first taking the bread)")."""
 
-    requires = (alive, in_reach("item"), edible("item"), held("item"))
+    requires = (alive, in_reach("item"), edible("item"), in_hand("item"))
     food = Edible
     missing = ("NOT_EDIBLE", "that's not something you can eat.")
 
