@@ -12,11 +12,13 @@ dictionaries with a ``kind``), ``room`` (the room description, for actions
 that change what the actor sees), and helpers: ``the(e)``, ``a(e)``,
 ``name(e)``, ``list_of(words)``, ``description(e)``, ``carrying()``,
 ``revealed(e)``, ``shown_inside(e)`` (what is seen in or on it, each "a
-thing"), ``plural(e)``, ``container(e)``, and the ``cap`` filter. ``implicit/<id>.j2`` tells an
-implicit action tried first ("(first taking the coat)"), on a line before
-the action's own text. ``others/<Event>.j2`` tell what
-other actors did to the player during the tick (``others/health.j2`` follows
-with the player's health) (capitalise the first letter only).
+thing"), ``plural(e)``, ``container(e)``, and the ``cap`` filter
+(capitalise the first letter only). ``implicit/<id>.j2`` tells an implicit
+action tried first ("(first taking the coat)", or "(Tamsin first taking the
+key)" when ``doer``, who acted, is not ``actor``), on a line before the
+action's own text. ``others/<Event>.j2`` tell what other actors did to the
+player during the tick (``others/health.j2`` follows with the player's
+health).
 Templates run in Jinja2's sandbox with strict undefined variables: a typo in
 a game's template is an error, not a silent blank.
 
@@ -166,6 +168,7 @@ class TemplateNarrator:
             self._render("implicit", first.proposal.action, self._context(world, actor) | {
                 "params": dict(first.proposal.params),
                 "action": first.proposal.action.replace("_", " "),
+                "doer": first.proposal.actor,
             }).strip()
             for first in outcome.implicit
             if first.proposal is not None
