@@ -36,7 +36,12 @@ def _ids(ctx: RuleContext, entities: frozenset[int]) -> set[str]:
     "switch_on",
     description="Light a lamp or a lantern (you will need a flame).",
     verbs=("light", "kindle", "ignite"),
-    syntax=("{verb} {item}", "{verb} {item} with {tool}", "switch|turn on {item}"),
+    syntax=(
+        "{verb} {item}",
+        "{verb} {item} with {tool}",
+        "switch|turn on {item}",
+        "switch|turn {item} on",
+    ),
 )
 class Kindle(SwitchOn):
     """``switch_on`` that needs the tinderbox, and oil and a wick in the great lamp."""
