@@ -119,6 +119,7 @@ def _grouped(
         else:
             groups.append((proposal, pending))
             pending = []
+    groups.extend((orphan, []) for orphan in pending)  # served nothing: played as they are
     return groups
 
 
