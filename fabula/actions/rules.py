@@ -18,7 +18,8 @@ model or a script alike, and decides it in a fixed order:
 Steps 5 and 6 see the world only through a read-only
 :class:`~fabula.ecs.WorldView`, through one :class:`RuleContext`.
 Whatever a model proposes, the worst outcome is a refusal: no step before the
-executor can change the world, and the executor runs only for an allowed
+executor can change the world (save an implicit action, itself an action
+decided by these same steps), and the executor runs only for an allowed
 action. Exceptions from preconditions, validators and executors are bugs in
 the game's rules and propagate; they are not turned into refusals.
 
@@ -28,7 +29,10 @@ whose refusal names a thing the actor perceives (``facts["item"]``), gets
 that action tried first on that thing ("(first taking the coat)", "(first
 opening the door)"); if it succeeds, the precondition is checked again and
 the action goes on. If the implicit action is refused, the whole action is
-refused with the implicit action's refusal, and nothing else runs. Implicit
+refused with the implicit action's refusal, and nothing else runs. (An
+implicit action that succeeded stays done even if the action is then
+refused by a later check: "(first taking the helm)", then "You can't put
+things in that.", as in Inform.) Implicit
 attempts are one level deep (they never try implicit actions themselves),
 and their outcomes are kept on the action's :attr:`Outcome.implicit`, so a
 narrator can tell them and the journal record them (as proposals with
