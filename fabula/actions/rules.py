@@ -79,7 +79,8 @@ class ActionProposal(BaseModel):
         params: raw parameters, validated later by the action's model.
         source: who proposed it: the player's parser, a model, an NPC, a
             script; ``implicit`` for an action :class:`Rules` tried first to
-            make another one possible (as the journal records it).
+            make another one possible (as the journal records it: Rules
+            alone sets it, and replay reads it as "tried for the next one").
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
