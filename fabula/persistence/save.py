@@ -145,6 +145,8 @@ class SaveFile(SaveLifecycle):
         }
         with self._hold:
             try:
+                # Only what differs from the defaults is passed, so a game whose
+                # simulation predates these options still plays its turns.
                 options = {"stop_at_refusal": False} if not stop_at_refusal else {}
                 options |= {"recorded": True} if recorded else {}
                 outcomes = self.simulation.play([*proposals, *malformed], **options)
