@@ -39,10 +39,13 @@ What the standard library declares (``alive``, ``in_sight``, ``in_reach``,
 ``held``) lives in :mod:`fabula.actions.standard.preconditions`; this module
 holds only the mechanism, which knows nothing of rooms or hands.
 
-Room for what comes next: ``satisfied_by`` names the action that could make a
-failed precondition hold when tried first on the same entity ("held: first
-taking the coat"). Rules does not try it yet; it is declared so that
-implicit actions and tools can read it.
+Implicit actions: ``satisfied_by`` names the action that could make a failed
+precondition hold when tried first ("held: first taking the coat"). When the
+precondition refuses and its refusal names the thing (``facts["item"]``, an
+entity the actor perceives), :class:`~fabula.actions.Rules` tries that action
+on it first, then checks again (see :mod:`fabula.actions.rules`). A refusal
+that names nothing (the thing is unseen) is never "fixed" this way, so an
+implicit action never reveals what the actor cannot perceive.
 """
 
 from __future__ import annotations
@@ -78,10 +81,10 @@ class Precondition:
             ``None`` to test the actor itself.
         summary: what holds when the check passes, in words; ``{field}``
             stands for the field's name ("the actor can reach the {field}").
-        satisfied_by: the id of an action that, tried first on the same
-            entity (as its ``item``), could make the check pass, or ``None``.
-            Declared for implicit actions; :class:`~fabula.actions.Rules`
-            does not try it yet.
+        satisfied_by: the id of an action that, tried first on the thing the
+            refusal names (``facts["item"]``, passed as its ``item``), could
+            make the check pass, or ``None``. :class:`~fabula.actions.Rules`
+            tries it as an implicit action.
 
     Example:
         >>> def _awake(ctx, actor):

@@ -18,21 +18,36 @@ model or a script alike, and decides it in a fixed order:
 Steps 5 and 6 see the world only through a read-only
 :class:`~fabula.ecs.WorldView`, through one :class:`RuleContext`.
 Whatever a model proposes, the worst outcome is a refusal: no step before the
-executor can change the world, and the executor runs only for an allowed
+executor can change the world (save an implicit action, itself an action
+decided by these same steps), and the executor runs only for an allowed
 action. Exceptions from preconditions, validators and executors are bugs in
 the game's rules and propagate; they are not turned into refusals.
 
-*(planned)* Author-written rules and implicit actions slot into this order
-the way Inform's action processing places them: ``before`` rules between 4
-and 5; at 5, a refused precondition that names an action in its
-``satisfied_by`` tries that action first ("(first taking the coat)") and is
-checked again; ``instead`` rules between 5 and 6; ``after`` rules once 7 has
-applied the change, before ``OnActionSuccess``.
+**Implicit actions** happen at step 5, as in Inform's action processing: a
+precondition that refuses, names an action in its ``satisfied_by``, and
+whose refusal names a thing the actor perceives (``facts["item"]``), gets
+that action tried first on that thing ("(first taking the coat)", "(first
+opening the door)"); if it succeeds, the precondition is checked again and
+the action goes on. If the implicit action is refused, the whole action is
+refused with the implicit action's refusal, and nothing else runs. (An
+implicit action that succeeded stays done even if the action is then
+refused by a later check: "(first taking the helm)", then "You can't put
+things in that.", as in Inform.) Implicit
+attempts are one level deep (they never try implicit actions themselves),
+and their outcomes are kept on the action's :attr:`Outcome.implicit`, so a
+narrator can tell them and the journal record them (as proposals with
+``source="implicit"``). Replay passes those recorded proposals back as
+``attempt(..., implicit=[...])``: the same code path runs, without deriving
+anything again, so a replayed turn is told byte for byte as it was played.
+
+*(planned)* Author-written rules slot into this order the way Inform places
+them: ``before`` rules between 4 and 5; ``instead`` rules between 5 and 6;
+``after`` rules once 7 has applied the change, before ``OnActionSuccess``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -62,7 +77,10 @@ class ActionProposal(BaseModel):
         action: the registered action id.
         actor: the entity that acts.
         params: raw parameters, validated later by the action's model.
-        source: who proposed it: the player's parser, a model, an NPC, a script.
+        source: who proposed it: the player's parser, a model, an NPC, a
+            script; ``implicit`` for an action :class:`Rules` tried first to
+            make another one possible (as the journal records it: Rules
+            alone sets it, and replay reads it as "tried for the next one").
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -70,7 +88,7 @@ class ActionProposal(BaseModel):
     action: str
     actor: int
     params: dict[str, Any] = {}
-    source: Literal["player", "model", "npc", "script", "system"] = "player"
+    source: Literal["player", "model", "npc", "script", "system", "implicit"] = "player"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +100,23 @@ class Outcome:
         refusal: why it was refused, or ``None`` if it was applied.
         params: the validated parameters (``None`` if they never validated).
         events: the events published for it, in order.
+        implicit: the implicit actions tried first to make it possible, in
+            order ("(first taking the coat)"); when the last of them was
+            refused, this outcome carries that same refusal.
     """
 
     proposal: ActionProposal | None
     refusal: Refusal | None
     params: BaseModel | None = None
     events: tuple[Event, ...] = ()
+    implicit: tuple[Outcome, ...] = ()
+
+    @property
+    def proposals(self) -> tuple[ActionProposal, ...]:
+        """What the journal records for it: its implicit actions' proposals,
+        then its own (none if it was malformed)."""
+        mine = () if self.proposal is None else (self.proposal,)
+        return (*(o.proposal for o in self.implicit if o.proposal is not None), *mine)
 
     @property
     def ok(self) -> bool:
@@ -132,8 +161,21 @@ class Rules:
             instance = self._instances[name] = cls()
         return instance
 
-    def attempt(self, proposal: ActionProposal | Mapping[str, Any]) -> Outcome:
-        """Decide ``proposal`` and apply it if allowed (see the module docstring)."""
+    def attempt(
+        self,
+        proposal: ActionProposal | Mapping[str, Any],
+        *,
+        implicit: bool | Sequence[ActionProposal] = True,
+    ) -> Outcome:
+        """Decide ``proposal`` and apply it if allowed (see the module docstring).
+
+        Args:
+            proposal: the action proposed.
+            implicit: ``True`` to try implicit actions where a precondition
+                names one; ``False`` never to; or the implicit proposals a
+                journal recorded for it, tried in order where a precondition
+                fails, instead of deriving them again (replay).
+        """
         if not isinstance(proposal, ActionProposal):
             try:
                 proposal = ActionProposal.model_validate(proposal)
@@ -167,13 +209,24 @@ class Rules:
             )
             return self._refuse(proposal, refusal, None)
         rule_ctx = RuleContext(self._readonly, proposal.actor)
+        recorded = None if isinstance(implicit, bool) else list(implicit)
+        tried: list[Outcome] = []
         for requirement in action.requires:
             refusal = requirement.check(rule_ctx, params)
+            if refusal is None:
+                continue
+            first = self._first(proposal, requirement.satisfied_by, refusal, implicit, recorded)
+            if first is not None:
+                tried.append(first)
+                if not first.ok:
+                    assert first.refusal is not None
+                    return self._refuse(proposal, first.refusal, params, tried)
+                refusal = requirement.check(rule_ctx, params)
             if refusal is not None:
-                return self._refuse(proposal, refusal, params)
+                return self._refuse(proposal, refusal, params, tried)
         refusal = action.validate(rule_ctx, params)
         if refusal is not None:
-            return self._refuse(proposal, refusal, params)
+            return self._refuse(proposal, refusal, params, tried)
         ctx = ActionContext(self.world, proposal.actor, self.bus)
         action.execute(ctx, params)
         events = [
@@ -181,10 +234,36 @@ class Rules:
             OnActionSuccess(actor=proposal.actor, action=proposal.action, params=params),
         ]
         self._publish(events)
-        return Outcome(proposal, None, params, tuple(events))
+        return Outcome(proposal, None, params, tuple(events), tuple(tried))
+
+    def _first(
+        self,
+        proposal: ActionProposal,
+        action: str | None,
+        refusal: Refusal,
+        implicit: bool | Sequence[ActionProposal],
+        recorded: list[ActionProposal] | None,
+    ) -> Outcome | None:
+        """The implicit action tried for a refused precondition, or ``None``
+        when there is none to try (see the module docstring)."""
+        if recorded is not None:
+            if action not in self.actions or not recorded:
+                return None
+            return self.attempt(recorded.pop(0), implicit=False)
+        item = refusal.facts.get("item")
+        if not implicit or action not in self.actions or not isinstance(item, int):
+            return None
+        first = ActionProposal(
+            action=action, actor=proposal.actor, params={"item": item}, source="implicit"
+        )
+        return self.attempt(first, implicit=False)
 
     def _refuse(
-        self, proposal: ActionProposal | None, refusal: Refusal, params: BaseModel | None
+        self,
+        proposal: ActionProposal | None,
+        refusal: Refusal,
+        params: BaseModel | None,
+        tried: Sequence[Outcome] = (),
     ) -> Outcome:
         event = OnActionRefused(
             actor=None if proposal is None else proposal.actor,
@@ -194,7 +273,7 @@ class Rules:
             facts=dict(refusal.facts),
         )
         self._publish([event])
-        return Outcome(proposal, refusal, params, (event,))
+        return Outcome(proposal, refusal, params, (event,), tuple(tried))
 
     def _publish(self, events: list[Event]) -> None:
         if self.bus is not None:

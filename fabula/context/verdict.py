@@ -2,10 +2,13 @@
 
 The narrator model is told that the verdict is the truth: an action listed
 as done happened, a refused one did not, and nothing else was attempted.
-Each :class:`~fabula.actions.Outcome` becomes one line::
+Each :class:`~fabula.actions.Outcome` becomes one line, after a line for
+each implicit action the rules tried first for it (marked so)::
 
     take (item: the storm lantern): done
     open: refused, LOCKED (it is locked.); facts: item = the lighthouse door
+    take (item: the keeper's coat): done, implicitly, first
+    wear (item: the keeper's coat): done
 
 A refusal names only what its *facts* name, never its parameters: the rules
 leave facts empty when the actor cannot perceive the thing concerned, so a
@@ -39,7 +42,7 @@ def describe_outcomes(
     """
     known = names or {}
     lines = []
-    for outcome in outcomes:
+    for outcome, first in _flat(outcomes):
         proposal = outcome.proposal
         action = proposal.action if proposal is not None else "a malformed action"
         refusal = outcome.refusal
@@ -48,9 +51,10 @@ def describe_outcomes(
             if outcome.params is not None:
                 params.update(outcome.params.model_dump(exclude_none=True))
             shown = _pairs(world, params, known, ": ")
-            lines.append(f"{action} ({shown}): done" if shown else f"{action}: done")
+            done = "done, implicitly, first" if first else "done"
+            lines.append(f"{action} ({shown}): {done}" if shown else f"{action}: {done}")
             continue
-        line = f"{action}: refused, {refusal.code}"
+        line = f"{action}: refused{', implicitly, first' if first else ''}, {refusal.code}"
         if refusal.reason:
             line += f" ({refusal.reason})"
         facts = _pairs(world, {k: v for k, v in refusal.facts.items() if k != "errors"}, known)
@@ -63,7 +67,7 @@ def focus_of(outcomes: Iterable[Outcome]) -> frozenset[int]:
     the facts of what was refused), for :class:`~fabula.context.StateContextBuilder`'s
     ``focus``: their details are the last a budget cuts."""
     found: set[int] = set()
-    for outcome in outcomes:
+    for outcome, _ in _flat(outcomes):
         if outcome.refusal is not None:
             values: Iterable[Any] = outcome.refusal.facts.values()
         elif outcome.proposal is not None:
@@ -72,6 +76,14 @@ def focus_of(outcomes: Iterable[Outcome]) -> frozenset[int]:
             continue
         found.update(v for v in values if isinstance(v, int) and not isinstance(v, bool))
     return frozenset(found)
+
+
+def _flat(outcomes: Iterable[Outcome]) -> list[tuple[Outcome, bool]]:
+    """Each outcome after the implicit ones tried for it, with whether it is
+    one of those."""
+    return [
+        (told, told is not outcome) for outcome in outcomes for told in (*outcome.implicit, outcome)
+    ]
 
 
 def _pairs(

@@ -89,6 +89,8 @@ class _Capture:
         self._simulation = simulation
         self.outcomes: list[Outcome] = []
 
-    def play(self, actions: Sequence[ActionProposal | dict[str, Any]]) -> list[Outcome]:
-        self.outcomes = self._simulation.play(actions)
+    def play(
+        self, actions: Sequence[ActionProposal | dict[str, Any]], **options: bool
+    ) -> list[Outcome]:
+        self.outcomes = self._simulation.play(actions, **options)
         return self.outcomes

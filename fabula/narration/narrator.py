@@ -12,10 +12,14 @@ dictionaries with a ``kind``), ``room`` (the room description, for actions
 that change what the actor sees), and helpers: ``the(e)``, ``a(e)``,
 ``name(e)``, ``list_of(words)``, ``description(e)``, ``carrying()``,
 ``revealed(e)``, ``scenery(e)`` (whether ``e`` is scenery), ``state(e,
-"open")`` (whether a state of :mod:`fabula.content.appearance` holds), and
-the ``cap`` filter. ``others/<Event>.j2`` tell what
-other actors did to the player during the tick (``others/health.j2`` follows
-with the player's health) (capitalise the first letter only).
+"open")`` (whether a state of :mod:`fabula.content.appearance` holds),
+``shown_inside(e)`` (what is seen in or on it, each "a thing"),
+``plural(e)``, ``container(e)``, and the ``cap`` filter (capitalise the
+first letter only). ``implicit/<id>.j2`` tells an implicit action tried
+first ("(first taking the coat)", or "(Tamsin first taking the key)" when
+``doer``, who acted, is not ``actor``), on a line before the action's own
+text. ``others/<Event>.j2`` tell what other actors did to the player during
+the tick (``others/health.j2`` follows with the player's health).
 Templates run in Jinja2's sandbox with strict undefined variables: a typo in
 a game's template is an error, not a silent blank. The sandbox is bounded
 (:class:`~fabula.content.BoundedEnvironment`: loops, sizes, output), and a
@@ -44,7 +48,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, PackageLoader, StrictUndefined, Template, TemplateNotFound
 
 from fabula.actions import ActionProposal, Outcome
-from fabula.actions.standard import Health, Location, Named, contents, sees_inside
+from fabula.actions.standard import Container, Health, Location, Named, contents, sees_inside
 from fabula.content import (
     BoundedEnvironment,
     BoundedLoader,
@@ -59,7 +63,7 @@ from fabula.narration import prose
 
 __all__ = ["TemplateNarrator"]
 
-_SHOWS_ROOM = frozenset({"look", "go", "switch_on", "switch_off"})
+_SHOWS_ROOM = frozenset({"look", "go", "exit", "switch_on", "switch_off"})
 """Actions after which the room is described (when it is lit)."""
 
 
@@ -176,6 +180,21 @@ class TemplateNarrator:
         return prose.the(world, entity)
 
     def _one(self, world: WorldView, actor: int, outcome: Outcome) -> str:
+        """One outcome told: a line for each implicit action tried first,
+        then the action's own text (or the refusal that stopped it)."""
+        lines = [
+            self._render("implicit", first.proposal.action, self._context(world, actor) | {
+                "params": dict(first.proposal.params),
+                "action": first.proposal.action.replace("_", " "),
+                "doer": first.proposal.actor,
+            }).strip()
+            for first in outcome.implicit
+            if first.proposal is not None
+        ]  # fmt: skip
+        lines.append(self._told(world, actor, outcome).strip())
+        return "\n".join(line for line in lines if line)
+
+    def _told(self, world: WorldView, actor: int, outcome: Outcome) -> str:
         proposal = outcome.proposal
         params = dict(proposal.params) if proposal is not None else {}
         if outcome.params is not None:
@@ -209,6 +228,9 @@ class TemplateNarrator:
             "revealed": lambda e: _revealed(world, e),
             "scenery": lambda e: is_scenery(world, e),
             "state": lambda e, state: e in world and state_holds(world, e, state),
+            "shown_inside": lambda e: _shown_inside(world, e),
+            "plural": lambda e: _plural(world, e),
+            "container": lambda e: e in world and world.has(e, Container),
         }
 
     def template(self, folder: str, name: str) -> Template:
@@ -259,6 +281,19 @@ def _carrying(world: WorldView, actor: int) -> list[str]:
         worn = world.get(item, Location, readonly=True).how == "worn"
         out.append(prose.a(world, item) + (" (worn)" if worn else ""))
     return out
+
+
+def _plural(world: WorldView, entity: int | None) -> bool:
+    named = world.try_get(entity, Named, readonly=True) if entity in world else None
+    return named is not None and named.plural
+
+
+def _shown_inside(world: WorldView, entity: int) -> list[str]:
+    """What can be seen in or on ``entity``, each with its article ("a
+    flask", "some coins"); empty when it is closed and opaque."""
+    if not sees_inside(world, entity):
+        return []
+    return [prose.a(world, e) for e in sorted(contents(world, entity))]
 
 
 def _revealed(world: WorldView, entity: int) -> str:

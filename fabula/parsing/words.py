@@ -39,7 +39,7 @@ META: dict[str, str] = {
     "save": "save", "restore": "restore", "load": "restore",
     "undo": "undo", "again": "again", "g": "again",
     "help": "help", "?": "help", "score": "score",
-    "quit": "quit", "q": "quit", "exit": "quit",
+    "quit": "quit", "q": "quit",
     "oops": "oops", "o": "oops",
     # Inform's other meta commands (fabula.session.meta answers them):
     "restart": "restart", "full": "full", "fullscore": "full", "notify": "notify",

@@ -299,15 +299,22 @@ NOT_JOURNALLED = frozenset({"MALFORMED", "UNKNOWN_ACTION", "BAD_PARAMS"})
 def journalled(
     proposals: Sequence[ActionProposal], outcomes: Sequence[Outcome]
 ) -> tuple[ActionProposal, ...]:
-    """The proposals a turn's row records: those before the first refused as
-    malformed, unknown to the game, or with parameters that do not fit it.
+    """The proposals a turn's row records: those tried (``outcomes``), each
+    preceded by the implicit actions tried for it (``source="implicit"``),
+    up to the first refused as malformed, unknown to the game, or with
+    parameters that do not fit it. ``proposals`` are the turn's proposals
+    as given (those never tried are not recorded).
 
-    Such a proposal changes nothing and ends the turn, so replaying the row
-    without it gives the same world; and replay can then treat an unknown
-    action or bad parameters in a journal as damage (or a changed game),
-    never as a refusal to play again (see :func:`fabula.persistence.replay.check_actions`).
+    A proposal refused that way changes nothing and ends the turn, so
+    replaying the row without it gives the same world; and replay can then
+    treat an unknown action or bad parameters in a journal as damage (or a
+    changed game), never as a refusal to play again (see
+    :func:`fabula.persistence.replay.check_actions`). Replay plays every
+    proposal of a row (:meth:`Simulation.play` with ``recorded=True``).
     """
-    for i, outcome in enumerate(outcomes[: len(proposals)]):
+    kept: list[ActionProposal] = []
+    for outcome in outcomes[: len(proposals)]:
         if outcome.refusal is not None and outcome.refusal.code in NOT_JOURNALLED:
-            return tuple(proposals[:i])
-    return tuple(proposals)
+            break
+        kept.extend(outcome.proposals)
+    return tuple(kept)

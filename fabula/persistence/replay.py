@@ -83,7 +83,7 @@ def replay(path: Path, simulation: Simulation, records: Iterable[TurnRecord]) ->
     """
     for record in records:
         check_turn(path, simulation, record)
-        simulation.play(record.actions)
+        simulation.play(record.actions, recorded=True)
 
 
 def check_turn(path: Path, simulation: Simulation, record: TurnRecord) -> None:

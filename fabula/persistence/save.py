@@ -94,6 +94,9 @@ class SaveFile(SaveLifecycle):
         input: str,
         actions: Iterable[ActionProposal | dict[str, Any]],
         models: Mapping[str, str] | None = None,
+        *,
+        stop_at_refusal: bool = True,
+        recorded: bool = False,
     ) -> list[Outcome]:
         """Play one turn and make it durable before returning.
 
@@ -103,9 +106,15 @@ class SaveFile(SaveLifecycle):
                 e.g. ``{"parser": "qwen2.5-3b", "parser_prompt": "parse@3"}``
                 (journalled; replay never uses them).
             actions: the structured actions the parser produced, in order.
+            stop_at_refusal: stop at the first refused action (default), or
+                try each on its own, as for the objects of "take lamp, key
+                and coat" (see :meth:`Simulation.play`).
+            recorded: ``actions`` are a journal row played again (recovery):
+                all are played, with their recorded implicit actions.
 
         Returns:
-            One outcome per action tried (the turn stops at the first refusal).
+            One outcome per action tried; the row journalled holds exactly
+            those, with the implicit actions tried for them.
 
         A failing automatic flush does not fail the turn, which is already
         durable in the journal: it is logged and kept in :attr:`flush_error`.
@@ -136,7 +145,11 @@ class SaveFile(SaveLifecycle):
         }
         with self._hold:
             try:
-                outcomes = self.simulation.play([*proposals, *malformed])
+                # Only what differs from the defaults is passed, so a game whose
+                # simulation predates these options still plays its turns.
+                options = {"stop_at_refusal": False} if not stop_at_refusal else {}
+                options |= {"recorded": True} if recorded else {}
+                outcomes = self.simulation.play([*proposals, *malformed], **options)
             except BaseException:
                 self._rebuild(self.turn)
                 raise

@@ -102,3 +102,13 @@ def test_the_focus_is_what_the_verdict_names(world: Small) -> None:
     assert focus_of([opened]) == {ids["lamp"]}
     assert focus_of([hidden]) == frozenset()
     assert focus_of([Outcome(None, Refusal("MALFORMED", ""))]) == frozenset()
+
+
+def test_implicit_actions_get_a_line_of_their_own_first(world: Small) -> None:
+    w, me, ids = world
+    outcome = attempt(w, me, "put", item=ids["lamp"], target=ids["chest"])  # closed
+    assert describe_outcomes(w, [outcome]) == (
+        "take (item: the brass lamp): done, implicitly, first",
+        "put: refused, CLOSED (it is closed.); facts: item = the chest",
+    )
+    assert ids["lamp"] in focus_of([outcome])

@@ -65,10 +65,10 @@ CASES: list[tuple[str, Setup, str, dict[str, Any]]] = [
     ("NOT_PORTABLE", at("boathouse"), "take", {"item": "workbench"}),
     ("ALREADY_HELD", carry("gaff"), "take", {"item": "gaff"}),
     ("NOT_HELD", nothing, "drop", {"item": "gaff"}),
-    ("WORN", carry("coat", how="worn"), "drop", {"item": "coat"}),
+    ("WORN", carry("coat", how="worn"), "drop", {"item": "coat", "@implicit": False}),
     ("NO_EXIT", nothing, "go", {"direction": "up"}),
     ("LOCKED", at("headland"), "go", {"direction": "north"}),
-    ("CLOSED", at("headland", lambda w, i, m: setattr(w.get(i["lighthouse-door"], Lockable), "locked", False)), "go", {"direction": "north"}),  # noqa: E501
+    ("CLOSED", at("grotto", lit_lantern, carry("gaff")), "put", {"item": "gaff", "target": "satchel"}),  # noqa: E501
     ("NOWHERE", lambda w, i, m: w.remove(m, Location), "look", {}),
     ("NOT_OPENABLE", at("boathouse"), "open", {"item": "workbench"}),
     ("ALREADY_OPEN", at("grotto", lit_lantern, lambda w, i, m: setattr(w.get(i["satchel"], Openable), "open", True)), "open", {"item": "satchel"}),  # noqa: E501
@@ -101,6 +101,20 @@ CASES: list[tuple[str, Setup, str, dict[str, Any]]] = [
     ("GIFT_DECLINED", at("square", carry("lantern")), "give", {"item": "lantern", "target": "tamsin"}),  # noqa: E501
     ("GIFT_SNAPPED", at("cave", lit_lantern, carry("gaff")), "give", {"item": "gaff", "target": "crab"}),  # noqa: E501
     ("LAMP_NOT_READY", at("lantern-room", carry("tinderbox")), "switch_on", {"item": "great-lamp"}),
+    ("NOT_A_FLAME", carry("lantern", "gaff"), "switch_on", {"item": "lantern", "tool": "gaff"}),
+    ("NOTHING_OF_INTEREST", at("boathouse"), "search", {"item": "lantern"}),
+    ("CANT_SEE_INSIDE", at("grotto", lit_lantern), "search", {"item": "satchel"}),
+    ("UNNECESSARY", at("square"), "wake", {"item": "tamsin"}),
+    ("MIGHT_NOT_LIKE", at("square"), "push", {"item": "tamsin"}),
+    ("FIXED_IN_PLACE", at("boathouse"), "pull", {"item": "workbench"}),
+    ("UNABLE", nothing, "turn", {"@self": True}),
+    ("NOT_THERE", at("boathouse"), "remove_from", {"item": "lantern", "source": "workbench"}),
+    ("BELONGS_TO", at("cave", lit_lantern), "remove_from", {"item": "lighthouse-key", "source": "crab"}),  # noqa: E501
+    ("NOT_INSIDE", nothing, "exit", {}),
+    ("NOT_DROWSY", nothing, "sleep", {}),
+    ("NOT_A_DREAM", nothing, "wake_up", {}),
+    ("GOOD_IDEA", nothing, "think", {}),
+    ("RHETORICAL", nothing, "yes", {}),
 ]  # fmt: skip
 
 
@@ -122,13 +136,16 @@ def test_the_rules_refuse_with_the_code(
     me = GAME.player(world)
     setup(world, ids, me)
     actor = params.pop("@actor", me)
+    implicit = params.pop("@implicit", True)  # False: the refusal an implicit action would fix
+    if params.pop("@self", False):
+        params["item"] = actor
     resolved = {k: ids.get(v, v) if isinstance(v, str) and k != "direction" and k != "how" else v
                 for k, v in params.items()}  # fmt: skip
     proposal: Any = (
         {"action": action, "actor": actor, "params": resolved} if action else {"nonsense": 1}
     )
     before = state_digest(world)
-    outcome = simulation.rules.attempt(proposal)
+    outcome = simulation.rules.attempt(proposal, implicit=implicit)
     assert outcome.refusal is not None, f"{action} {params} was allowed"
     assert outcome.refusal.code == code, outcome.refusal
     assert state_digest(world) == before  # a refusal changes nothing

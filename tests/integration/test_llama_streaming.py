@@ -162,7 +162,7 @@ def test_a_session_with_both_models_streams_and_stays_legal(
                 assert row.models["narrator_prompt"]  # which prompt version told it
                 if use is not None:
                     assert row.models["parser"] == model
-                    assert {a.source for a in row.actions} <= {"model"}
+                    assert {a.source for a in row.actions} <= {"model", "implicit"}
                 figures.narration(info, pieces.arrived[0][0] - start, len(pieces.arrived))
             assert_legal(session)
         played = session.save.turn

@@ -133,3 +133,14 @@ def test_another_embedder_rebuilds_the_store(
         assert (other.count("history"), other.count("lore")) == (0, 0)  # not mixed
         assert other.sync(driver.save, game, driver.narrator) == (0, 2)
         assert [e.text for e in other.history()] == [e.text for e in driver.entries]
+
+
+def test_implicit_actions_are_remembered_as_they_were_shown(
+    driver: Driver, store: MemoryStore
+) -> None:
+    shown = driver.play_all("w; take lantern; take tinderbox; drop tinderbox")
+    shown.append(driver.play("light lantern with tinderbox", remember=False))
+    assert shown[-1].startswith("(first taking the tinderbox)\n")
+    assert store.sync(driver.save, driver.game, driver.narrator) == (0, 1)
+    rebuilt = store.history()[-1].text
+    assert rebuilt.split("\n", 1)[1] == shown[-1]  # replayed, not derived: the same words

@@ -129,8 +129,11 @@ def test_a_dark_room_is_only_darkness(play: Play) -> None:
         ("wait", "Time passes."),
         ("talk to mira", 'Mira says, "Hello, traveller."'),
         ("ask mira about the door", 'Mira says, "The key is on the floor, silly."'),
-        ("unlock door with key", "You aren't holding the iron key."),
-        ("go down", "The oak door is locked."),
+        (
+            "unlock door with key",
+            "(first taking the iron key)\nYou unlock the oak door with the iron key. It clicks.",
+        ),
+        ("go down", "(first opening the oak door)\nThe oak door is locked."),
         ("take mira", "You can't take Mira."),
         ("take the dragon", "You can't see any such thing."),
         ("go west", "You can't go that way."),

@@ -130,7 +130,7 @@ CASES = [
     ("hit the troll again", [("attack", {"target": "troll"})]),
     ("head towards the north", [("go", {"direction": "north"})]),
     ("enter", [("go", {"direction": "in"})]),
-    ("leave", [("go", {"direction": "out"})]),
+    ("leave", [("exit", {})]),  # Inform: exiting, which goes out where it can
     ("climb", [("go", {"direction": "up"})]),
     ("climb down", [("go", {"direction": "down"})]),
     ("give sword to the old-timer", [("give", {"item": "sword", "target": "troll"})]),

@@ -269,10 +269,10 @@ class Careless(KeepGame):
         simulation = super().simulation(world)
         original = simulation.play
 
-        def play(actions: Any) -> Any:
+        def play(actions: Any, **options: Any) -> Any:
             if next(self.draws) > 0.5:  # stands in for random.random()
                 world.rng.random()
-            return original(actions)
+            return original(actions, **options)
 
         simulation.play = play  # type: ignore[method-assign]
         return simulation

@@ -324,16 +324,16 @@ class Guard:
         self.allowed = self.game.simulation(self.game.new_world(seed))
         for row in self._rows():
             self._check_row(row, f"in journalled turn {row.turn}")
-            outcomes = self.full.play(row.actions)
-            self.allowed.play(_applied(outcomes))
+            outcomes = self.full.play(row.actions, recorded=True)
+            self.allowed.play(_applied(outcomes), recorded=True)
         self._known = live = self._digest(self.session.world)
         assert self._digest(self.full.world) == live, "the journal does not rebuild the state"
         assert self._digest(self.allowed.world) == live, "a refused action changed the state"
 
     def _advance(self, row: TurnRecord, label: str) -> list[Outcome]:
         self._check_row(row, label)
-        outcomes = self.full.play(row.actions)
-        self.allowed.play(_applied(outcomes))
+        outcomes = self.full.play(row.actions, recorded=True)
+        self.allowed.play(_applied(outcomes), recorded=True)
         self._known = live = self._digest(self.session.world)
         assert self._digest(self.full.world) == live, (
             f"the journal does not replay the turn {label}"
@@ -352,7 +352,9 @@ class Guard:
             params = self.game.actions.get(proposal.action).Params
             params.model_validate(proposal.params)  # raises if they do not fit
             assert proposal.actor == player, f"an action for entity {proposal.actor} {label}"
-            assert proposal.source in ("player", "model"), f"source {proposal.source!r} {label}"
+            assert proposal.source in ("player", "model", "implicit"), (
+                f"source {proposal.source!r} {label}"
+            )
 
     def _check_world(self, world: World, label: str) -> None:
         live = frozenset(world.entities())
@@ -381,8 +383,17 @@ def _start_of(game: ContentGame, seed: int) -> tuple[frozenset[int], int]:
 
 
 def _applied(outcomes: list[Outcome]) -> list[ActionProposal]:
-    """The proposals that passed their validators, in order."""
-    return [o.proposal for o in outcomes if o.ok and o.proposal is not None]
+    """The proposals that passed their validators, in order: an implicit
+    action that succeeded counts (as an action of its own, even when the
+    action it served was then refused)."""
+    applied = []
+    for outcome in outcomes:
+        for first in outcome.implicit:
+            if first.ok and first.proposal is not None:
+                applied.append(first.proposal.model_copy(update={"source": "player"}))
+        if outcome.ok and outcome.proposal is not None:
+            applied.append(outcome.proposal)
+    return applied
 
 
 def _short(text: str) -> str:

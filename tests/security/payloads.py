@@ -263,9 +263,11 @@ MODEL_ANSWERS: list[ModelCase] = [
        scene="square", expect="refused", codes=("NOT_PORTABLE",)),
     _m("take-the-crab", "forbidden", _actions({"action": "take", "item": "giant crab"}),
        scene="cave", expect="refused", codes=("NOT_PORTABLE",)),
-    _m("give-what-you-do-not-hold", "forbidden",
-       _actions({"action": "give", "item": "storm lantern", "target": "tamsin"}),
-       scene="square", expect="refused", codes=("NOT_HELD",)),
+    # Giving what lies within reach takes it first (Inform's implicit take), so
+    # the forbidden gift is one that cannot be picked up.
+    _m("give-what-you-cannot-carry", "forbidden",
+       _actions({"action": "give", "item": "heap of bright things", "target": "giant crab"}),
+       scene="cave", expect="refused", codes=("NOT_PORTABLE",)),
     _m("give-to-a-thing", "forbidden",
        _actions({"action": "give", "item": "tinderbox", "target": "workbench"}),
        scene="holding", expect="refused", codes=("NOT_A_PERSON",)),

@@ -62,3 +62,27 @@ def test_a_turn_without_actions_still_ticks() -> None:
     simulation.play([])
     assert ticks == [1, 2]
     assert simulation.world.tick == 2
+
+
+def test_without_stop_at_refusal_each_action_is_tried_on_its_own() -> None:
+    simulation, actor = make()
+    bump = {"action": "bump", "actor": actor}
+    outcomes = simulation.play([bump, bump, bump, bump], stop_at_refusal=False)
+    assert [o.ok for o in outcomes] == [True, True, False, False]
+    assert simulation.world.get(actor, Counter).value == 2
+
+
+def test_an_action_the_game_lacks_ends_the_turn_even_without_stopping_at_refusals() -> None:
+    simulation, actor = make()
+    bump = {"action": "bump", "actor": actor}
+    dance = {"action": "dance", "actor": actor}
+    outcomes = simulation.play([bump, dance, bump], stop_at_refusal=False)
+    assert [o.ok for o in outcomes] == [True, False]
+    assert simulation.world.get(actor, Counter).value == 1
+
+
+def test_recorded_actions_are_all_played() -> None:
+    simulation, actor = make()
+    bump = {"action": "bump", "actor": actor}
+    outcomes = simulation.play([bump, bump, bump, bump], recorded=True)
+    assert [o.ok for o in outcomes] == [True, True, False, False]

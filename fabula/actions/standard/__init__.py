@@ -10,7 +10,19 @@ A game overrides one by registering its own under the same id with
 ``replace=True``.
 """
 
-from fabula.actions.standard.combat import Attack, Strike, drop_loot, protection
+from fabula.actions.standard.bodily import (
+    Blocked,
+    Jump,
+    No,
+    Sleep,
+    Think,
+    WakeOther,
+    WakeUp,
+    Wave,
+    WaveHands,
+    Yes,
+)
+from fabula.actions.standard.combat import Attack, Strike, best_weapon, drop_loot, protection
 from fabula.actions.standard.components import (
     DIRECTIONS,
     Actor,
@@ -41,12 +53,16 @@ from fabula.actions.standard.components import (
     Wearable,
 )
 from fabula.actions.standard.devices import Application, SwitchOff, SwitchOn, Use
+from fabula.actions.standard.examining import LookUnder, Search
+from fabula.actions.standard.exiting import Exit, Outward
 from fabula.actions.standard.handling import Drop, Take
 from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
-from fabula.actions.standard.movement import Go, Heading, Wait, destination
+from fabula.actions.standard.movement import Go, Heading, Wait, destination, door_open
 from fabula.actions.standard.people import Give, Handover, Speech, Talk, reply_to
-from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight
+from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight, not_worn
+from fabula.actions.standard.pushing import Pull, Push, Shove, Turn
 from fabula.actions.standard.putting import Placement, Put
+from fabula.actions.standard.removing import RemoveFrom, Source
 from fabula.actions.standard.scope import (
     contents,
     holder_of,
@@ -58,8 +74,9 @@ from fabula.actions.standard.scope import (
     visible,
 )
 from fabula.actions.standard.senses import Examine, Inventory, Look, Target
+from fabula.actions.standard.sensing import Listen, MaybeTarget, Smell, Taste, Touch
 from fabula.actions.standard.toggles import Toggle
-from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear
+from fabula.actions.standard.wearing import Drink, Eat, TakeOff, Wear, edible, in_hand
 
 __all__ = [
     "DIRECTIONS",
@@ -67,6 +84,7 @@ __all__ = [
     "Application",
     "Armour",
     "Attack",
+    "Blocked",
     "Close",
     "Container",
     "Description",
@@ -78,6 +96,7 @@ __all__ = [
     "Eat",
     "Edible",
     "Examine",
+    "Exit",
     "Exits",
     "Give",
     "Go",
@@ -87,21 +106,35 @@ __all__ = [
     "Health",
     "Hostile",
     "Inventory",
+    "Jump",
     "LightSource",
+    "Listen",
     "Location",
     "Lock",
     "Lockable",
     "Look",
+    "LookUnder",
+    "MaybeTarget",
     "Named",
+    "No",
     "Open",
     "Openable",
+    "Outward",
     "Persona",
     "Placement",
     "Player",
     "Portable",
+    "Pull",
+    "Push",
     "Put",
+    "RemoveFrom",
     "Room",
     "Score",
+    "Search",
+    "Shove",
+    "Sleep",
+    "Smell",
+    "Source",
     "Speech",
     "Strike",
     "Supporter",
@@ -111,25 +144,39 @@ __all__ = [
     "TakeOff",
     "Talk",
     "Target",
+    "Taste",
+    "Think",
     "Toggle",
     "Topics",
+    "Touch",
+    "Turn",
     "Unlock",
     "Use",
     "Wait",
+    "WakeOther",
+    "WakeUp",
+    "Wave",
+    "WaveHands",
     "Weapon",
     "Wear",
     "Wearable",
     "WithKey",
+    "Yes",
     "alive",
+    "best_weapon",
     "contents",
     "destination",
+    "door_open",
     "drop_loot",
+    "edible",
     "held",
     "holder_of",
+    "in_hand",
     "in_reach",
     "in_sight",
     "inventory",
     "is_lit",
+    "not_worn",
     "protection",
     "reachable",
     "reply_to",

@@ -1,8 +1,10 @@
 """Fighting: ``attack X (with Y)``, and what happens when something dies.
 
 Damage is ``weapon.damage + roll(0..weapon.spread)``, where the weapon is
-the one named, else the attacker's own :class:`Weapon` (claws, fists of a
-brawler), else bare hands (1 + a roll of 0..1); less the ``protection`` of
+the one named, else the best weapon to hand (:func:`best_weapon`: a weapon
+held, or the attacker's own :class:`Weapon`, claws or a brawler's fists,
+whichever hits harder; "kill crab" while holding the gaff strikes with the
+gaff), else bare hands (1 + a roll of 0..1); less the ``protection`` of
 every :class:`Armour` the target wears, never below zero. The roll comes
 from ``world.rng`` in the executor, never in the validator, so replay
 reproduces every blow.
@@ -21,10 +23,10 @@ from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, a
 from fabula.actions.standard.components import Actor, Armour, Health, Location, Weapon
 from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.scope import contents, room_of
-from fabula.ecs import World
+from fabula.ecs import World, WorldView
 from fabula.events import OnAttack, OnDamage, OnDeath
 
-__all__ = ["Attack", "Strike", "drop_loot", "protection"]
+__all__ = ["Attack", "Strike", "best_weapon", "drop_loot", "protection"]
 
 
 class Strike(BaseModel):
@@ -47,7 +49,25 @@ def protection(world: World, entity: int) -> int:
     return total
 
 
-_WEAPON_HELD = held("weapon")
+def best_weapon(world: WorldView, actor: int) -> int | None:
+    """What ``actor`` strikes with when it names no weapon: the weapon it
+    holds (in hand, not worn) or its own :class:`Weapon` (claws), whichever
+    hits harder on average; ties go to a held weapon, then the lowest handle,
+    so the choice never depends on iteration order. ``None``: bare hands."""
+    candidates: list[tuple[float, int, int]] = []
+    for item in contents(world, actor):
+        weapon = world.try_get(item, Weapon, readonly=True)
+        if weapon is not None and world.get(item, Location, readonly=True).how == "held":
+            candidates.append((weapon.damage + weapon.spread / 2, 1, -item))
+    own = world.try_get(actor, Weapon, readonly=True)
+    if own is not None:
+        candidates.append((own.damage + own.spread / 2, 0, -actor))
+    if not candidates:
+        return None
+    return -max(candidates)[2]
+
+
+_WEAPON_HELD = held("weapon", satisfied_by=None)
 """Checked by the validator, not in ``requires``: a named weapon must be held,
 but only once the target is known to be fair game (``NOT_A_TARGET`` and
 ``ALREADY_DEAD`` come first)."""
@@ -80,9 +100,10 @@ class Attack(Action):
 
     def execute(self, ctx: ActionContext, params: Strike) -> None:
         world = ctx.world
-        ctx.emit(OnAttack(actor=ctx.actor, target=params.target, weapon=params.weapon))
-        source = params.weapon if params.weapon is not None else ctx.actor
-        weapon = world.try_get(source, Weapon, readonly=True)  # a blade, or claws
+        source = params.weapon if params.weapon is not None else best_weapon(world, ctx.actor)
+        wielded = None if source == ctx.actor else source  # claws are no item
+        ctx.emit(OnAttack(actor=ctx.actor, target=params.target, weapon=wielded))
+        weapon = None if source is None else world.try_get(source, Weapon, readonly=True)
         if weapon is None:
             damage = 1 + world.rng.randint(0, 1)
         else:

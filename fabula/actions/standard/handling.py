@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
 from fabula.actions.standard.components import Actor, Location, Portable
-from fabula.actions.standard.preconditions import alive, held, in_reach
+from fabula.actions.standard.preconditions import alive, held, in_reach, not_worn
 from fabula.actions.standard.scope import room_of
 from fabula.actions.standard.senses import Target
 from fabula.events import OnDrop, OnTake
@@ -42,15 +42,18 @@ class Take(Action):
     "drop",
     description="Put down something you are holding.",
     verbs=("drop", "discard", "put down"),
-    syntax=("{verb} {item}", "put {item} down"),
+    syntax=(
+        "{verb} {item}",
+        "put {item} down",
+        "put|drop|set|place|leave {item} on|onto floor|ground",
+        "put|set|place {item} down on floor|ground",
+    ),
 )
 class Drop(Action):
     Params = Target
-    requires = (alive, held("item"))
+    requires = (alive, held("item", satisfied_by=None), not_worn("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
-        if ctx.world.get(params.item, Location).how == "worn":
-            return Refusal("WORN", "you are wearing it; take it off first.", {"item": params.item})
         if room_of(ctx.world, ctx.actor) is None:
             return Refusal("NOWHERE", "there is nowhere to put it.")
         return None

@@ -53,7 +53,7 @@ class _KeyToggle(Toggle):
     which must fit the lock (``WRONG_KEY``, checked before ``already``)."""
 
     Params = WithKey
-    requires = (alive, in_reach("item"), held("key"))
+    requires = (alive, in_reach("item"), in_reach("key"), held("key"))
     component, flag = Lockable, "locked"
     missing = ("NOT_LOCKABLE", "it has no lock.")
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
 from fabula.actions.standard.components import Actor, Health, Location, Persona, Topics
-from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight
+from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight, not_worn
 from fabula.ecs import WorldView
 from fabula.events import OnTalk
 
@@ -92,7 +92,7 @@ class Talk(Action):
 )
 class Give(Action):
     Params = Handover
-    requires = (alive, held("item"), in_reach("target"))
+    requires = (alive, in_reach("item"), held("item"), not_worn("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Handover) -> Refusal | None:
         if not ctx.world.has(params.target, Actor) or params.target == ctx.actor:

@@ -20,7 +20,7 @@ from fabula.actions.precondition import Precondition, precondition
 from fabula.actions.standard.components import Health, Location
 from fabula.actions.standard.scope import is_lit, reachable, room_of, visible
 
-__all__ = ["alive", "held", "in_reach", "in_sight"]
+__all__ = ["alive", "held", "in_reach", "in_sight", "not_worn"]
 
 
 def _alive(ctx: RuleContext, actor: int) -> Refusal | None:
@@ -72,3 +72,14 @@ def held(ctx: RuleContext, entity: int) -> Refusal | None:
         return None
     seen = entity in visible(ctx.world, ctx.actor)
     return Refusal("NOT_HELD", "you aren't holding that.", {"item": entity} if seen else {})
+
+
+@precondition("the actor is not wearing the {field}", satisfied_by="take_off")
+def not_worn(ctx: RuleContext, entity: int) -> Refusal | None:
+    """``WORN`` when the actor wears ``entity``: Inform's "can't drop (put,
+    insert, give) clothes being worn" rules, which take it off first
+    ("(first taking the coat off)")."""
+    location = ctx.world.try_get(entity, Location, readonly=True) if entity in ctx.world else None
+    if location is not None and location.holder == ctx.actor and location.how == "worn":
+        return Refusal("WORN", "you are wearing it; take it off first.", {"item": entity})
+    return None

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
 from fabula.actions.standard.components import Container, Location, Openable, Supporter
-from fabula.actions.standard.preconditions import alive, held, in_reach
+from fabula.actions.standard.preconditions import alive, held, in_reach, not_worn
 from fabula.actions.standard.scope import contents, holder_of
 
 __all__ = ["Placement", "Put"]
@@ -32,7 +32,7 @@ class Placement(BaseModel):
 )
 class Put(Action):
     Params = Placement
-    requires = (alive, held("item"), in_reach("target"))
+    requires = (alive, in_reach("item"), held("item"), not_worn("item"), in_reach("target"))
 
     def validate(self, ctx: RuleContext, params: Placement) -> Refusal | None:
         facts = {"item": params.item, "target": params.target}

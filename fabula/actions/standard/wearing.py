@@ -5,11 +5,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from fabula.actions.action import Action, ActionContext, Refusal, RuleContext, action
-from fabula.actions.standard.components import Drinkable, Edible, Health, Location, Wearable
+from fabula.actions.precondition import precondition
+from fabula.actions.standard.components import (
+    Drinkable,
+    Edible,
+    Health,
+    Location,
+    Portable,
+    Wearable,
+)
 from fabula.actions.standard.preconditions import alive, held, in_reach
 from fabula.actions.standard.senses import Target
 
-__all__ = ["Drink", "Eat", "TakeOff", "Wear"]
+__all__ = ["Drink", "Eat", "TakeOff", "Wear", "edible", "in_hand"]
 
 
 @action(
@@ -20,7 +28,7 @@ __all__ = ["Drink", "Eat", "TakeOff", "Wear"]
 )
 class Wear(Action):
     Params = Target
-    requires = (alive, held("item"))
+    requires = (alive, in_reach("item"), held("item"))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
         if not ctx.world.has(params.item, Wearable):
@@ -41,7 +49,7 @@ class Wear(Action):
 )
 class TakeOff(Action):
     Params = Target
-    requires = (alive, held("item"))
+    requires = (alive, held("item", satisfied_by=None))
 
     def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
         if ctx.world.get(params.item, Location).how != "worn":
@@ -75,8 +83,31 @@ class _Consume(Action):
         ctx.world.despawn(params.item)
 
 
-@action("eat", description="Eat something.", verbs=("eat", "consume"))
+@precondition("the {field} is food")
+def edible(ctx: RuleContext, entity: int) -> Refusal | None:
+    """``NOT_EDIBLE`` unless ``entity`` is :class:`Edible` (checked before
+    ``held``, so nobody picks up a door to find it is not food)."""
+    if ctx.world.has(entity, Edible):
+        return None
+    return Refusal("NOT_EDIBLE", "that's not something you can eat.", {"item": entity})
+
+
+@precondition("the actor holds the {field}, if it can be carried", satisfied_by="take")
+def in_hand(ctx: RuleContext, entity: int) -> Refusal | None:
+    """:data:`held` for what can be carried; what cannot (berries on a bush)
+    is eaten where it is, as Inform's "can't eat portable food without
+    carrying it" rule has it."""
+    if not ctx.world.has(entity, Portable):
+        return None
+    return held.test(ctx, entity)
+
+
+@action("eat", description="Eat something (you pick it up first).", verbs=("eat", "consume"))
 class Eat(_Consume):
+    """``eat``: food that can be carried must be held, as in Inform and
+    TextWorld; food within reach is taken first ("(first taking the bread)")."""
+
+    requires = (alive, in_reach("item"), edible("item"), in_hand("item"))
     food = Edible
     missing = ("NOT_EDIBLE", "that's not something you can eat.")
 

@@ -2,17 +2,30 @@
 takes a flame once it holds oil and a fresh wick.
 
 This replaces the standard ``switch_on`` action (same id): it keeps every
-standard rule and adds the game's own. Its preconditions are the standard
-action's, inherited (``requires``: the actor is alive and can touch the
-thing), so its validator only adds what is particular to Gull's End, after
-the standard checks (``super().validate``).
+standard rule and adds the game's own. Its preconditions extend the standard
+action's (the actor is alive and can touch the thing) with the flame named
+in "light lamp with tinderbox", which must be held: a tinderbox lying within
+reach, or in the open satchel you carry, is taken first ("(first taking the
+tinderbox)"). Its validator only adds what is particular to Gull's End,
+after the standard checks (``super().validate``).
 """
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
+
 from fabula.actions import Refusal, RuleContext, action
-from fabula.actions.standard import SwitchOn, Target, contents, inventory
+from fabula.actions.standard import SwitchOn, contents, held, in_reach, inventory
 from fabula.content import Ident
+
+
+class Kindling(BaseModel):
+    """What to light, and (optionally) what to light it with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: int
+    tool: int | None = None
 
 
 def _ids(ctx: RuleContext, entities: frozenset[int]) -> set[str]:
@@ -23,15 +36,25 @@ def _ids(ctx: RuleContext, entities: frozenset[int]) -> set[str]:
     "switch_on",
     description="Light a lamp or a lantern (you will need a flame).",
     verbs=("light", "kindle", "ignite"),
-    syntax=("{verb} {item}", "{verb} {item} with tinderbox|flint|box", "switch|turn on {item}"),
+    syntax=(
+        "{verb} {item}",
+        "{verb} {item} with {tool}",
+        "switch|turn on {item}",
+        "switch|turn {item} on",
+    ),
 )
 class Kindle(SwitchOn):
     """``switch_on`` that needs the tinderbox, and oil and a wick in the great lamp."""
 
-    def validate(self, ctx: RuleContext, params: Target) -> Refusal | None:
+    Params = Kindling
+    requires = (*SwitchOn.requires, in_reach("tool"), held("tool"))
+
+    def validate(self, ctx: RuleContext, params: Kindling) -> Refusal | None:
         refusal = super().validate(ctx, params)
         if refusal is not None:
             return refusal
+        if params.tool is not None and "tinderbox" not in _ids(ctx, frozenset({params.tool})):
+            return Refusal("NOT_A_FLAME", "that won't light anything.", {"item": params.tool})
         if "tinderbox" not in _ids(ctx, inventory(ctx.world, ctx.actor)):
             return Refusal("NO_FLAME", "you have nothing to light it with.", {"item": params.item})
         ident = ctx.world.try_get(params.item, Ident)
