@@ -7,7 +7,9 @@ model or a script alike, and decides it in a fixed order:
 2. the action id is registered (``UNKNOWN_ACTION``);
 3. the actor is a live entity (``NO_ACTOR``);
 4. the parameters validate against the action's model (``BAD_PARAMS``);
-5. the action's preconditions (``requires``) hold, checked in the order
+5. an order (``source="order"``: the player told another actor to act) is
+   one that actor obeys (``ORDER_REFUSED`` by default; ``obeys`` decides);
+   then the action's preconditions (``requires``) hold, checked in the order
    declared; the first refusal is the action's (``DEAD``, ``NOT_HERE``, ...),
    and nothing after it runs;
 6. the action's validator allows it (its own codes);
@@ -32,7 +34,7 @@ applied the change, before ``OnActionSuccess``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -62,7 +64,10 @@ class ActionProposal(BaseModel):
         action: the registered action id.
         actor: the entity that acts.
         params: raw parameters, validated later by the action's model.
-        source: who proposed it: the player's parser, a model, an NPC, a script.
+        source: who proposed it: the player's parser, a model, an NPC, a
+            script; ``order`` for what the player told another actor to do
+            ("tamsin, give me the key"), which that actor refuses unless the
+            game's :class:`Rules` say it obeys (Inform's persuasion rule).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -70,7 +75,7 @@ class ActionProposal(BaseModel):
     action: str
     actor: int
     params: dict[str, Any] = {}
-    source: Literal["player", "model", "npc", "script", "system"] = "player"
+    source: Literal["player", "model", "npc", "script", "system", "order"] = "player"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +110,18 @@ class Rules:
             still returned on each :class:`Outcome`).
     """
 
-    def __init__(self, world: World, actions: ActionRegistry, bus: EventBus | None = None) -> None:
+    def __init__(
+        self,
+        world: World,
+        actions: ActionRegistry,
+        bus: EventBus | None = None,
+        *,
+        obeys: Callable[[RuleContext, ActionProposal], bool] | None = None,
+    ) -> None:
         self.world = world
         self.actions = actions
         self.bus = bus
+        self.obeys = obeys
         self._instances: dict[str, Action] = {}
         self._readonly = world.view()
 
@@ -167,6 +180,12 @@ class Rules:
             )
             return self._refuse(proposal, refusal, None)
         rule_ctx = RuleContext(self._readonly, proposal.actor)
+        obeyed = self.obeys is not None and self.obeys(rule_ctx, proposal)
+        if proposal.source == "order" and not obeyed:
+            refusal = Refusal(
+                "ORDER_REFUSED", "they have better things to do.", {"item": proposal.actor}
+            )
+            return self._refuse(proposal, refusal, params)
         for requirement in action.requires:
             refusal = requirement.check(rule_ctx, params)
             if refusal is not None:

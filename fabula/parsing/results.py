@@ -86,10 +86,15 @@ class Parsed(_Accounted):
         proposals: the structured actions (the same kind a model parser makes).
         stopped: why parsing stopped early in a chain ("take lamp then xyzzy"),
             to show after the actions that were understood.
+        each: the proposals are the objects of one multi-object command
+            ("take lamp and key", "drop all"): each is tried on its own, a
+            refusal not stopping the others (else they are steps, and the
+            first refusal ends the turn).
     """
 
     proposals: tuple[ActionProposal, ...]
     stopped: ParseError | Clarification | None = None
+    each: bool = False
 
 
 ParseResult = Parsed | ParseError | Clarification | Meta

@@ -8,6 +8,7 @@ commands (``.``, ``;``, ``,``) kept as tokens of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from fabula.actions.standard import DIRECTIONS as STANDARD_DIRECTIONS
 
@@ -39,10 +40,11 @@ META: dict[str, str] = {
     "save": "save", "restore": "restore", "load": "restore",
     "undo": "undo", "again": "again", "g": "again",
     "help": "help", "?": "help", "score": "score",
-    "quit": "quit", "q": "quit", "exit": "quit",
+    "quit": "quit", "q": "quit",
     "oops": "oops", "o": "oops",
 }  # fmt: skip
-"""Commands about the game rather than in it -> their name."""
+"""Commands about the game rather than in it -> their name. (``exit`` is not
+one: in Inform it means going out, as it does here.)"""
 
 _TOKEN = re.compile(r"[a-z0-9']+(?:-[a-z0-9']+)*|[.;,?]")
 
@@ -57,11 +59,17 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.lower()[:2000])
 
 
-def split_commands(tokens: list[str]) -> list[list[str]]:
-    """Split at ``.``, ``;`` and ``then`` into one token list per command.
+def split_commands(tokens: list[str], starts: Collection[str] = ()) -> list[list[str]]:
+    """Split at ``.``, ``;`` and ``then`` into one token list per command,
+    and at a comma followed by one of ``starts`` (the words that start a
+    command): inside a command a comma separates nouns ("take lamp, key").
+    A comma after words that do not start a command addresses someone
+    ("tamsin, give me the key") and is kept.
 
-    Commas are left alone here: inside a command they separate nouns
-    ("take lamp, key"); the parser decides when one ends a command.
+    Example:
+        >>> starts = {"take", "wait", "i"}
+        >>> split_commands(tokenize("take lamp, key then w. tamsin, wait, i"), starts)
+        [['take', 'lamp', ',', 'key'], ['w'], ['tamsin', ',', 'wait'], ['i']]
     """
     commands: list[list[str]] = [[]]
     for token in tokens:
@@ -69,4 +77,22 @@ def split_commands(tokens: list[str]) -> list[list[str]]:
             commands.append([])
         else:
             commands[-1].append(token)
-    return [c for c in commands if c]
+    out: list[list[str]] = []
+    for command in (c for c in commands if c):
+        current: list[str] = []
+        first = True  # only the first words of a command can address someone
+        for i, token in enumerate(command):
+            following = command[i + 1] if i + 1 < len(command) else ""
+            if token != "," or following not in starts:
+                current.append(token)
+                continue
+            if first and current and current[0] not in starts:
+                current.append(token)  # "tamsin, give me the key": an order
+            else:
+                if current:
+                    out.append(current)
+                current = []
+            first = False
+        if current:
+            out.append(current)
+    return out

@@ -299,15 +299,19 @@ NOT_JOURNALLED = frozenset({"MALFORMED", "UNKNOWN_ACTION", "BAD_PARAMS"})
 def journalled(
     proposals: Sequence[ActionProposal], outcomes: Sequence[Outcome]
 ) -> tuple[ActionProposal, ...]:
-    """The proposals a turn's row records: those before the first refused as
-    malformed, unknown to the game, or with parameters that do not fit it.
+    """The proposals a turn's row records: those that were tried (one outcome
+    each), less any refused as malformed, unknown to the game, or with
+    parameters that do not fit it.
 
-    Such a proposal changes nothing and ends the turn, so replaying the row
-    without it gives the same world; and replay can then treat an unknown
-    action or bad parameters in a journal as damage (or a changed game),
-    never as a refusal to play again (see :func:`fabula.persistence.replay.check_actions`).
+    Such a proposal changes nothing, so replaying the row without it gives
+    the same world; and replay can then treat an unknown action or bad
+    parameters in a journal as damage (or a changed game), never as a
+    refusal to play again (see :func:`fabula.persistence.replay.check_actions`).
+    A proposal never tried (after the refusal that ended a chain) is not
+    recorded either, so a row is replayed by trying each of its actions.
     """
-    for i, outcome in enumerate(outcomes[: len(proposals)]):
-        if outcome.refusal is not None and outcome.refusal.code in NOT_JOURNALLED:
-            return tuple(proposals[:i])
-    return tuple(proposals)
+    return tuple(
+        proposal
+        for proposal, outcome in zip(proposals, outcomes, strict=False)
+        if outcome.refusal is None or outcome.refusal.code not in NOT_JOURNALLED
+    )

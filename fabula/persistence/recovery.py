@@ -150,7 +150,7 @@ def recover(
             except (SaveContentError, ReplayError) as exc:
                 problem = str(exc)
                 break
-            save.play(record.input, record.actions, record.models)
+            save.play(record.input, record.actions, record.models, stop_at_refusal=False)
             turns += 1
     return RecoveryReport(path, to, best.label, turns, len(best.records), expected, problem)
 

@@ -83,7 +83,8 @@ def replay(path: Path, simulation: Simulation, records: Iterable[TurnRecord]) ->
     """
     for record in records:
         check_turn(path, simulation, record)
-        simulation.play(record.actions)
+        # A row holds exactly the actions that were tried (see journal.journalled).
+        simulation.play(record.actions, stop_at_refusal=False)
 
 
 def check_turn(path: Path, simulation: Simulation, record: TurnRecord) -> None:

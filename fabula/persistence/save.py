@@ -25,7 +25,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,9 @@ class SaveFile(SaveLifecycle):
         input: str,
         actions: Iterable[ActionProposal | dict[str, Any]],
         models: Mapping[str, str] | None = None,
+        *,
+        stop_at_refusal: bool = True,
+        before_tick: Callable[[list[Outcome]], None] | None = None,
     ) -> list[Outcome]:
         """Play one turn and make it durable before returning.
 
@@ -103,9 +106,13 @@ class SaveFile(SaveLifecycle):
                 e.g. ``{"parser": "qwen2.5-3b", "parser_prompt": "parse@3"}``
                 (journalled; replay never uses them).
             actions: the structured actions the parser produced, in order.
+            stop_at_refusal: stop at the first refusal (a chain of steps), or
+                try each action on its own (the objects of "take all").
+            before_tick: called with the outcomes before the turn's tick
+                (see :meth:`~fabula.simulation.Simulation.play`).
 
         Returns:
-            One outcome per action tried (the turn stops at the first refusal).
+            One outcome per action tried.
 
         A failing automatic flush does not fail the turn, which is already
         durable in the journal: it is logged and kept in :attr:`flush_error`.
@@ -136,7 +143,11 @@ class SaveFile(SaveLifecycle):
         }
         with self._hold:
             try:
-                outcomes = self.simulation.play([*proposals, *malformed])
+                outcomes = self.simulation.play(
+                    [*proposals, *malformed],
+                    stop_at_refusal=stop_at_refusal,
+                    before_tick=before_tick,
+                )
             except BaseException:
                 self._rebuild(self.turn)
                 raise
@@ -204,8 +215,9 @@ class SaveFile(SaveLifecycle):
         except UnsavableComponentError as exc:
             raise SaveContentError(self.path, str(exc)) from exc
 
-    def undo(self) -> int:
-        """Take back the last turn; return the turn the game is now at.
+    def undo(self, turns: int = 1) -> int:
+        """Take back the last ``turns`` turns (all the turns one typed line
+        played, say); return the turn the game is now at.
 
         The world is rebuilt from the snapshot (or from the start, if the
         snapshot is already past the target turn) by replaying the journal,
@@ -216,18 +228,22 @@ class SaveFile(SaveLifecycle):
 
         Raises:
             PersistenceError: there is no turn to undo.
+            ArgumentError: ``turns`` is not positive.
         """
         self._db()
+        if turns < 1:
+            raise ArgumentError(f"undo(turns={turns}): turns must be at least 1.")
         if self.turn == 0:
             raise PersistenceError(self.path, "nothing to undo: this is the start of the game.")
         with self._hold:
             turn = self.turn
-            self.turn -= 1  # the mark must be lowered before the journal is
+            target = max(0, turn - turns)
+            self.turn = target  # the mark must be lowered before the journal is
             try:
                 self._write_mark(strict=True)
             finally:
                 self.turn = turn
-            self._rebuild(turn - 1)
+            self._rebuild(target)
             self._flush(truncate=True)
         return self.turn
 

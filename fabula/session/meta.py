@@ -80,8 +80,10 @@ def _help(session: Session) -> str:
 
 
 def _undo(session: Session) -> str:
+    from fabula.session.lines import line_turns  # the line is the unit of undo
+
     try:
-        session.save.undo()
+        session.save.undo(line_turns(session.save))
     except PersistenceError as exc:
         return _cap(str(exc).split(": ", 1)[-1])
     return _rewound(session, "Undone.")

@@ -1,16 +1,17 @@
 """The deterministic core of a running game: rules and systems over one world.
 
 A turn is: the proposed actions, decided and applied in order by
-:class:`~fabula.actions.Rules` (stopping at the first refusal), then one
-scheduler tick. Nothing in a turn reads the clock, a model or any randomness
-outside ``world.rng``, so replaying the same proposals onto the same state
-gives the same result: the journal and crash recovery rely on it. Model
-answers enter a game only as proposals, which the journal records.
+:class:`~fabula.actions.Rules` (stopping at the first refusal, or trying
+each on its own), then one scheduler tick. Nothing in a turn reads the
+clock, a model or any randomness outside ``world.rng``, so replaying the
+same proposals onto the same state gives the same result: the journal and
+crash recovery rely on it. Model answers enter a game only as proposals,
+which the journal records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from fabula.actions import ActionProposal, ActionRegistry, Outcome, Rules
@@ -55,14 +56,33 @@ class Simulation:
         self.scheduler.add_all(systems)
         self.scheduler.attach(world)
 
-    def play(self, actions: Sequence[ActionProposal | dict[str, Any]]) -> list[Outcome]:
-        """Play one turn: apply ``actions`` in order until one is refused, then tick once."""
+    def play(
+        self,
+        actions: Sequence[ActionProposal | dict[str, Any]],
+        *,
+        stop_at_refusal: bool = True,
+        before_tick: Callable[[list[Outcome]], None] | None = None,
+    ) -> list[Outcome]:
+        """Play one turn: apply ``actions`` in order, then tick once.
+
+        Args:
+            actions: the proposals, in order.
+            stop_at_refusal: stop at the first refused action (a chain of
+                steps), or try every one on its own (the objects of "take
+                all", where one refusal must not stop the others).
+            before_tick: called with the outcomes once the actions are
+                applied and before the tick, while the world is still as the
+                actions left it: that is the world their reports describe
+                (an inventory listed before the crab's bite kills you, not after).
+        """
         outcomes = []
         for proposal in actions:
             outcome = self.rules.attempt(proposal)
             outcomes.append(outcome)
-            if not outcome.ok:
+            if stop_at_refusal and not outcome.ok:
                 break
+        if before_tick is not None:
+            before_tick(outcomes)
         self.scheduler.tick(self.world)
         return outcomes
 

@@ -99,6 +99,7 @@ CASES: list[tuple[str, Setup, str, dict[str, Any]]] = [
     ("ALREADY_OFF", carry("lantern"), "switch_off", {"item": "lantern"}),
     ("NO_FLAME", carry("lantern"), "switch_on", {"item": "lantern"}),
     ("LAMP_NOT_READY", at("lantern-room", carry("tinderbox")), "switch_on", {"item": "great-lamp"}),
+    ("ORDER_REFUSED", at("square"), "wait", {"@actor": "tamsin", "@source": "order"}),
 ]  # fmt: skip
 
 
@@ -120,10 +121,14 @@ def test_the_rules_refuse_with_the_code(
     me = GAME.player(world)
     setup(world, ids, me)
     actor = params.pop("@actor", me)
+    actor = ids[actor] if isinstance(actor, str) else actor
+    source = params.pop("@source", "player")
     resolved = {k: ids.get(v, v) if isinstance(v, str) and k != "direction" and k != "how" else v
                 for k, v in params.items()}  # fmt: skip
     proposal: Any = (
-        {"action": action, "actor": actor, "params": resolved} if action else {"nonsense": 1}
+        {"action": action, "actor": actor, "params": resolved, "source": source}
+        if action
+        else {"nonsense": 1}
     )
     before = state_digest(world)
     outcome = simulation.rules.attempt(proposal)
