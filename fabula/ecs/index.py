@@ -93,7 +93,7 @@ class FieldIndex:
         EcsError: a value of the field is unhashable.
     """
 
-    __slots__ = ("_by_value", "_ctype", "_field", "_log", "_value_of", "_world")
+    __slots__ = ("_by_value", "_ctype", "_field", "_log", "_value_of", "_version", "_world")
 
     def __init__(self, world: World, ctype: type, field: str) -> None:
         info = component_info(ctype)
@@ -107,6 +107,7 @@ class FieldIndex:
         self._field = field
         self._by_value: dict[Hashable, set[int]] = {}
         self._value_of: dict[int, Hashable] = {}
+        self._version = 0
         self._log = world.track_changes(types=(ctype,))
         try:
             for archetype in archetypes_with(world, ctype):
@@ -125,6 +126,14 @@ class FieldIndex:
     def field(self) -> str:
         """The indexed field name."""
         return self._field
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever an entity's indexed value does (is
+        set, changed or dropped): what a cache derived from the index keys
+        on, e.g. the parser's word index over ``Named.name``."""
+        self.refresh()
+        return self._version
 
     # -- maintenance ------------------------------------------------------------
 
@@ -147,6 +156,7 @@ class FieldIndex:
             if old == value:
                 return
             self._discard(entity, old)
+        self._version += 1
         self._value_of[entity] = value
         bucket = self._by_value.get(value)
         if bucket is None:
@@ -164,6 +174,7 @@ class FieldIndex:
     def _drop(self, entity: int) -> None:
         old = self._value_of.pop(entity, _ABSENT)
         if old is not _ABSENT:
+            self._version += 1
             self._discard(entity, old)
 
     def refresh(self) -> None:

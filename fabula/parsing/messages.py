@@ -11,10 +11,13 @@ available!", "Only one of those is available.".
 
 from __future__ import annotations
 
-from fabula.actions.standard import Named, is_lit, room_of
+from collections.abc import Collection
+
+from fabula.actions.standard import is_lit, room_of
 from fabula.ecs import WorldView
 from fabula.parsing.grammar import Grammar, Pattern, Slot
-from fabula.parsing.nouns import NounError, Resolved, describe, resolve, vocabulary
+from fabula.parsing.lexicon import Lexicon
+from fabula.parsing.nouns import NounError, Resolved, describe, resolve
 from fabula.parsing.results import ParseError
 from fabula.parsing.words import DIRECTIONS
 
@@ -35,6 +38,7 @@ def noun_error(
     world: WorldView,
     actor: int,
     pronouns: dict[str, tuple[int, ...]],
+    lexicon: Lexicon,
 ) -> ParseError:
     """The reply to a noun phrase that names nothing usable (not ``AMBIGUOUS``,
     which asks a question)."""
@@ -58,8 +62,7 @@ def noun_error(
     room = room_of(world, actor)
     if room is not None and not is_lit(world, room, actor):
         return ParseError("TOO_DARK", "It is too dark to see.")  # true of anything named
-    words = _all_words(world)
-    unknown = [w for w in problem.words if w not in words]
+    unknown = [w for w in problem.words if not lexicon.knows(w) and w not in DIRECTIONS]
     code = "UNKNOWN_NOUN" if unknown else "NOT_IN_SCOPE"
     return ParseError(code, UNSEEN, unknown[0] if unknown else problem.words[-1])
 
@@ -69,7 +72,8 @@ def as_far_as(
     tokens: list[str],
     world: WorldView,
     actor: int,
-    scope: frozenset[int],
+    scope: Collection[int],
+    lexicon: Lexicon,
 ) -> str | None:
     """ "wanting to look under the workbench": the longest start of
     ``tokens`` that is a whole command whose nouns all name something in
@@ -78,7 +82,7 @@ def as_far_as(
         start = tokens[:end]
         for pattern in grammar.patterns:
             for binding in pattern.match(start):
-                told = _tell(pattern, binding, start, world, scope, grammar, actor)
+                told = _tell(pattern, binding, start, world, scope, grammar, actor, lexicon)
                 if told is not None:
                     return f"wanting to {told}"
     return None
@@ -89,9 +93,10 @@ def _tell(
     binding: dict[str, list[str]],
     tokens: list[str],
     world: WorldView,
-    scope: frozenset[int],
+    scope: Collection[int],
     grammar: Grammar,
     actor: int,
+    lexicon: Lexicon,
 ) -> str | None:
     words: list[str] = []
     t = 0
@@ -99,7 +104,7 @@ def _tell(
         if isinstance(part, Slot):
             bound = binding.get(part.name, [])
             t = tokens.index(bound[0], t) + len(bound) if bound else t
-            told = _slot(part, bound, world, scope, actor)
+            told = _slot(part, bound, world, scope, actor, lexicon)
             if told is None:
                 return None
             words.append(told)
@@ -116,7 +121,12 @@ def _tell(
 
 
 def _slot(
-    slot: Slot, words: list[str], world: WorldView, scope: frozenset[int], actor: int
+    slot: Slot,
+    words: list[str],
+    world: WorldView,
+    scope: Collection[int],
+    actor: int,
+    lexicon: Lexicon,
 ) -> str | None:
     if slot.kind == "choice":
         return slot.choose(words[0]) if words else None
@@ -124,7 +134,7 @@ def _slot(
         return " ".join(words)
     if words in (["me"], ["myself"], ["self"]):
         return "yourself"
-    found = resolve(world, words, scope)
+    found = resolve(world, words, scope, lexicon=lexicon)
     if not isinstance(found, Resolved) or not found.entities:
         return None
     if found.entities == (actor,):
@@ -139,12 +149,3 @@ def after_a_noun(tokens: list[str], word: str) -> bool:
     where it is a noun of its own: "take lamp and xyzzy")."""
     at = tokens.index(word) if word in tokens else 0
     return at > 1 and tokens[at - 1] not in {"and", ",", "the", "a", "an"}
-
-
-def _all_words(world: WorldView) -> frozenset[str]:
-    """Every word any named thing in the world answers to (to tell an unknown
-    word from a known one; both get the same message)."""
-    words: set[str] = set(DIRECTIONS)
-    for entity in world.entities_with[Named]:
-        words |= vocabulary(world, entity)[0]
-    return frozenset(words)

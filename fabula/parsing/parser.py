@@ -14,27 +14,36 @@ It keeps a little conversation state, as players expect:
   "What do you want to take?") that a short answer completes;
 * the last unknown word, which ``oops WORD`` replaces.
 
-Parsing never changes the world and never raises on any input: strange
-input gets a :class:`~fabula.parsing.results.ParseError`.
+Noun phrases are found through the world's word index
+(:mod:`fabula.parsing.lexicon`) and checked against scope thing by thing
+(:mod:`fabula.parsing.scope`); counting words, pronouns, people and error
+messages have modules of their own. Parsing never changes the world and
+never raises on any input: strange input gets a
+:class:`~fabula.parsing.results.ParseError`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from typing import Any
 
 from fabula.actions import ActionProposal, ActionRegistry
-from fabula.actions.standard import (
-    Actor,
-)
 from fabula.ecs import WorldView
 from fabula.parsing.grammar import Grammar, Pattern
+from fabula.parsing.lexicon import Lexicon
 from fabula.parsing.messages import after_a_noun, as_far_as, noun_error, quote
 from fabula.parsing.nouns import NounError, Resolved, describe, resolve
 from fabula.parsing.ordinals import bind_pronouns
-from fabula.parsing.people import Subject, people_in_view, topic_key
-from fabula.parsing.results import Clarification, Meta, Parsed, ParseError, ParseResult
-from fabula.parsing.scope import everything_for, scope_of
+from fabula.parsing.people import Subject, addressee, people_in_view, topic_key
+from fabula.parsing.results import (
+    Clarification,
+    Meta,
+    Parsed,
+    ParseError,
+    ParseResult,
+    Pending,
+)
+from fabula.parsing.scope import Scope, everything_for, scope_of
 from fabula.parsing.words import ARTICLES, META, split_commands, tokenize
 
 __all__ = ["SymbolicParser"]
@@ -45,17 +54,6 @@ fits; a pasted wall of "look. look. look." does not)."""
 
 _SELF = frozenset({"me", "myself", "self", "yourself"})
 _ASKING = frozenset({"ask", "tell", "quiz", "question"})
-
-
-@dataclass(slots=True)
-class _Pending:
-    """A command waiting for the player's answer."""
-
-    tokens: list[str]
-    pattern: Pattern | None = None
-    binding: dict[str, list[str]] = field(default_factory=dict)
-    slot: str = ""
-    options: tuple[int, ...] = ()
 
 
 class SymbolicParser:
@@ -82,12 +80,14 @@ class SymbolicParser:
     def __init__(self, actions: ActionRegistry) -> None:
         self.grammar = Grammar.from_registry(actions)
         self._pronouns: dict[str, tuple[int, ...]] = {}
-        self.subjects: tuple[Subject, ...] = ()
-        """The game's lore subjects, which topics may name (see
-        :func:`~fabula.parsing.people.topic_key`); a session sets them."""
+        self._lexicon = Lexicon()
+        self.subjects: tuple[Subject, ...] = ()  # lore subjects topics may name; set by a session
         self._last: list[str] | None = None
-        self._pending: _Pending | None = None
+        self._pending: Pending | None = None
         self._failed: tuple[list[str], str] | None = None
+
+    def _words(self, world: WorldView) -> Lexicon:
+        return self._lexicon.current(world)
 
     def reset(self) -> None:
         """Forget the conversation (after undo or restore, say)."""
@@ -130,14 +130,8 @@ class SymbolicParser:
         in order: split at ``.``, ``;``, ``then``, and a comma before a
         command word. A session parses each only after the one before has
         run, so scope, pronouns and the room are current; a line that holds
-        one command is given back whole, as typed.
-
-        Example:
-            >>> from fabula.actions import ActionRegistry
-            >>> actions = ActionRegistry()
-            >>> _ = actions.discover("fabula.actions.standard")
-            >>> SymbolicParser(actions).split("take lamp, key then w. i")
-            ['take lamp , key', 'w', 'i']
+        one command is given back whole, as typed (see
+        :func:`~fabula.parsing.words.split_commands`).
         """
         commands = self._commands(tokenize(text))
         if len(commands) <= 1:
@@ -145,7 +139,7 @@ class SymbolicParser:
         return [" ".join(command) for command in commands]
 
     def _starts_command(self, tokens: list[str]) -> bool:
-        return tokens[0] in self.grammar.verbs or tokens[0] in META
+        return bool(tokens) and (tokens[0] in self.grammar.verbs or tokens[0] in META)
 
     def _commands(self, tokens: list[str]) -> list[list[str]]:
         return split_commands(tokens, self.grammar.verbs | META.keys())
@@ -183,11 +177,11 @@ class SymbolicParser:
     ) -> list[ActionProposal] | ParseError | Clarification:
         """ "tamsin, give me the key": the command, proposed for the person
         addressed (``source="order"``; :mod:`fabula.parsing.people`)."""
-        found = resolve(world, tokens[:comma], scope_of(world, actor), referents=self._pronouns)
-        if isinstance(found, NounError):
-            return noun_error(found, world, actor, self._pronouns)
-        person = found.entities[0] if len(found.entities) == 1 else actor
-        if person == actor or not world.has(person, Actor):
+        lexicon = self._words(world)
+        person = addressee(world, actor, tokens[:comma], self._pronouns, lexicon)
+        if isinstance(person, NounError):
+            return noun_error(person, world, actor, self._pronouns, lexicon)
+        if person is None:
             return ParseError("NOT_A_PERSON", "You can only do that to something animate.")
         self._pronouns = bind_pronouns(world, self._pronouns, (person,))
         result = self._command(tokens[comma + 1 :], world, actor)
@@ -227,7 +221,7 @@ class SymbolicParser:
             if implied is not None:
                 return implied
         first_problem: ParseError | Clarification | None = None
-        scope: frozenset[int] | None = None  # computed once, when a pattern fits
+        scope: Scope | None = None  # made once, when a pattern fits
         for pattern in self.grammar.patterns:
             for binding in pattern.match(tokens):
                 if scope is None:
@@ -244,8 +238,9 @@ class SymbolicParser:
                     tokens, first_problem.word
                 ):
                     # "x gaff xyzzy": the command ended before the unknown word
+                    whole = scope_of(world, actor)
                     understood = as_far_as(
-                        self.grammar, tokens, world, actor, scope or scope_of(world, actor)
+                        self.grammar, tokens, world, actor, whole, self._words(world)
                     )
                     if understood is not None:
                         return ParseError(
@@ -271,10 +266,12 @@ class SymbolicParser:
         for pattern in self.grammar.patterns:
             for binding in pattern.match([*tokens, "\x00"]):
                 if any(words == ["\x00"] for words in binding.values()):
-                    self._pending = _Pending(tokens)
+                    self._pending = Pending(tokens)
                     phrase = " ".join(tokens)
                     return Clarification(f"What do you want to {phrase}?")
-        understood = as_far_as(self.grammar, tokens, world, actor, scope_of(world, actor))
+        understood = as_far_as(
+            self.grammar, tokens, world, actor, scope_of(world, actor), self._words(world)
+        )
         if understood is not None:
             return ParseError(
                 "NOT_UNDERSTOOD", f"I only understood you as far as {quote(understood)}."
@@ -292,7 +289,7 @@ class SymbolicParser:
         world: WorldView,
         actor: int,
         tokens: list[str],
-        scope: frozenset[int],
+        scope: Collection[int],
         chosen: dict[str, tuple[int, ...]] | None = None,
     ) -> list[ActionProposal] | ParseError | Clarification:
         params: dict[str, Any] = dict(pattern.fixed)
@@ -320,6 +317,7 @@ class SymbolicParser:
                     scope,
                     everything=lambda: everything_for(pattern.action, world, actor),
                     referents=self._pronouns,
+                    lexicon=self._words(world),
                 )
             if isinstance(found, NounError):
                 return self._noun_problem(found, pattern, binding, slot.name, world, actor, tokens)
@@ -336,7 +334,9 @@ class SymbolicParser:
         named = [v for s, v in params.items() if _is_entity_slot(pattern, s) and v != actor]
         for slot in pattern.slots:  # "ask tamsin about flask": the flask's topic
             if slot.kind == "text" and isinstance(params.get(slot.name), str) and named:
-                params[slot.name] = topic_key(world, named[0], params[slot.name], self.subjects)
+                params[slot.name] = topic_key(
+                    world, named[0], params[slot.name], self._words(world), self.subjects
+                )
         if multiple is None:
             self._pronouns = bind_pronouns(world, self._pronouns, reversed(named))
             return [ActionProposal(action=pattern.action, actor=actor, params=params)]
@@ -358,18 +358,24 @@ class SymbolicParser:
         tokens: list[str],
     ) -> ParseError | Clarification:
         if problem.code == "AMBIGUOUS":
-            self._pending = _Pending(tokens, pattern, binding, slot, problem.options)
+            self._pending = Pending(tokens, pattern, binding, slot, problem.options)
             names = [describe(world, e) for e in problem.options]
             listed = ", ".join(names[:-1]) + " or " + names[-1]
             return Clarification(f"Which do you mean, {listed}?", problem.options)
-        return noun_error(problem, world, actor, self._pronouns)
+        return noun_error(problem, world, actor, self._pronouns, self._words(world))
 
     def _answer(
-        self, pending: _Pending, tokens: list[str], world: WorldView, actor: int
+        self, pending: Pending, tokens: list[str], world: WorldView, actor: int
     ) -> ParseResult:
         if pending.pattern is None:  # "What do you want to take?" -> "lamp"
             return self.parse(" ".join([*pending.tokens, *tokens]), world, actor)
-        found = resolve(world, tokens, frozenset(pending.options), referents=self._pronouns)
+        found = resolve(
+            world,
+            tokens,
+            frozenset(pending.options),
+            referents=self._pronouns,
+            lexicon=self._words(world),
+        )
         if isinstance(found, NounError) or len(found.entities) != 1:
             # Not an answer after all: read it as a new command.
             return self.parse(" ".join(tokens), world, actor)

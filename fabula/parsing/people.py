@@ -19,16 +19,18 @@ listener, and topics that match what the player names.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from fabula.actions.standard import Actor, Health, Named, Topics
 from fabula.ecs import WorldView
 from fabula.errors import FabulaError
 from fabula.memory import read_lore
-from fabula.parsing.nouns import vocabulary
+from fabula.parsing.lexicon import Lexicon
+from fabula.parsing.nouns import NounError, resolve
+from fabula.parsing.scope import scope_of
 
-__all__ = ["Subject", "lore_subjects", "people_in_view", "topic_key"]
+__all__ = ["Subject", "addressee", "lore_subjects", "people_in_view", "topic_key"]
 
 Subject = tuple[tuple[str, ...], tuple[str, ...]]
 """A lore subject: the words of its title, and its tags."""
@@ -51,11 +53,28 @@ def lore_subjects(folder: Path | None) -> tuple[Subject, ...]:
     return tuple(subjects)
 
 
-def people_in_view(world: WorldView, actor: int, scope: frozenset[int]) -> list[int]:
+def addressee(
+    world: WorldView,
+    actor: int,
+    words: list[str],
+    pronouns: Mapping[str, tuple[int, ...]],
+    lexicon: Lexicon,
+) -> int | NounError | None:
+    """The person ``words`` address ("tamsin" in "tamsin, wait"): the noun
+    problem if they name nothing in view, ``None`` if what they name is not
+    someone else who could act."""
+    found = resolve(world, words, scope_of(world, actor), referents=pronouns, lexicon=lexicon)
+    if isinstance(found, NounError):
+        return found
+    person = found.entities[0] if len(found.entities) == 1 else actor
+    return None if person == actor or not world.has(person, Actor) else person
+
+
+def people_in_view(world: WorldView, actor: int, scope: Collection[int]) -> list[int]:
     """The living people (other than ``actor``) the actor can see."""
     people = []
-    for entity in sorted(scope):
-        if entity == actor or not world.has(entity, Actor):
+    for entity in sorted(world.entities_with[Actor]):
+        if entity == actor or entity not in scope:
             continue
         health = world.try_get(entity, Health, readonly=True)
         if health is None or health.hp > 0:
@@ -63,7 +82,13 @@ def people_in_view(world: WorldView, actor: int, scope: frozenset[int]) -> list[
     return people
 
 
-def topic_key(world: WorldView, listener: int, topic: str, subjects: Sequence[Subject] = ()) -> str:
+def topic_key(
+    world: WorldView,
+    listener: int,
+    topic: str,
+    lexicon: Lexicon,
+    subjects: Sequence[Subject] = (),
+) -> str:
     """``topic`` as the listener's own topic key, when the player's words
     name something the listener has a reply about (see the module
     docstring); else ``topic`` unchanged."""
@@ -74,19 +99,20 @@ def topic_key(world: WorldView, listener: int, topic: str, subjects: Sequence[Su
     words = [w for w in topic.lower().replace("'s", "").split() if w not in {"the", "a", "an"}]
     if not words or " ".join(words) in keys or any(w in keys for w in words):
         return topic  # the listener's own words already match
-    for word in _related(world, words, subjects):
+    for word in _related(world, words, lexicon, subjects):
         if word in keys:
             return keys[word]
     return topic
 
 
-def _related(world: WorldView, words: list[str], subjects: Sequence[Subject]) -> list[str]:
+def _related(
+    world: WorldView, words: list[str], lexicon: Lexicon, subjects: Sequence[Subject]
+) -> list[str]:
     """Words for what ``words`` name: the names and aliases of the things
     they name, then the tags of the lore subjects they name (by title first)."""
     related: list[str] = []
-    for entity in sorted(world.entities_with[Named]):
-        vocab = vocabulary(world, entity)[0]
-        if all(w in vocab for w in words):
+    for entity in sorted(lexicon.naming(words)):
+        if all(w in lexicon.vocabulary(entity)[0] for w in words):
             named = world.get(entity, Named, readonly=True)
             for name in (*named.aliases, named.name):
                 related.extend(name.lower().split())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from fabula.actions import ActionProposal
 from fabula.ai import ModelUse
+from fabula.parsing.grammar import Pattern
 
 __all__ = ["Clarification", "Meta", "ParseError", "ParseResult", "Parsed"]
 
@@ -98,3 +99,16 @@ class Parsed(_Accounted):
 
 
 ParseResult = Parsed | ParseError | Clarification | Meta
+
+
+@dataclass(slots=True)
+class Pending:
+    """A command waiting for the player's answer (the parser's own state:
+    the words typed, and for "Which do you mean...?" the pattern, its
+    binding, the slot in question and the options)."""
+
+    tokens: list[str]
+    pattern: Pattern | None = None
+    binding: dict[str, list[str]] = field(default_factory=dict)
+    slot: str = ""
+    options: tuple[int, ...] = ()
