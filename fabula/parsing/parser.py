@@ -175,8 +175,7 @@ class SymbolicParser:
     def _order(
         self, tokens: list[str], comma: int, world: WorldView, actor: int
     ) -> list[ActionProposal] | ParseError | Clarification:
-        """ "tamsin, give me the key": the command, proposed for the person
-        addressed (``source="order"``; :mod:`fabula.parsing.people`)."""
+        """ "tamsin, wait": proposed for Tamsin (``source="order"``; see :mod:`.people`)."""
         lexicon = self._words(world)
         person = addressee(world, actor, tokens[:comma], self._pronouns, lexicon)
         if isinstance(person, NounError):
@@ -216,6 +215,8 @@ class SymbolicParser:
     def _command(
         self, tokens: list[str], world: WorldView, actor: int
     ) -> list[ActionProposal] | ParseError | Clarification:
+        if tokens[0] in self.grammar.from_verbs and "from" in tokens[2:]:  # "remove X from Y"
+            tokens = [self.grammar.from_verbs[tokens[0]], *tokens[1:]]
         if len(tokens) > 2 and tokens[0] in _ASKING and tokens[1] == "about":
             implied = self._implied_listener(tokens, world, actor)
             if implied is not None:
