@@ -32,7 +32,15 @@ from fabula.session.reply import Reply
 if TYPE_CHECKING:
     from fabula.session.session import Session
 
-__all__ = ["CONTINUED", "LINE_KEY", "NOT_PLAYED", "OVER", "line_turns", "play_line"]
+__all__ = [
+    "CONTINUED",
+    "LINE_KEY",
+    "MAX_COMMANDS",
+    "NOT_PLAYED",
+    "OVER",
+    "line_turns",
+    "play_line",
+]
 
 LINE_KEY = "line"
 """The journal row's ``models`` key that marks a turn as part of the line of
@@ -48,6 +56,10 @@ OVER = 'The game is over. You can "undo", "restore" a save, or "quit".'
 _ENDS_LINE = frozenset({"undo", "restore", "quit", "restart"})
 """Meta commands after which the rest of a line is not played."""
 
+MAX_COMMANDS = 100
+"""The most commands one line may hold (a walkthrough pasted whole fits; a
+wall of "look. look. look." does not)."""
+
 _LOOK_BACK = 200
 """The most journal rows one line is looked for in (a line of the longest
 input could not play more turns than this)."""
@@ -58,6 +70,9 @@ def play_line(session: Session, text: str) -> Reply:
     docstring); the reply holds everything shown, each command's part
     separated by a blank line."""
     commands = _split(session, text)
+    if len(commands) > MAX_COMMANDS:
+        session.put(f"That is too much for one line: at most {MAX_COMMANDS} commands at a time.")
+        return Reply(session.shown, session.save.turn, trace=session.trace)
     first = session.save.turn
     ended: str | None = None
     quit = False

@@ -14,7 +14,7 @@ from fabula.actions.standard import Named, inventory
 from fabula.games import demo, walkthrough
 from fabula.persistence import state_digest, verify
 from fabula.session import Session
-from fabula.session.lines import NOT_PLAYED, line_turns
+from fabula.session.lines import MAX_COMMANDS, NOT_PLAYED, line_turns
 
 DEATH = [
     "w", "take lantern", "take tinderbox and gaff", "light lantern", "e", "n", "in",
@@ -110,6 +110,12 @@ def test_undo_takes_back_the_whole_line(session: Session) -> None:
     assert session.turn("undo").text.startswith("Undone.")
     assert session.save.turn == 1
     assert digest(session) == before
+
+
+def test_a_wall_of_commands_is_refused_whole(session: Session) -> None:
+    reply = session.turn(". ".join(["z"] * (MAX_COMMANDS + 1)))
+    assert reply.text.startswith("That is too much for one line")
+    assert session.save.turn == 0
 
 
 def test_exit_does_not_quit(session: Session) -> None:
