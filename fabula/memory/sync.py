@@ -97,11 +97,9 @@ class _Capture:
         self.told = ""
 
     def play(
-        self, actions: Sequence[ActionProposal | dict[str, Any]], *, stop_at_refusal: bool = True
+        self, actions: Sequence[ActionProposal | dict[str, Any]], **options: bool
     ) -> list[Outcome]:
-        self.outcomes = self._simulation.play(
-            actions, stop_at_refusal=stop_at_refusal, before_tick=self._tell
-        )
+        self.outcomes = self._simulation.play(actions, before_tick=self._tell, **options)
         return self.outcomes
 
     def _tell(self, outcomes: list[Outcome]) -> None:
