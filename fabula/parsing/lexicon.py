@@ -3,9 +3,10 @@
 Resolving "brass lamp" by asking every thing in scope for its words costs a
 few microseconds a thing: milliseconds in a room of ten thousand. The
 :class:`Lexicon` answers instead from an index, word -> entities, built from
-every :class:`~fabula.actions.standard.Named` entity and rebuilt only when a
-name or an alias changes (the world's field indexes over ``Named.name`` and
-``Named.aliases`` say when, through their ``version``); a phrase's
+every :class:`~fabula.actions.standard.Named` entity once, then updated for
+the entities whose name or aliases changed (the world's field indexes over
+``Named.name`` and ``Named.aliases`` say which, through ``version`` and
+``changed_since``); a phrase's
 candidates are then the few entities having all its words, and only those
 are checked against scope. Parsing a command stays well under a millisecond
 with ten thousand things in scope (``python -m benchmarks.parser``).
@@ -45,10 +46,30 @@ class Lexicon:
         same = len(indexes) == len(self._indexes) and all(
             a is b for a, b in zip(indexes, self._indexes, strict=True)
         )
+        if same and versions != self._versions:
+            changed = [i.changed_since(v) for i, v in zip(indexes, self._versions, strict=True)]
+            if all(c is not None for c in changed):  # a few names changed: update those
+                self._update(world, frozenset().union(*(c for c in changed if c)))
+                self._versions = versions
+                return self
         if not same or versions != self._versions:
             self._rebuild(world)
             self._indexes, self._versions = indexes, versions
         return self
+
+    def _update(self, world: WorldView, entities: frozenset[int]) -> None:
+        for entity in entities:
+            old = self._vocab.pop(entity, None)
+            for word in old[0] if old is not None else ():
+                holders = self._words.get(word)
+                if holders is not None:
+                    holders.discard(entity)
+                    if not holders:
+                        del self._words[word]
+            if entity in world and world.has(entity, Named):
+                self._vocab[entity] = answers = vocabulary(world, entity)
+                for word in answers[0]:
+                    self._words.setdefault(word, set()).add(entity)
 
     def _rebuild(self, world: WorldView) -> None:
         words: dict[str, set[int]] = {}
