@@ -81,7 +81,11 @@ class Scope(Collection[int]):
 
     def _exits(self) -> frozenset[int]:
         if self._doors is None:
-            exits = self.world.try_get(self._room, Exits, readonly=True) if self._room else None
+            exits = (
+                self.world.try_get(self._room, Exits, readonly=True)
+                if self._room is not None
+                else None
+            )
             ways = exits.ways.values() if exits is not None else ()
             self._doors = frozenset(e for e in ways if e in self.world and self.world.has(e, Door))
         return self._doors
