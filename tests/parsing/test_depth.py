@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fabula.actions.standard import Location
 from fabula.content import ContentGame
 from fabula.ecs import World
 from fabula.games import demo
@@ -136,18 +135,21 @@ def test_ask_about_implies_the_one_person_here(
     assert ask.params == {"target": known["jonas"], "topic": "coins"}
 
 
-def test_topics_match_what_the_words_name() -> None:
-    game = demo()
-    world = game.new_world(game.files.game.seed)
-    parser = SymbolicParser(game.actions)
-    parser.subjects = lore_subjects(game.files.lore)
-    view, me = world.view(), game.player(world.view())
-    tamsin = game.ids(view)["tamsin"]
-    world.insert(me, Location(game.ids(view)["square"]))
-    for asked, key in [("morwenna", "ship"), ("flask", "oil"), ("the crab", "crab")]:
-        result = parser.parse(f"ask tamsin about {asked}", world.view(), me)
-        assert isinstance(result, Parsed), result
-        assert result.proposals[0].params == {"target": tamsin, "topic": key}
+def test_topics_match_what_the_words_name(
+    parser: SymbolicParser, world: World, counting: ContentGame
+) -> None:
+    """Jonas has replies about "coins" and "marble": "glass" names the glass
+    marble, and "ledger" a lore subject tagged "coins"."""
+    known = ids(counting, world)
+    parser.subjects = ((("counting", "ledger"), ("ledger", "coins")),)
+    for asked, key in [("glass", "marble"), ("the ledger", "coins"), ("coins", "coins")]:
+        ask = parsed(parser, f"ask jonas about {asked}", world, counting).proposals[0]
+        assert ask.params == {"target": known["jonas"], "topic": key}
+
+
+def test_lore_subjects_are_read_from_a_games_lore() -> None:
+    subjects = dict(lore_subjects(demo().files.lore))
+    assert "ship" in subjects[("morwenna",)]
 
 
 def test_errors_say_how_far_they_understood(
