@@ -36,7 +36,8 @@ HOMES = {
     # the parser role: the symbolic parser and the parser model behind it
     "fabula.parsing": {
         "DIRECTIONS", "FOR_THE_MODEL", "META", "Clarification", "Grammar", "Meta", "ParseError",
-        "ParseResult", "Parsed", "Pattern", "Slot", "SymbolicParser", "TieredParser", "vocabulary",
+        "ParseResult", "Parsed", "Pattern", "Slot", "SymbolicParser", "TieredParser",
+        "lore_subjects", "vocabulary",
     },
     # the narrator role: the template narrator, the narrator model and its context
     "fabula.narration": {

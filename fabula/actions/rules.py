@@ -7,7 +7,9 @@ model or a script alike, and decides it in a fixed order:
 2. the action id is registered (``UNKNOWN_ACTION``);
 3. the actor is a live entity (``NO_ACTOR``);
 4. the parameters validate against the action's model (``BAD_PARAMS``);
-5. the action's preconditions (``requires``) hold, checked in the order
+5. an order (``source="order"``: the player told another actor to act) is
+   one that actor obeys (``ORDER_REFUSED`` by default; ``obeys`` decides);
+   then the action's preconditions (``requires``) hold, checked in the order
    declared; the first refusal is the action's (``DEAD``, ``NOT_HERE``, ...),
    and nothing after it runs;
 6. the action's validator allows it (its own codes);
@@ -47,7 +49,7 @@ them: ``before`` rules between 4 and 5; ``instead`` rules between 5 and 6;
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -78,7 +80,10 @@ class ActionProposal(BaseModel):
         actor: the entity that acts.
         params: raw parameters, validated later by the action's model.
         source: who proposed it: the player's parser, a model, an NPC, a
-            script; ``implicit`` for an action :class:`Rules` tried first to
+            script; ``order`` for what the player told another actor to do
+            ("tamsin, give me the key"), which that actor refuses unless the
+            game's :class:`Rules` say it obeys (Inform's persuasion rule);
+            ``implicit`` for an action :class:`Rules` tried first to
             make another one possible (as the journal records it: Rules
             alone sets it, and replay reads it as "tried for the next one").
     """
@@ -88,7 +93,7 @@ class ActionProposal(BaseModel):
     action: str
     actor: int
     params: dict[str, Any] = {}
-    source: Literal["player", "model", "npc", "script", "system", "implicit"] = "player"
+    source: Literal["player", "model", "npc", "script", "system", "order", "implicit"] = "player"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +139,18 @@ class Rules:
             still returned on each :class:`Outcome`).
     """
 
-    def __init__(self, world: World, actions: ActionRegistry, bus: EventBus | None = None) -> None:
+    def __init__(
+        self,
+        world: World,
+        actions: ActionRegistry,
+        bus: EventBus | None = None,
+        *,
+        obeys: Callable[[RuleContext, ActionProposal], bool] | None = None,
+    ) -> None:
         self.world = world
         self.actions = actions
         self.bus = bus
+        self.obeys = obeys
         self._instances: dict[str, Action] = {}
         self._readonly = world.view()
 
@@ -209,6 +222,12 @@ class Rules:
             )
             return self._refuse(proposal, refusal, None)
         rule_ctx = RuleContext(self._readonly, proposal.actor)
+        obeyed = self.obeys is not None and self.obeys(rule_ctx, proposal)
+        if proposal.source == "order" and not obeyed:
+            refusal = Refusal(
+                "ORDER_REFUSED", "they have better things to do.", {"item": proposal.actor}
+            )
+            return self._refuse(proposal, refusal, params)
         recorded = None if isinstance(implicit, bool) else list(implicit)
         tried: list[Outcome] = []
         for requirement in action.requires:

@@ -4,7 +4,8 @@ At a terminal it reads commands with prompt_toolkit: line editing, history
 kept beside the save, and tab completion of command words and of the things
 in view. From a pipe or ``--script FILE`` it reads one command per line and
 echoes each, so games can be demonstrated and tested non-interactively. The
-game autosaves after every turn; Ctrl-C or Ctrl-D saves and leaves.
+game autosaves after every turn; at the prompt Ctrl-C clears the line (as
+in a shell), and Ctrl-D or ``quit`` saves and leaves.
 
 With a narrator model configured, its telling is shown as it streams, word
 by word. ``--debug`` adds one dim line after each reply: the time each stage
@@ -167,7 +168,10 @@ def _lines(script: Path | None, interactive: bool, session: Session) -> Iterator
         complete_while_typing=False,
     )
     while True:
-        line = prompt.prompt("\n> ").strip()
+        try:
+            line = prompt.prompt("\n> ").strip()
+        except KeyboardInterrupt:  # Ctrl-C clears the line, as in a shell
+            continue
         if line:
             yield line
 

@@ -93,7 +93,16 @@ class FieldIndex:
         EcsError: a value of the field is unhashable.
     """
 
-    __slots__ = ("_by_value", "_ctype", "_field", "_log", "_value_of", "_world")
+    __slots__ = (
+        "_by_value",
+        "_ctype",
+        "_field",
+        "_log",
+        "_recent",
+        "_value_of",
+        "_version",
+        "_world",
+    )
 
     def __init__(self, world: World, ctype: type, field: str) -> None:
         info = component_info(ctype)
@@ -107,6 +116,8 @@ class FieldIndex:
         self._field = field
         self._by_value: dict[Hashable, set[int]] = {}
         self._value_of: dict[int, Hashable] = {}
+        self._version = 0
+        self._recent: list[tuple[int, int]] = []  # (version, entity), the last changes
         self._log = world.track_changes(types=(ctype,))
         try:
             for archetype in archetypes_with(world, ctype):
@@ -125,6 +136,31 @@ class FieldIndex:
     def field(self) -> str:
         """The indexed field name."""
         return self._field
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever an entity's indexed value does (is
+        set, changed or dropped): what a cache derived from the index keys
+        on, e.g. the parser's word index over ``Named.name``."""
+        self.refresh()
+        return self._version
+
+    def changed_since(self, version: int) -> frozenset[int] | None:
+        """The entities whose indexed value changed after :attr:`version` was
+        ``version``, or ``None`` if that is too long ago to say (only the
+        last :data:`_RECENT` changes are kept): a derived cache then rebuilds."""
+        self.refresh()
+        if version == self._version:
+            return frozenset()
+        if version > self._version or not self._recent or self._recent[0][0] > version + 1:
+            return None
+        return frozenset(e for v, e in self._recent if v > version)
+
+    def _changed(self, entity: int) -> None:
+        self._version += 1
+        self._recent.append((self._version, entity))
+        if len(self._recent) > _RECENT:
+            del self._recent[: _RECENT // 2]
 
     # -- maintenance ------------------------------------------------------------
 
@@ -147,6 +183,7 @@ class FieldIndex:
             if old == value:
                 return
             self._discard(entity, old)
+        self._changed(entity)
         self._value_of[entity] = value
         bucket = self._by_value.get(value)
         if bucket is None:
@@ -164,6 +201,7 @@ class FieldIndex:
     def _drop(self, entity: int) -> None:
         old = self._value_of.pop(entity, _ABSENT)
         if old is not _ABSENT:
+            self._changed(entity)
             self._discard(entity, old)
 
     def refresh(self) -> None:
@@ -223,3 +261,6 @@ class FieldIndex:
 
 
 _ABSENT: Any = object()
+
+_RECENT = 4096
+"""How many recent changes a field index remembers for :meth:`FieldIndex.changed_since`."""

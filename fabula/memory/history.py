@@ -70,11 +70,13 @@ about the world (a locked door, a dark room)."""
 
 class PlainNarrator(Protocol):
     """What sync needs of a narrator to tell a replayed turn as live play
-    told it: :class:`~fabula.narration.TemplateNarrator`'s ``prepare`` and
-    ``account`` (memory sits below the narration package, so it is handed
-    one rather than importing it)."""
+    told it: :class:`~fabula.narration.TemplateNarrator`'s ``prepare``,
+    ``narrate`` (before the tick) and ``account`` (memory sits below the
+    narration package, so it is handed one rather than importing it)."""
 
     def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
+
+    def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str: ...
 
     def account(
         self,
@@ -82,6 +84,8 @@ class PlainNarrator(Protocol):
         actor: int,
         outcomes: Sequence[Outcome],
         events: Sequence[Event],
+        *,
+        told: str | None = None,
     ) -> str: ...
 
 

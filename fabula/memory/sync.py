@@ -32,6 +32,7 @@ from typing import Any, cast
 
 from fabula.actions import ActionProposal, Outcome
 from fabula.content import ContentGame
+from fabula.ecs import WorldView
 from fabula.memory.history import HistoryEntry, PlainNarrator, Scene, history_entry
 from fabula.persistence import SaveFile, replay
 from fabula.simulation import Simulation
@@ -64,16 +65,17 @@ def replayed_entries(
     world, base = save.world_before(first)
     records = save.records(base, last)
     simulation = game.simulation(world)
-    capture = _Capture(simulation)
     view = world.view()  # what the narrator and memory read; only replay writes
+    capture = _Capture(simulation, narrator, view)
     for record in records:
         player = game.player(view)
         before = Scene.of(view, player)
         narrator.prepare(view, record.actions)
+        capture.player = player
         with simulation.bus.record() as events:
             replay(save.path, cast(Simulation, capture), [record])
         if record.turn in wanted:
-            account = narrator.account(view, player, capture.outcomes, events)
+            account = narrator.account(view, player, capture.outcomes, events, told=capture.told)
             ending = game.ending(view)
             yield history_entry(
                 record, account, before, view, player, capture.outcomes, events, ending
@@ -82,15 +84,23 @@ def replayed_entries(
 
 class _Capture:
     """Stands in for the simulation during replay and keeps each turn's
-    outcomes (replay itself checks the tick and RNG before every turn)."""
+    outcomes, told before the tick as live play tells them (replay itself
+    checks the tick and RNG before every turn)."""
 
-    def __init__(self, simulation: Simulation) -> None:
+    def __init__(self, simulation: Simulation, narrator: PlainNarrator, view: WorldView) -> None:
         self.world = simulation.world
         self._simulation = simulation
+        self._narrator = narrator
+        self._view = view
+        self.player = 0
         self.outcomes: list[Outcome] = []
+        self.told = ""
 
     def play(
         self, actions: Sequence[ActionProposal | dict[str, Any]], **options: bool
     ) -> list[Outcome]:
-        self.outcomes = self._simulation.play(actions, **options)
+        self.outcomes = self._simulation.play(actions, before_tick=self._tell, **options)
         return self.outcomes
+
+    def _tell(self, outcomes: list[Outcome]) -> None:
+        self.told = self._narrator.narrate(self._view, self.player, outcomes)

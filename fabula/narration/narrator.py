@@ -108,15 +108,22 @@ class TemplateNarrator:
         actor: int,
         outcomes: Sequence[Outcome],
         events: Sequence[Event],
+        *,
+        told: str | None = None,
     ) -> str:
         """The plain account of a turn, as the session shows it without a
         model: :meth:`narrate` of the outcomes, then :meth:`others` of the
         events, separated by a blank line (either may be empty).
 
         ``world`` is the world after the turn; :meth:`prepare` must have been
-        called with the turn's proposals before it was played.
+        called with the turn's proposals before it was played. ``told`` is
+        :meth:`narrate` of the outcomes made before the turn's tick (as
+        ``Simulation.play(before_tick=...)`` allows): the actions' reports
+        describe the world they left, not what the tick did next (an
+        inventory listed before the crab's bite kills you, not after).
         """
-        told = (self.narrate(world, actor, outcomes), self.others(world, actor, events))
+        narrated = told if told is not None else self.narrate(world, actor, outcomes)
+        told = (narrated, self.others(world, actor, events))
         return "\n\n".join(part for part in told if part)
 
     def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str:

@@ -14,6 +14,7 @@ entity (:func:`vocabulary`) are exported for a UI's completion.
 from fabula.parsing.grammar import Grammar, Pattern, Slot
 from fabula.parsing.nouns import vocabulary
 from fabula.parsing.parser import SymbolicParser
+from fabula.parsing.people import lore_subjects
 from fabula.parsing.results import Clarification, Meta, Parsed, ParseError, ParseResult
 from fabula.parsing.tiered import FOR_THE_MODEL, TieredParser
 from fabula.parsing.words import DIRECTIONS, META
@@ -32,5 +33,6 @@ __all__ = [
     "Slot",
     "SymbolicParser",
     "TieredParser",
+    "lore_subjects",
     "vocabulary",
 ]

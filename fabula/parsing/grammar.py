@@ -132,10 +132,17 @@ class Grammar:
     Attributes:
         patterns: the compiled patterns.
         verbs: every word that can start a command.
+        names: each action's first verb, to tell a command in its words
+            ("wanting to examine the lamp").
+        from_verbs: verbs read as another when a place follows ("remove X
+            from Y" is taking, Inform's "removing it from"), for games whose
+            actions have no "... from ..." phrasing of their own for them.
     """
 
     patterns: list[Pattern] = field(default_factory=list)
     verbs: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)
+    from_verbs: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_registry(cls, actions: ActionRegistry) -> Grammar:
@@ -145,16 +152,28 @@ class Grammar:
             RegistryError: a pattern names a slot its action has no parameter for.
         """
         patterns: list[Pattern] = []
+        names: dict[str, str] = {}
         for name, action_cls in actions.items():
             info = action_info(action_cls)
             slots = slots_of(action_cls.Params)
             sources = info.syntax or _default_syntax(slots)
             verbs = info.verbs or (name,)
+            names[name] = verbs[0]
             for source in sources:
                 patterns.extend(_compile(name, source, verbs, slots))
         patterns.sort(key=lambda p: (-p.words, -len(p.parts), p.action, p.source))
         starts = {w for p in patterns for w in _first_words(p)}
-        return cls(patterns, frozenset(starts))
+        from_verbs = {
+            verb: "take"
+            for verb in ("remove",)
+            if "take" in names
+            and not any(
+                verb in _first_words(p)
+                and any(isinstance(part, frozenset) and "from" in part for part in p.parts[1:])
+                for p in patterns
+            )
+        }
+        return cls(patterns, frozenset(starts), names, from_verbs)
 
 
 def _first_words(pattern: Pattern) -> frozenset[str]:

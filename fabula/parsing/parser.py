@@ -14,31 +14,37 @@ It keeps a little conversation state, as players expect:
   "What do you want to take?") that a short answer completes;
 * the last unknown word, which ``oops WORD`` replaces.
 
-Parsing never changes the world and never raises on any input: strange
-input gets a :class:`~fabula.parsing.results.ParseError`.
+Noun phrases are found through the world's word index
+(:mod:`fabula.parsing.lexicon`) and checked against scope thing by thing
+(:mod:`fabula.parsing.scope`); counting words, pronouns, people and error
+messages have modules of their own. Parsing never changes the world and
+never raises on any input: strange input gets a
+:class:`~fabula.parsing.results.ParseError`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from typing import Any
 
 from fabula.actions import ActionProposal, ActionRegistry
-from fabula.actions.standard import (
-    Location,
-    Named,
-    Portable,
-    inventory,
-    is_lit,
-    reachable,
-    room_of,
-    visible,
-)
 from fabula.ecs import WorldView
 from fabula.parsing.grammar import Grammar, Pattern
-from fabula.parsing.nouns import NounError, Resolved, describe, resolve, vocabulary
-from fabula.parsing.results import Clarification, Meta, Parsed, ParseError, ParseResult
-from fabula.parsing.words import ARTICLES, DIRECTIONS, META, split_commands, tokenize
+from fabula.parsing.lexicon import Lexicon
+from fabula.parsing.messages import after_a_noun, as_far_as, noun_error, quote
+from fabula.parsing.nouns import NounError, Resolved, describe, resolve
+from fabula.parsing.ordinals import bind_pronouns
+from fabula.parsing.people import Subject, addressee, people_in_view, topic_key
+from fabula.parsing.results import (
+    Clarification,
+    Meta,
+    Parsed,
+    ParseError,
+    ParseResult,
+    Pending,
+)
+from fabula.parsing.scope import Scope, everything_for, scope_of
+from fabula.parsing.words import ARTICLES, META, split_commands, split_line, tokenize
 
 __all__ = ["SymbolicParser"]
 
@@ -47,21 +53,7 @@ MAX_ACTIONS = 50
 fits; a pasted wall of "look. look. look." does not)."""
 
 _SELF = frozenset({"me", "myself", "self", "yourself"})
-_ALL_FROM_ROOM = frozenset({"take"})
-"""Actions for which ``all`` means what lies around, not what is carried."""
-
-_UNSEEN = "You can't see any such thing."
-
-
-@dataclass(slots=True)
-class _Pending:
-    """A command waiting for the player's answer."""
-
-    tokens: list[str]
-    pattern: Pattern | None = None
-    binding: dict[str, list[str]] = field(default_factory=dict)
-    slot: str = ""
-    options: tuple[int, ...] = ()
+_ASKING = frozenset({"ask", "tell", "quiz", "question"})
 
 
 class SymbolicParser:
@@ -87,14 +79,19 @@ class SymbolicParser:
 
     def __init__(self, actions: ActionRegistry) -> None:
         self.grammar = Grammar.from_registry(actions)
-        self._referents: tuple[int, ...] = ()
+        self._pronouns: dict[str, tuple[int, ...]] = {}
+        self._lexicon = Lexicon()
+        self.subjects: tuple[Subject, ...] = ()  # lore subjects topics may name; set by a session
         self._last: list[str] | None = None
-        self._pending: _Pending | None = None
+        self._pending: Pending | None = None
         self._failed: tuple[list[str], str] | None = None
+
+    def _words(self, world: WorldView) -> Lexicon:
+        return self._lexicon.current(world)
 
     def reset(self) -> None:
         """Forget the conversation (after undo or restore, say)."""
-        self._referents, self._last, self._pending, self._failed = (), None, None, None
+        self._pronouns, self._last, self._pending, self._failed = {}, None, None, None
 
     # ----------------------------------------------------------------- input
 
@@ -126,27 +123,23 @@ class SymbolicParser:
             if isinstance(result, Meta):
                 return Parsed(tuple(proposals)) if proposals else result
             return Parsed(tuple(proposals), stopped=result) if proposals else result
-        return Parsed(tuple(proposals))
+        return Parsed(tuple(proposals), each=len(commands) == 1 and len(proposals) > 1)
+
+    def split(self, text: str) -> list[str]:
+        """The commands of a line, each as text to :meth:`parse` on its own,
+        in order: split at ``.``, ``;``, ``then``, and a comma before a
+        command word. A session parses each only after the one before has
+        run, so scope, pronouns and the room are current; a line that holds
+        one command is given back whole, as typed (see
+        :func:`~fabula.parsing.words.split_line`).
+        """
+        return split_line(text, self.grammar.verbs | META.keys())
 
     def _starts_command(self, tokens: list[str]) -> bool:
-        return tokens[0] in self.grammar.verbs or tokens[0] in META
+        return bool(tokens) and (tokens[0] in self.grammar.verbs or tokens[0] in META)
 
     def _commands(self, tokens: list[str]) -> list[list[str]]:
-        """Split into commands; a comma ends one when a command word follows."""
-        out: list[list[str]] = []
-        for command in split_commands(tokens):
-            current: list[str] = []
-            for i, token in enumerate(command):
-                following = command[i + 1] if i + 1 < len(command) else ""
-                if token == "," and (following in self.grammar.verbs or following in META):
-                    if current:
-                        out.append(current)
-                    current = []
-                else:
-                    current.append(token)
-            if current:
-                out.append(current)
-        return out
+        return split_commands(tokens, self.grammar.verbs | META.keys())
 
     def _one(
         self, tokens: list[str], world: WorldView, actor: int
@@ -165,6 +158,10 @@ class SymbolicParser:
             return Meta(meta, " ".join(tokens[1:]))
         elif len(tokens) > 1 and tokens[-1] in ("again", "more"):
             tokens = tokens[:-1]  # "hit it again": the words say what to repeat
+        if "," in tokens[1:] and not self._starts_command(tokens):
+            comma = tokens.index(",")
+            if self._starts_command(tokens[comma + 1 : comma + 2]):
+                return self._order(tokens, comma, world, actor)
         result = self._command(tokens, world, actor)
         if isinstance(result, list):
             self._last, self._failed = tokens, None
@@ -172,15 +169,61 @@ class SymbolicParser:
 
     # -------------------------------------------------------------- commands
 
+    def _order(
+        self, tokens: list[str], comma: int, world: WorldView, actor: int
+    ) -> list[ActionProposal] | ParseError | Clarification:
+        """ "tamsin, wait": proposed for Tamsin (``source="order"``; see :mod:`.people`)."""
+        lexicon = self._words(world)
+        person = addressee(world, actor, tokens[:comma], self._pronouns, lexicon)
+        if isinstance(person, NounError):
+            return noun_error(person, world, actor, self._pronouns, lexicon)
+        if person is None:
+            return ParseError("NOT_A_PERSON", "You can only do that to something animate.")
+        self._pronouns = bind_pronouns(world, self._pronouns, (person,))
+        result = self._command(tokens[comma + 1 :], world, actor)
+        if not isinstance(result, list):
+            return result
+        self._last, self._failed = tokens, None
+        return [
+            ActionProposal(action=p.action, actor=person, params=p.params, source="order")
+            for p in result
+        ]
+
+    def _implied_listener(
+        self, tokens: list[str], world: WorldView, actor: int
+    ) -> list[ActionProposal] | ParseError | Clarification | None:
+        """ "ask about the crab" with one person in view: ask that person."""
+        scope = scope_of(world, actor)
+        people = people_in_view(world, actor, scope)
+        if not people:
+            return ParseError("NOBODY", f"There is no one here to {tokens[0]}.")
+        if len(people) > 1:
+            return None
+        implied = [tokens[0], "\x01", *tokens[1:]]
+        for pattern in self.grammar.patterns:
+            for binding in pattern.match(implied):
+                if any(words == ["\x01"] for words in binding.values()):
+                    slot = next(k for k, v in binding.items() if v == ["\x01"])
+                    return self._fill(
+                        pattern, binding, world, actor, implied, scope, {slot: (people[0],)}
+                    )
+        return None
+
     def _command(
         self, tokens: list[str], world: WorldView, actor: int
     ) -> list[ActionProposal] | ParseError | Clarification:
+        if tokens[0] in self.grammar.from_verbs and "from" in tokens[2:]:  # "remove X from Y"
+            tokens = [self.grammar.from_verbs[tokens[0]], *tokens[1:]]
+        if len(tokens) > 2 and tokens[0] in _ASKING and tokens[1] == "about":
+            implied = self._implied_listener(tokens, world, actor)
+            if implied is not None:
+                return implied
         first_problem: ParseError | Clarification | None = None
-        scope: frozenset[int] | None = None  # computed once, when a pattern fits
+        scope: Scope | None = None  # made once, when a pattern fits
         for pattern in self.grammar.patterns:
             for binding in pattern.match(tokens):
                 if scope is None:
-                    scope = _scope(world, actor)
+                    scope = scope_of(world, actor)
                 result = self._fill(pattern, binding, world, actor, tokens, scope)
                 if isinstance(result, list):
                     return result
@@ -189,29 +232,52 @@ class SymbolicParser:
         if first_problem is not None:
             if isinstance(first_problem, ParseError) and first_problem.word:
                 self._failed = (tokens, first_problem.word)
+                if first_problem.code == "UNKNOWN_NOUN" and after_a_noun(
+                    tokens, first_problem.word
+                ):
+                    # "x gaff xyzzy": the command ended before the unknown word
+                    whole = scope_of(world, actor)
+                    understood = as_far_as(
+                        self.grammar, tokens, world, actor, whole, self._words(world)
+                    )
+                    if understood is not None:
+                        return ParseError(
+                            "NOT_UNDERSTOOD",
+                            f"I only understood you as far as {quote(understood)}.",
+                            first_problem.word,
+                        )
             return first_problem
-        return self._not_understood(tokens)
+        return self._not_understood(tokens, world, actor)
 
-    def _not_understood(self, tokens: list[str]) -> ParseError | Clarification:
+    def _not_understood(
+        self, tokens: list[str], world: WorldView, actor: int
+    ) -> ParseError | Clarification:
         verb = tokens[0]
         if verb not in self.grammar.verbs:
             self._failed = (tokens, verb)
             return ParseError(
                 "UNKNOWN_VERB",
-                f'I don\'t know the word "{_quote(verb)}" as a command. '
+                f'I don\'t know the word "{quote(verb)}" as a command. '
                 'Try "help" for what you can do.',
                 verb,
             )
         for pattern in self.grammar.patterns:
             for binding in pattern.match([*tokens, "\x00"]):
                 if any(words == ["\x00"] for words in binding.values()):
-                    self._pending = _Pending(tokens)
+                    self._pending = Pending(tokens)
                     phrase = " ".join(tokens)
                     return Clarification(f"What do you want to {phrase}?")
+        understood = as_far_as(
+            self.grammar, tokens, world, actor, scope_of(world, actor), self._words(world)
+        )
+        if understood is not None:
+            return ParseError(
+                "NOT_UNDERSTOOD", f"I only understood you as far as {quote(understood)}."
+            )
         return ParseError(
             "NOT_UNDERSTOOD",
-            f'I understood "{_quote(verb)}" but not the rest. '
-            f'Try something like "{_quote(verb)} the lamp".',
+            f'I understood "{quote(verb)}" but not the rest. '
+            f'Try something like "{quote(verb)} the lamp".',
         )
 
     def _fill(
@@ -221,7 +287,7 @@ class SymbolicParser:
         world: WorldView,
         actor: int,
         tokens: list[str],
-        scope: frozenset[int],
+        scope: Collection[int],
         chosen: dict[str, tuple[int, ...]] | None = None,
     ) -> list[ActionProposal] | ParseError | Clarification:
         params: dict[str, Any] = dict(pattern.fixed)
@@ -247,13 +313,14 @@ class SymbolicParser:
                     world,
                     words,
                     scope,
-                    everything=lambda: self._everything(pattern.action, world, actor),
-                    referents=self._referents,
+                    everything=lambda: everything_for(pattern, binding, world, actor),
+                    referents=self._pronouns,
+                    lexicon=self._words(world),
                 )
             if isinstance(found, NounError):
                 return self._noun_problem(found, pattern, binding, slot.name, world, actor, tokens)
             if not found.entities:  # only separators where a noun should be ("x ,")
-                return self._not_understood(tokens)
+                return self._not_understood(tokens, world, actor)
             if len(found.entities) > 1:
                 if multiple is not None:
                     return ParseError(
@@ -262,27 +329,21 @@ class SymbolicParser:
                 multiple = (slot.name, found.entities)
             else:
                 params[slot.name] = found.entities[0]
+        named = [v for s, v in params.items() if _is_entity_slot(pattern, s) and v != actor]
+        for slot in pattern.slots:  # "ask tamsin about flask": the flask's topic
+            if slot.kind == "text" and isinstance(params.get(slot.name), str) and named:
+                params[slot.name] = topic_key(
+                    world, named[0], params[slot.name], self._words(world), self.subjects
+                )
         if multiple is None:
-            named = [v for s, v in params.items() if _is_entity_slot(pattern, s)]
-            if named and named[0] != actor:
-                self._referents = (named[0],)
+            self._pronouns = bind_pronouns(world, self._pronouns, reversed(named))
             return [ActionProposal(action=pattern.action, actor=actor, params=params)]
         slot_name, entities = multiple
-        self._referents = entities
+        self._pronouns = bind_pronouns(world, self._pronouns, reversed(named), group=entities)
         return [
             ActionProposal(action=pattern.action, actor=actor, params={**params, slot_name: e})
             for e in entities
         ]
-
-    def _everything(self, action: str, world: WorldView, actor: int) -> frozenset[int]:
-        if action in _ALL_FROM_ROOM:
-            carried = inventory(world, actor)
-            return frozenset(
-                e
-                for e in reachable(world, actor)
-                if e not in carried and world.has(e, Portable) and _holder(world, e) != actor
-            )
-        return inventory(world, actor)
 
     def _noun_problem(
         self,
@@ -294,34 +355,25 @@ class SymbolicParser:
         actor: int,
         tokens: list[str],
     ) -> ParseError | Clarification:
-        phrase = " ".join(problem.words)
         if problem.code == "AMBIGUOUS":
-            self._pending = _Pending(tokens, pattern, binding, slot, problem.options)
+            self._pending = Pending(tokens, pattern, binding, slot, problem.options)
             names = [describe(world, e) for e in problem.options]
             listed = ", ".join(names[:-1]) + " or " + names[-1]
             return Clarification(f"Which do you mean, {listed}?", problem.options)
-        if problem.code == "PRONOUN_GONE":
-            if not self._referents:
-                return ParseError("PRONOUN_GONE", f'I\'m not sure what "{phrase}" refers to.')
-            return ParseError("PRONOUN_GONE", f'You can\'t see "{phrase}" any more.')
-        if problem.code == "NOTHING_TO_DO":
-            return ParseError("NOTHING_TO_DO", "There is nothing to do that with.")
-        if problem.code == "EMPTY":
-            return ParseError("NOT_UNDERSTOOD", "Say what you want to do it to.")
-        room = room_of(world, actor)
-        if room is not None and not is_lit(world, room, actor):
-            return ParseError("TOO_DARK", "It is too dark to see.")  # true of anything named
-        words = _all_words(world)
-        unknown = [w for w in problem.words if w not in words]
-        code = "UNKNOWN_NOUN" if unknown else "NOT_IN_SCOPE"
-        return ParseError(code, _UNSEEN, unknown[0] if unknown else problem.words[-1])
+        return noun_error(problem, world, actor, self._pronouns, self._words(world))
 
     def _answer(
-        self, pending: _Pending, tokens: list[str], world: WorldView, actor: int
+        self, pending: Pending, tokens: list[str], world: WorldView, actor: int
     ) -> ParseResult:
         if pending.pattern is None:  # "What do you want to take?" -> "lamp"
             return self.parse(" ".join([*pending.tokens, *tokens]), world, actor)
-        found = resolve(world, tokens, frozenset(pending.options), referents=self._referents)
+        found = resolve(
+            world,
+            tokens,
+            frozenset(pending.options),
+            referents=self._pronouns,
+            lexicon=self._words(world),
+        )
         if isinstance(found, NounError) or len(found.entities) != 1:
             # Not an answer after all: read it as a new command.
             return self.parse(" ".join(tokens), world, actor)
@@ -331,38 +383,14 @@ class SymbolicParser:
             world,
             actor,
             pending.tokens,
-            _scope(world, actor),
+            scope_of(world, actor),
             {pending.slot: found.entities},
         )
         if isinstance(result, list):
             self._last = pending.tokens
-            return Parsed(tuple(result))
+            return Parsed(tuple(result), each=len(result) > 1)
         return result
-
-
-def _scope(world: WorldView, actor: int) -> frozenset[int]:
-    """What the actor's words may name: what it sees and carries, and itself."""
-    return visible(world, actor) | inventory(world, actor) | {actor}
 
 
 def _is_entity_slot(pattern: Pattern, name: str) -> bool:
     return any(s.name == name and s.kind == "entity" for s in pattern.slots)
-
-
-def _holder(world: WorldView, entity: int) -> int | None:
-    location = world.try_get(entity, Location, readonly=True)
-    return None if location is None else location.holder
-
-
-def _all_words(world: WorldView) -> frozenset[str]:
-    """Every word any named thing in the world answers to (to tell an unknown
-    word from a known one; both get the same message)."""
-    words: set[str] = set(DIRECTIONS)
-    for entity in world.entities_with[Named]:
-        words |= vocabulary(world, entity)[0]
-    return frozenset(words)
-
-
-def _quote(word: str, limit: int = 40) -> str:
-    """A word of the player's, quoted back: never a wall of text."""
-    return word if len(word) <= limit else word[: limit - 1] + "…"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from fabula.actions import ActionProposal
 from fabula.ai import ModelUse
+from fabula.parsing.grammar import Pattern
 
 __all__ = ["Clarification", "Meta", "ParseError", "ParseResult", "Parsed"]
 
@@ -86,10 +87,28 @@ class Parsed(_Accounted):
         proposals: the structured actions (the same kind a model parser makes).
         stopped: why parsing stopped early in a chain ("take lamp then xyzzy"),
             to show after the actions that were understood.
+        each: the proposals are the objects of one multi-object command
+            ("take lamp and key", "drop all"): each is tried on its own, a
+            refusal not stopping the others (else they are steps, and the
+            first refusal ends the turn).
     """
 
     proposals: tuple[ActionProposal, ...]
     stopped: ParseError | Clarification | None = None
+    each: bool = False
 
 
 ParseResult = Parsed | ParseError | Clarification | Meta
+
+
+@dataclass(slots=True)
+class Pending:
+    """A command waiting for the player's answer (the parser's own state:
+    the words typed, and for "Which do you mean...?" the pattern, its
+    binding, the slot in question and the options)."""
+
+    tokens: list[str]
+    pattern: Pattern | None = None
+    binding: dict[str, list[str]] = field(default_factory=dict)
+    slot: str = ""
+    options: tuple[int, ...] = ()

@@ -95,6 +95,10 @@ class TieredParser:
         """Forget the conversation (pronouns, ``again``, a pending question)."""
         self.symbolic.reset()
 
+    def split(self, text: str) -> list[str]:
+        """The commands of a line, as :meth:`SymbolicParser.split` finds them."""
+        return self.symbolic.split(text)
+
     def parse(self, text: str, world: WorldView, actor: int) -> ParseResult:
         """Parse ``text``: symbolically, else through the model (when the
         symbolic parser could not read it, a model is configured and its

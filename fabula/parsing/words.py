@@ -8,6 +8,7 @@ commands (``.``, ``;``, ``,``) kept as tokens of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from fabula.actions.standard import DIRECTIONS as STANDARD_DIRECTIONS
 
@@ -48,7 +49,8 @@ META: dict[str, str] = {
     "verbose": "verbose", "long": "verbose", "brief": "brief", "normal": "brief",
     "superbrief": "superbrief", "short": "superbrief",
 }  # fmt: skip
-"""Commands about the game rather than in it -> their name."""
+"""Commands about the game rather than in it -> their name. (``exit`` is not
+one: in Inform it means going out, as it does here.)"""
 
 _TOKEN = re.compile(r"[a-z0-9']+(?:-[a-z0-9']+)*|[.;,?]")
 
@@ -63,11 +65,17 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.lower()[:2000])
 
 
-def split_commands(tokens: list[str]) -> list[list[str]]:
-    """Split at ``.``, ``;`` and ``then`` into one token list per command.
+def split_commands(tokens: list[str], starts: Collection[str] = ()) -> list[list[str]]:
+    """Split at ``.``, ``;`` and ``then`` into one token list per command,
+    and at a comma followed by one of ``starts`` (the words that start a
+    command): inside a command a comma separates nouns ("take lamp, key").
+    A comma after words that do not start a command addresses someone
+    ("tamsin, give me the key") and is kept.
 
-    Commas are left alone here: inside a command they separate nouns
-    ("take lamp, key"); the parser decides when one ends a command.
+    Example:
+        >>> starts = {"take", "wait", "i"}
+        >>> split_commands(tokenize("take lamp, key then w. tamsin, wait, i"), starts)
+        [['take', 'lamp', ',', 'key'], ['w'], ['tamsin', ',', 'wait'], ['i']]
     """
     commands: list[list[str]] = [[]]
     for token in tokens:
@@ -75,4 +83,52 @@ def split_commands(tokens: list[str]) -> list[list[str]]:
             commands.append([])
         else:
             commands[-1].append(token)
-    return [c for c in commands if c]
+    out: list[list[str]] = []
+    for command in (c for c in commands if c):
+        current: list[str] = []
+        first = True  # only the first words of a command can address someone
+        for i, token in enumerate(command):
+            following = command[i + 1] if i + 1 < len(command) else ""
+            if token != "," or following not in starts:
+                current.append(token)
+                continue
+            if first and current and current[0] not in starts:
+                current.append(token)  # "tamsin, give me the key": an order
+            else:
+                if current:
+                    out.append(current)
+                current = []
+            first = False
+        if current:
+            out.append(current)
+    return out
+
+
+_PIECES = re.compile(r";|\.(?=\s|$)|\bthen\b", re.IGNORECASE)
+"""Where a line is cut before its words are read: ``;``, ``then``, and a
+full stop that ends a sentence (one inside a word, as in a file name, is not)."""
+
+_NAMING = re.compile(r"\s*(?:save|restore)\b", re.IGNORECASE)
+"""The commands whose argument is a name, kept as typed."""
+
+
+def split_line(text: str, starts: Collection[str] = ()) -> list[str]:
+    """The commands of a typed line, each as text, in order (see
+    :func:`split_commands`). A ``save`` or ``restore`` keeps its slot's name
+    as typed (``save ../a.b`` is one command, whatever its punctuation),
+    up to the next ``;``, ``then`` or sentence-ending full stop. A line of
+    one command is given back whole.
+
+    Example:
+        >>> split_line("take lamp. save before.cellar. i", {"take", "save", "i"})
+        ['take lamp', 'save before.cellar', 'i']
+        >>> split_line("w.e", {"w", "e"})
+        ['w', 'e']
+    """
+    commands: list[str] = []
+    for piece in _PIECES.split(text):
+        if _NAMING.match(piece):
+            commands.append(piece.strip())
+        else:
+            commands.extend(" ".join(c) for c in split_commands(tokenize(piece), starts))
+    return commands if len(commands) > 1 else [text]

@@ -25,7 +25,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,7 @@ class SaveFile(SaveLifecycle):
         *,
         stop_at_refusal: bool = True,
         recorded: bool = False,
+        before_tick: Callable[[list[Outcome]], None] | None = None,
     ) -> list[Outcome]:
         """Play one turn and make it durable before returning.
 
@@ -111,6 +112,8 @@ class SaveFile(SaveLifecycle):
                 and coat" (see :meth:`Simulation.play`).
             recorded: ``actions`` are a journal row played again (recovery):
                 all are played, with their recorded implicit actions.
+            before_tick: called with the outcomes before the turn's tick
+                (see :meth:`~fabula.simulation.Simulation.play`).
 
         Returns:
             One outcome per action tried; the row journalled holds exactly
@@ -149,7 +152,9 @@ class SaveFile(SaveLifecycle):
                 # simulation predates these options still plays its turns.
                 options = {"stop_at_refusal": False} if not stop_at_refusal else {}
                 options |= {"recorded": True} if recorded else {}
-                outcomes = self.simulation.play([*proposals, *malformed], **options)
+                outcomes = self.simulation.play(
+                    [*proposals, *malformed], before_tick=before_tick, **options
+                )
             except BaseException:
                 self._rebuild(self.turn)
                 raise
@@ -217,8 +222,9 @@ class SaveFile(SaveLifecycle):
         except UnsavableComponentError as exc:
             raise SaveContentError(self.path, str(exc)) from exc
 
-    def undo(self) -> int:
-        """Take back the last turn; return the turn the game is now at.
+    def undo(self, turns: int = 1) -> int:
+        """Take back the last ``turns`` turns (all the turns one typed line
+        played, say); return the turn the game is now at.
 
         The world is rebuilt from the snapshot (or from the start, if the
         snapshot is already past the target turn) by replaying the journal,
@@ -229,18 +235,22 @@ class SaveFile(SaveLifecycle):
 
         Raises:
             PersistenceError: there is no turn to undo.
+            ArgumentError: ``turns`` is not positive.
         """
         self._db()
+        if turns < 1:
+            raise ArgumentError(f"undo(turns={turns}): turns must be at least 1.")
         if self.turn == 0:
             raise PersistenceError(self.path, "nothing to undo: this is the start of the game.")
         with self._hold:
             turn = self.turn
-            self.turn -= 1  # the mark must be lowered before the journal is
+            target = max(0, turn - turns)
+            self.turn = target  # the mark must be lowered before the journal is
             try:
                 self._write_mark(strict=True)
             finally:
                 self.turn = turn
-            self._rebuild(turn - 1)
+            self._rebuild(target)
             self._flush(truncate=True)
         return self.turn
 

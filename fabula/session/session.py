@@ -20,8 +20,7 @@ the session reads them there and nowhere else. Every reply carries a
 
 This module is the pipeline; :mod:`fabula.session.reply` holds the reply and
 its trace, and :mod:`fabula.session.meta` the meta commands (save, restore,
-undo, restart, score, hints, transcript, ...), which never reach the world;
-the pipeline calls into it at a few marked points (``# meta:``). ``again`` and
+undo, help, score, quit), which never reach the world. ``again`` and
 ``oops`` are resolved by the parser.
 """
 
@@ -41,10 +40,11 @@ from fabula.ecs import World, WorldView
 from fabula.errors import PersistenceError, SaveWriteError
 from fabula.events import Event
 from fabula.narration import Brain, ModelNarrator, TemplateNarrator
-from fabula.parsing import Clarification, Meta, Parsed, ParseError, ParseResult, SymbolicParser
+from fabula.parsing import Parsed, ParseResult, SymbolicParser, lore_subjects
 from fabula.persistence import FlushPolicy, SaveFile
 from fabula.session import meta
-from fabula.session.meta import MetaState, answer_meta
+from fabula.session.lines import CONTINUED, LINE_KEY, play_line
+from fabula.session.meta import MetaState
 from fabula.session.reply import Reply, Trace
 
 __all__ = ["MAX_INPUT", "Narrator", "Parser", "Session", "clean_input", "default_save_path"]
@@ -70,12 +70,16 @@ class Narrator(Protocol):
 
     def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
 
+    def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str: ...
+
     def account(
         self,
         world: WorldView,
         actor: int,
         outcomes: Sequence[Outcome],
         events: Sequence[Event],
+        *,
+        told: str | None = None,
     ) -> str: ...
 
     def describe_room(self, world: WorldView, actor: int) -> str: ...
@@ -107,6 +111,9 @@ class Session:
         self.game = game
         self.save = save
         self.parser: Parser = parser or SymbolicParser(game.actions)
+        symbolic = getattr(self.parser, "symbolic", self.parser)
+        if isinstance(symbolic, SymbolicParser):  # topics may name the game's lore subjects
+            symbolic.subjects = lore_subjects(game.files.lore)
         self.narrator: Narrator = narrator or TemplateNarrator(game.files.templates)
         self.narrator_model = narrator_model
         if brain is None and narrator_model is not None:
@@ -116,7 +123,10 @@ class Session:
         # the opening says so.
         self._opened_notice = brain.rewound(save, self.narrator) if brain is not None else None
         self._emit: Emit | None = None
-        self._trace = Trace()
+        self.trace = Trace()
+        """Where the current input's time and tokens go."""
+        self.shown = ""
+        """What the current input has shown so far."""
         self.meta = MetaState()  # the meta commands' session state (notify, brief, ...)
 
     @classmethod
@@ -213,92 +223,87 @@ class Session:
     # ------------------------------------------------------------------ turns
 
     def turn(self, text: str, emit: Emit | None = None) -> Reply:
-        """Handle one line the player typed.
+        """Handle one line the player typed: each of its commands in turn
+        (:mod:`fabula.session.lines`).
 
         With ``emit``, the reply is also given to it piece by piece as it is
         made (the model narrator's text as it streams), so a UI can show it
         before the turn ends; the pieces, joined, are the reply's text.
         """
         self._emit = emit
-        self._trace = Trace()
+        self.trace = Trace()
+        self.shown = ""
         text = clean_input(text)
         try:
             answered = meta.answer_pending(self, text)  # meta: a yes/no question
             if answered is not None:
-                return self._recorded(text, self._say(answered))
-            with self._trace.stage("parse"):
-                result = self.parser.parse(text, self.view, self.player)
-            if result.model_use is not None:
-                self._trace.roles["parser"] = result.model_use.journal()
-                self._trace.uses["parser"] = result.model_use
-            notice = result.notice
-            if notice:  # the parser model went away or came back: say so, once
-                self._show(f"[{notice}]\n\n")
-            reply = self._answer(text, result)
-            if notice:
-                reply = Reply(
-                    f"[{notice}]\n\n{reply.text}", reply.turn, reply.ended, reply.quit, reply.trace
-                )
-            return self._recorded(text, reply)
+                self.put(answered)
+                reply = Reply(self.shown, self.save.turn, trace=self.trace)
+            else:
+                reply = play_line(self, text)
+            meta.record(self, text, reply.text)  # meta: the transcript, if SCRIPT is on
+            return reply
         finally:
             self._emit = None
 
-    def _recorded(self, text: str, reply: Reply) -> Reply:
-        meta.record(self, text, reply.text)  # meta: the transcript, if SCRIPT is on
-        return reply
+    def put(self, text: str, *, emitted: bool = False) -> None:
+        """Add ``text`` to what this input shows, after a blank line if
+        something was shown before; give it to the UI unless ``emitted``
+        (already streamed)."""
+        if not text:
+            return
+        separator = "\n\n" if self.shown else ""
+        if not emitted:
+            self._show(separator + text)
+        self.shown += separator + text
 
     def _show(self, text: str) -> None:
         if self._emit is not None and text:
             self._emit(text)
 
-    def _answer(self, text: str, result: ParseResult) -> Reply:
-        if isinstance(result, Meta):
-            return self._say(answer_meta(self, result), quit=result.command == "quit")
-        if isinstance(result, ParseError):
-            return self._say(result.message)
-        if isinstance(result, Clarification):
-            return self._say(result.question)
-        if self.ended is not None:
-            return self._say(meta.game_over(self))
-        if not result.proposals:  # nothing to do: no turn passes
-            return self._say("I beg your pardon?")
-        return self._play(text, result)
-
-    def _play(self, text: str, parsed: Parsed) -> Reply:
+    def play(self, text: str, parsed: Parsed, *, continued: bool = False) -> str | None:
+        """Play ``parsed`` as one turn journalled with ``text`` (marked as
+        part of the line of the turn before if ``continued``), show it, and
+        return the ending if the turn ended the game."""
         # meta: the score and the room before, for the notice and BRIEF after
         points, room = meta.scoring.points_of(self), room_of(self.view, self.player)
         seen = meta.modes.visited(self) if self.meta.mode != "verbose" else frozenset()
         self.narrator.prepare(self.view, parsed.proposals)
         names = names_before(self.view, parsed.proposals) if self.brain is not None else {}
         before = self.brain.scene(self.view, self.player) if self.brain is not None else None
-        with self._trace.stage("rules"), self.save.simulation.bus.record() as events:
+        models = dict(self.trace.roles.get("parser", {}))
+        if continued:
+            models[LINE_KEY] = CONTINUED
+        player = self.player
+        told: list[str] = []
+
+        def tell_before_tick(outcomes: list[Outcome]) -> None:
+            told.append(self.narrator.narrate(self.view, player, outcomes))
+
+        with self.trace.stage("rules"), self.save.simulation.bus.record() as events:
             outcomes = self.save.play(
-                text, parsed.proposals, models=self._trace.roles.get("parser", {})
-            )
+                text, parsed.proposals, models=models,
+                stop_at_refusal=not parsed.each, before_tick=tell_before_tick,
+            )  # fmt: skip
         world = self.view
-        with self._trace.stage("account"):
-            account = self.narrator.account(world, self.player, outcomes, events)
+        with self.trace.stage("account"):
+            account = self.narrator.account(
+                world, player, outcomes, events, told=told[0] if told else None
+            )
         as_shown = meta.modes.abridge(self, account, room, seen)  # meta: BRIEF
-        told, recalled = self._tell(text, account, outcomes, names, as_shown)
-        parts = [told]
+        recalled = self._tell(text, account, outcomes, names, as_shown)
         if self.brain is not None:
-            with self._trace.stage("memory"):
+            with self.trace.stage("memory"):
                 kept = self.brain.remember(
                     self.save, text=text, account=account, before=before,
-                    actor=self.player, outcomes=outcomes, events=events,
+                    actor=player, outcomes=outcomes, events=events,
                 )  # fmt: skip
-            parts.extend(f"[{notice}]" for notice in (recalled, kept) if notice)
-        if parsed.stopped is not None:
-            stopped = parsed.stopped
-            parts.append(stopped.message if isinstance(stopped, ParseError) else stopped.question)
-        ending = self.ended
-        parts.extend(meta.after_turn(self, points))  # meta: score notice, the ending
-        shown = parts[0]
-        for part in parts[1:]:
-            if part:
-                self._show("\n\n" + part if shown else part)
-                shown = shown + "\n\n" + part if shown else part
-        return Reply(shown, self.save.turn, ended=ending, trace=self._trace)
+            for notice in (recalled, kept):
+                if notice:
+                    self.put(f"[{notice}]")
+        for part in meta.after_turn(self, points):  # meta: score notice, the ending
+            self.put(part)
+        return self.ended
 
     def _tell(
         self,
@@ -307,42 +312,39 @@ class Session:
         outcomes: list[Outcome],
         names: dict[int, str],
         shown: str,
-    ) -> tuple[str, str | None]:
-        """The turn told: the model's retelling, streamed, or the account as
-        the room mode shows it (``shown``); and memory's notice if it failed
-        while the narrator's context was gathered."""
+    ) -> str | None:
+        """Show the turn told: the model's retelling, streamed, or the account;
+        return memory's notice if it failed while the narrator's context was
+        gathered."""
         if self.narrator_model is None or self.brain is None:
-            self._show(shown)
-            return shown, None
-        with self._trace.stage("context"):
+            self.put(shown)  # the account as the room mode shows it (BRIEF)
+            return None
+        with self.trace.stage("context"):
             briefing = self.brain.brief(
                 self.view, self.player, turn=self.save.turn, text=text,
                 outcomes=outcomes, account=account, names=names,
             )  # fmt: skip
         built = briefing.prompt
-        with self._trace.stage("narrate"):
+        if self.shown:
+            self._show("\n\n")  # the retelling streams after what was shown
+        with self.trace.stage("narrate"):
             telling = self.narrator_model.tell(
                 built.messages, account, prompt=str(built.ref), emit=self._emit
             )
+        self.put(telling.text, emitted=True)
         notice = telling.notice
         info = telling.journal(built)
         if info:
-            self._trace.roles["narrator"] = info
-            self._trace.uses["narrator"] = telling.use
+            self.trace.roles["narrator"] = info
+            self.trace.uses["narrator"] = telling.use
             try:
                 self.save.annotate(info)
             except PersistenceError as exc:
                 notice = f"{notice} " if notice else ""
                 notice += f"(The narrator's accounting was not saved: {exc})"
         if notice:
-            self._show(f"\n\n[{notice}]")
-            return f"{telling.text}\n\n[{notice}]", briefing.notice
-        return telling.text, briefing.notice
-
-    def _say(self, text: str, *, quit: bool = False) -> Reply:
-        """A reply that plays no turn: ``text``, shown as it is."""
-        self._show(text)
-        return Reply(text, self.save.turn, quit=quit, trace=self._trace)
+            self.put(f"[{notice}]")
+        return briefing.notice
 
 
 MAX_INPUT = 2000

@@ -11,7 +11,7 @@ which the journal records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from fabula.actions import ActionProposal, ActionRegistry, Outcome, Rules
@@ -62,6 +62,7 @@ class Simulation:
         *,
         stop_at_refusal: bool = True,
         recorded: bool = False,
+        before_tick: Callable[[list[Outcome]], None] | None = None,
     ) -> list[Outcome]:
         """Play one turn: apply ``actions`` in order, then tick once.
 
@@ -80,6 +81,10 @@ class Simulation:
                 it (``source="implicit"``, just before the action they
                 served) are passed to :meth:`Rules.attempt` instead of being
                 derived again, so the outcomes are those of the live turn.
+            before_tick: called with the outcomes once the actions are
+                applied and before the tick, while the world is still as the
+                actions left it: that is the world their reports describe
+                (an inventory listed before the crab's bite kills you, not after).
 
         Returns:
             One outcome per action tried (implicit actions sit on the outcome
@@ -95,6 +100,8 @@ class Simulation:
                 outcomes.append(outcome)
                 if not outcome.ok and (stop_at_refusal or _foreign(outcome)):
                     break
+        if before_tick is not None:
+            before_tick(outcomes)
         self.scheduler.tick(self.world)
         return outcomes
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 GAME = Path(__file__).parents[1] / "content" / "games" / "little"
 COMMANDS = (
     "take key", "n", "take lamp", "light it", "unlock trapdoor with key", "open it", "d",
@@ -53,3 +55,32 @@ def test_a_broken_game_is_reported(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "Cannot start the game" in done.stdout
+
+
+def test_ctrl_c_at_the_prompt_clears_the_line_and_ctrl_d_leaves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prompt_toolkit import PromptSession
+
+    from fabula.cli.play import _lines
+    from fabula.games import demo
+    from fabula.session import Session
+
+    typed: list[object] = [KeyboardInterrupt(), "look", KeyboardInterrupt(), "  ", "i", EOFError()]
+
+    def prompt(self: object, *args: object, **kwargs: object) -> str:
+        answer = typed.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        assert isinstance(answer, str)
+        return answer
+
+    monkeypatch.setattr(PromptSession, "prompt", prompt)
+    session = Session.start(demo(), tmp_path / "demo.save", new=True)
+    try:
+        lines = _lines(None, True, session)
+        assert [next(lines), next(lines)] == ["look", "i"]
+        with pytest.raises(EOFError):
+            next(lines)
+    finally:
+        session.close()

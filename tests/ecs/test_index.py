@@ -278,3 +278,19 @@ def test_an_index_that_cannot_be_built_leaves_nothing_attached(world: World) -> 
         world.index(Tags, "values")
     world.get(entity, Tags).values.append("b")  # would feed a leaked log
     assert all(not log for log in world._logs)
+
+
+def test_a_field_index_says_which_entities_changed_since_a_version(world: World) -> None:
+    a = world.spawn(Name("a"))
+    b = world.spawn(Name("b"))
+    index = world.index(Name, "text")
+    start = index.version
+    assert index.changed_since(start) == frozenset()
+    world.get(a, Name).text = "z"  # write access marks it; the value changed
+    world.get(b, Name)  # marked, but the value is the same: no change
+    c = world.spawn(Name("c"))
+    assert index.changed_since(start) == {a, c}
+    middle = index.version
+    world.despawn(c)
+    assert index.changed_since(middle) == {c}
+    assert index.changed_since(index.version + 5) is None  # a version it never had

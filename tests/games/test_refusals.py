@@ -101,6 +101,7 @@ CASES: list[tuple[str, Setup, str, dict[str, Any]]] = [
     ("GIFT_DECLINED", at("square", carry("lantern")), "give", {"item": "lantern", "target": "tamsin"}),  # noqa: E501
     ("GIFT_SNAPPED", at("cave", lit_lantern, carry("gaff")), "give", {"item": "gaff", "target": "crab"}),  # noqa: E501
     ("LAMP_NOT_READY", at("lantern-room", carry("tinderbox")), "switch_on", {"item": "great-lamp"}),
+    ("ORDER_REFUSED", at("square"), "wait", {"@actor": "tamsin", "@source": "order"}),
     ("NOT_A_FLAME", carry("lantern", "gaff"), "switch_on", {"item": "lantern", "tool": "gaff"}),
     ("NOTHING_OF_INTEREST", at("boathouse"), "search", {"item": "lantern"}),
     ("CANT_SEE_INSIDE", at("grotto", lit_lantern), "search", {"item": "satchel"}),
@@ -136,13 +137,17 @@ def test_the_rules_refuse_with_the_code(
     me = GAME.player(world)
     setup(world, ids, me)
     actor = params.pop("@actor", me)
+    actor = ids[actor] if isinstance(actor, str) else actor
+    source = params.pop("@source", "player")
     implicit = params.pop("@implicit", True)  # False: the refusal an implicit action would fix
     if params.pop("@self", False):
         params["item"] = actor
     resolved = {k: ids.get(v, v) if isinstance(v, str) and k != "direction" and k != "how" else v
                 for k, v in params.items()}  # fmt: skip
     proposal: Any = (
-        {"action": action, "actor": actor, "params": resolved} if action else {"nonsense": 1}
+        {"action": action, "actor": actor, "params": resolved, "source": source}
+        if action
+        else {"nonsense": 1}
     )
     before = state_digest(world)
     outcome = simulation.rules.attempt(proposal, implicit=implicit)

@@ -320,9 +320,9 @@ def test_a_signal_during_a_turn_waits_for_the_turn_to_end(tmp_path: Path) -> Non
     save = SaveFile.new(tmp_path / "a.save", GAME, seed=3, policy=FlushPolicy(every_turns=50))
     original = save.simulation.play
 
-    def play_and_get_interrupted(actions: Any) -> Any:
+    def play_and_get_interrupted(actions: Any, **options: Any) -> Any:
         os.kill(os.getpid(), signal.SIGINT)
-        return original(actions)
+        return original(actions, **options)
 
     save.simulation.play = play_and_get_interrupted  # type: ignore[method-assign]
     with pytest.raises(KeyboardInterrupt), save.flush_on_signals():

@@ -45,7 +45,9 @@ def slot_name(session: Session, path: Path) -> str:
 def undo(session: Session) -> str:
     """Take back the last turn (also after the game has ended)."""
     try:
-        session.save.undo()
+        from fabula.session.lines import line_turns  # the line is the unit of undo
+
+        session.save.undo(line_turns(session.save))
     except PersistenceError as exc:
         return cap(str(exc).split(": ", 1)[-1])
     return rewound(session, "Undone.")
