@@ -22,6 +22,7 @@ from fabula.content.components import (
     Visits,
 )
 from fabula.content.conditions import holds
+from fabula.content.expressions import Bindings, Expression, compile_expression
 from fabula.content.game import ContentGame, hostiles_attack
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
@@ -37,11 +38,13 @@ __all__ = [
     "Achievements",
     "Appearance",
     "AwardSpec",
+    "Bindings",
     "BoundedEnvironment",
     "BoundedLoader",
     "Condition",
     "ContentGame",
     "EndingSpec",
+    "Expression",
     "GameFiles",
     "Handled",
     "HintSpec",
@@ -51,6 +54,7 @@ __all__ = [
     "Scenery",
     "TimedSpec",
     "Visits",
+    "compile_expression",
     "current_description",
     "current_listing",
     "holds",

@@ -270,6 +270,15 @@ class BoundedEnvironment(SandboxedEnvironment):
             _narrow_formats((left,))
         return _sized(super().call_binop(context, operator, left, right))
 
+    def run(self, function: Callable[..., Any], /, **kwargs: Any) -> Any:
+        """Call ``function`` (a compiled expression of this environment)
+        within the limits of one render."""
+        token = _BUDGET.set(_Budget())
+        try:
+            return _sized(function(**kwargs))
+        finally:
+            _BUDGET.reset(token)
+
     def render(self, template: Any, context: dict[str, Any]) -> str:
         """Render ``template`` (from this environment) within the limits."""
         token = _BUDGET.set(_Budget())
