@@ -38,6 +38,7 @@ from tests.persistence.damage import (
     keep_source,
     wal_path,
 )
+from tests.support.summary import add_summary
 
 HERE = Path(__file__).parent
 
@@ -177,7 +178,9 @@ def run_commands(lines: list[tuple[Result, str, list[str]]]) -> list[dict[str, o
     return json.loads(done.stdout)
 
 
-def test_the_damaged_save_corpus(corpus: Corpus, tmp_path: Path) -> None:
+def test_the_damaged_save_corpus(
+    corpus: Corpus, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     results: list[Result] = []
     skipped = []
     recovered = tmp_path / "recovered"
@@ -225,14 +228,14 @@ def test_the_damaged_save_corpus(corpus: Corpus, tmp_path: Path) -> None:
     tracebacks = [r for r in results if r.tracebacks]
     changed = [r for r in results if r.changed]
     rebuilt = [r for r in refused if r.recovered]
-    print(
-        f"\ndamaged-save corpus: {len(results)} cases; {len(refused)} refused, "
+    add_summary(request.config, "Damaged saves", [
+        f"damaged-save corpus: {len(results)} cases; {len(refused)} refused, "
         f"{len(rebuilt)} of them recovered into a new save "
         f"({sum(r.whole for r in rebuilt)} with every turn), "
         f"{len(results) - len(refused)} opened whole; {len(tracebacks)} tracebacks, "
         f"{len(silent)} silent losses, {len(changed)} refused files changed"
         + (f"; skipped: {', '.join(skipped)}" if skipped else "")
-    )
+    ])  # fmt: skip
     failures = [
         f"{r.case.name}: {problem}" for r in results for problem in [*r.problems, *r.tracebacks]
     ] + [f"{r.case.name}: opened at {r.opened}, not {r.source.turns}" for r in silent]
