@@ -136,7 +136,7 @@ class TemplateNarrator:
             if proposal is not None and counts[proposal.action] > 1 and text:
                 item = proposal.params.get("item")
                 if isinstance(item, int):
-                    text = f"{_cap(self._name(world, item))}: {text}"
+                    text = f"{self._name(world, item)}: {text}"
             if text:
                 paragraphs.append(text)
         return (

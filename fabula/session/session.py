@@ -27,18 +27,18 @@ undo, help, score, quit), which never reach the world. ``again`` and
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from fabula.actions import ActionProposal, Outcome
+from fabula.actions import Outcome
 from fabula.actions.standard import room_of
 from fabula.ai import ModelConfig
 from fabula.content import ContentGame
 from fabula.context import names_before
 from fabula.ecs import World, WorldView
 from fabula.errors import PersistenceError, SaveWriteError
-from fabula.events import Event
+from fabula.memory import PlainNarrator
 from fabula.narration import Brain, ModelNarrator, TemplateNarrator
 from fabula.parsing import Parsed, ParseResult, SymbolicParser, lore_subjects
 from fabula.persistence import FlushPolicy, SaveFile
@@ -63,24 +63,11 @@ class Parser(Protocol):
     def reset(self) -> None: ...
 
 
-class Narrator(Protocol):
+class Narrator(PlainNarrator, Protocol):
     """What the session needs from the narrator that tells each turn plainly
-    (:class:`~fabula.narration.TemplateNarrator`): memory is kept, and
-    rebuilt by replay, with the same narrator's accounts."""
-
-    def prepare(self, world: WorldView, proposals: Sequence[ActionProposal]) -> None: ...
-
-    def narrate(self, world: WorldView, actor: int, outcomes: Sequence[Outcome]) -> str: ...
-
-    def account(
-        self,
-        world: WorldView,
-        actor: int,
-        outcomes: Sequence[Outcome],
-        events: Sequence[Event],
-        *,
-        told: str | None = None,
-    ) -> str: ...
+    (:class:`~fabula.narration.TemplateNarrator`): what memory needs of it
+    (:class:`~fabula.memory.PlainNarrator`: memory is kept, and rebuilt by
+    replay, with the same narrator's accounts), and the room described."""
 
     def describe_room(self, world: WorldView, actor: int) -> str: ...
 

@@ -145,7 +145,7 @@ def test_outcomes_are_told(play: Play, command: str, expected: str) -> None:
 
 
 def test_several_things_at_once_are_told_one_by_one(play: Play) -> None:
-    assert play.say("drop all") == "Apple: Dropped.\nKnife: Dropped."
+    assert play.say("drop all") == "apple: Dropped.\nknife: Dropped."
 
 
 def test_a_fight_is_told_blow_by_blow(play: Play) -> None:

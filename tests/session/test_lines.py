@@ -82,9 +82,9 @@ def test_each_object_of_a_list_is_tried_on_its_own(session: Session) -> None:
     session.turn("w. take lantern")
     text = session.turn("take lantern, tinderbox and gaff").text
     assert text.splitlines()[:3] == [
-        "Storm lantern: You already have the storm lantern.",
-        "Tinderbox: Taken.",
-        "Gaff hook: Taken.",
+        "storm lantern: You already have the storm lantern.",
+        "tinderbox: Taken.",
+        "gaff hook: Taken.",
     ]
     assert {"tinderbox", "gaff hook"} <= carried(session)
     assert session.save.turn == 3  # a list is one turn
