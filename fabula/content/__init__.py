@@ -9,6 +9,7 @@ from fabula.content.appearance import (
     current_description,
     current_listing,
     is_dead,
+    is_listed,
     is_scenery,
     state_holds,
 )
@@ -19,11 +20,13 @@ from fabula.content.components import (
     Ident,
     Points,
     Scenery,
+    Unlisted,
     Visits,
 )
 from fabula.content.conditions import holds
 from fabula.content.expressions import Bindings, Expression, compile_expression
 from fabula.content.game import ContentGame, hostiles_attack
+from fabula.content.judging import WorldIds, judge, world_ids
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
@@ -53,18 +56,23 @@ __all__ = [
     "Points",
     "Scenery",
     "TimedSpec",
+    "Unlisted",
     "Visits",
+    "WorldIds",
     "compile_expression",
     "current_description",
     "current_listing",
     "holds",
     "hostiles_attack",
     "is_dead",
+    "is_listed",
     "is_scenery",
+    "judge",
     "load",
     "read_toml",
     "scaffold",
     "state_holds",
     "template_problem",
     "unexaminable_mentions",
+    "world_ids",
 ]

@@ -46,7 +46,7 @@ from fabula.actions.standard import (
     Supporter,
     contents,
 )
-from fabula.content.components import Appearance, Handled, Scenery, Visits
+from fabula.content.components import Appearance, Handled, Scenery, Unlisted, Visits
 from fabula.ecs import World, WorldView
 from fabula.events import OnMove, OnTake
 
@@ -56,6 +56,7 @@ __all__ = [
     "current_description",
     "current_listing",
     "is_dead",
+    "is_listed",
     "is_scenery",
     "mark_handled",
     "state_holds",
@@ -93,6 +94,14 @@ def is_dead(world: WorldView, entity: int) -> bool:
 def is_scenery(world: WorldView, entity: int) -> bool:
     """Whether ``entity`` is scenery (examinable, never listed or taken)."""
     return entity in world and world.has(entity, Scenery)
+
+
+def is_listed(world: WorldView, entity: int) -> bool:
+    """Whether a room description may list ``entity``: not scenery, and not
+    a thing the room's text tells (``listed = false``) that was never taken."""
+    if entity not in world or world.has(entity, Scenery):
+        return False
+    return not world.has(entity, Unlisted) or world.has(entity, Handled)
 
 
 _TESTS: Mapping[str, Callable[[WorldView, int], bool]] = {

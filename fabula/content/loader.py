@@ -40,6 +40,7 @@ from fabula.content.schema import (
     RoomSpec,
 )
 from fabula.content.story import AwardSpec, EndingSpec, HintsFile, HintSpec, TimedSpec
+from fabula.content.world_checks import check_world_conditions
 from fabula.errors import ContentError
 
 __all__ = ["GameFiles", "load"]
@@ -207,6 +208,7 @@ def load(root: str | Path) -> GameFiles:
         raise ContentError(problems.items)
     files = GameFiles(root, game, player, win, lose, origin=origin, **specs, **story)
     _check_references(files, problems, manifest)
+    check_world_conditions(files, problems.add)
     if problems.items:
         raise ContentError(problems.items)
     return files
@@ -248,6 +250,8 @@ def _check_references(files: GameFiles, problems: _Problems, manifest: Path) -> 
             target = exit_.to if isinstance(exit_, ExitSpec) else exit_
             door = exit_.door if isinstance(exit_, ExitSpec) else None
             path = f"rooms.{ident}.exits.{direction}"
+            if target is None:
+                continue  # an exit that only refuses
             if target not in files.rooms:
                 problems.add(where(ident), path, f"leads to {target!r}, which is not a room")
             if door is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from fabula.actions.standard import Direction
 
@@ -98,10 +98,29 @@ class PlayerSpec(_Strict):
 
 
 class ExitSpec(_Strict):
-    """An exit given as a table: ``down = { to = "cellar", door = "trapdoor" }``."""
+    """An exit given as a table: ``down = { to = "cellar", door = "trapdoor" }``.
 
-    to: Id
+    ``if`` makes the exit open only while a condition (an expression, see
+    :mod:`fabula.content.expressions`) holds; ``refuse`` is what the player
+    reads when it does not (else "You can't go that way."). An exit with
+    ``refuse`` and no ``to`` leads nowhere and always refuses with that text
+    (``north = { refuse = "You've only just arrived." }``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    to: Id | None = None
     door: Id | None = None
+    if_: str | None = Field(default=None, alias="if")
+    refuse: str = ""
+
+    @model_validator(mode="after")
+    def _leads_or_refuses(self) -> ExitSpec:
+        if self.to is None and not self.refuse:
+            raise ValueError("an exit needs 'to' (where it leads) or 'refuse' (what it says)")
+        if self.to is None and (self.door is not None or self.if_ is not None):
+            raise ValueError("'door' and 'if' need 'to': where the exit leads when open")
+        return self
 
 
 def _states(variants: dict[str, str]) -> dict[str, str]:
@@ -150,10 +169,15 @@ class ScenerySpec(_Strict):
 
 class RoomSpec(_Described):
     """``[rooms.<id>]``. ``descriptions`` may say ``visited``/``unvisited``
-    (a first visit's text)."""
+    (a first visit's text).
+
+    ``dark`` is ``true``/``false``, or a condition (an expression): the room
+    is dark while it holds (``dark = "within('cloak', 'bar')"``, the bar is
+    dark while the cloak is in it). A lit light in reach lights a dark room.
+    """
 
     name: str
-    dark: bool = False
+    dark: bool | str = False
     exits: dict[Direction, Id | ExitSpec] = {}
     scenery: dict[str, str | ScenerySpec] = {}
 
@@ -199,6 +223,10 @@ class ItemSpec(_ThingSpec):
     portable: bool = False
     scenery: bool = False
     """Mentioned by the room's own text: examinable, never listed or taken."""
+    listed: bool = True
+    """``false``: the room's own text tells it, so it is not listed in room
+    descriptions; unlike scenery it can still be taken (and is listed again
+    once it has been)."""
     container: bool = False
     supporter: bool = False
     transparent: bool = False

@@ -26,7 +26,7 @@ from fabula.content import (
     current_description,
     current_listing,
     is_dead,
-    is_scenery,
+    is_listed,
 )
 from fabula.ecs import WorldView
 
@@ -160,8 +160,10 @@ def describe_room(world: WorldView, actor: int) -> str:
         own = current_listing(world, thing)
         if own:
             paragraphs.append(own)
-        elif is_scenery(world, thing) or world.get(thing, Location, readonly=True).holder != room:
-            pass  # scenery is never listed; things on or in others are told with them
+        elif (
+            not is_listed(world, thing) or world.get(thing, Location, readonly=True).holder != room
+        ):
+            pass  # scenery and unlisted things are not; things on or in others are told with them
         elif is_dead(world, thing):
             paragraphs.append(f"{_cap(the(world, thing))} lies dead here.")
         elif world.has(thing, Actor):

@@ -16,17 +16,19 @@ from fabula.actions.precondition import precondition
 from fabula.actions.standard.components import (
     Direction,
     Door,
+    ExitRules,
     Exits,
     Location,
     Lockable,
     Openable,
 )
+from fabula.actions.standard.conditions import condition_holds
 from fabula.actions.standard.preconditions import alive
 from fabula.actions.standard.scope import room_of
 from fabula.ecs import WorldView
 from fabula.events import OnMove
 
-__all__ = ["Go", "Heading", "Wait", "destination", "door_open"]
+__all__ = ["Go", "Heading", "Wait", "destination", "door_open", "exit_allowed"]
 
 
 class Heading(BaseModel):
@@ -51,6 +53,30 @@ def destination(world: WorldView, room: int, direction: str) -> tuple[int | None
         return target, None
     a, b = door.sides
     return (b if room == a else a), target
+
+
+@precondition("the author lets the actor go {field}")
+def exit_allowed(ctx: RuleContext, direction: str) -> Refusal | None:
+    """Refuse a way its room's author closed (:class:`ExitRules`): an exit
+    that only refuses, with the author's words (``EXIT_REFUSED``, told as
+    written), or a conditional exit whose condition does not hold now (with
+    the author's words, else as no exit at all, ``NO_EXIT``). Checked before
+    any door, so a closed way is never opened first."""
+    room = room_of(ctx.world, ctx.actor)
+    if room is None:
+        return None
+    rules = ctx.world.try_get(room, ExitRules, readonly=True)
+    if rules is None:
+        return None
+    condition = rules.conditions.get(direction)
+    if condition is not None and condition_holds(ctx.world, condition):
+        return None
+    if condition is None and direction not in rules.refusals:
+        return None
+    text = rules.refusals.get(direction)
+    if text:
+        return Refusal("EXIT_REFUSED", text, {"direction": direction})
+    return Refusal("NO_EXIT", f"you can't go {direction} from here.", {"direction": direction})
 
 
 @precondition("the way {field} is not shut by a closed door", satisfied_by="open")
@@ -90,7 +116,7 @@ def door_open(ctx: RuleContext, direction: str) -> Refusal | None:
 )
 class Go(Action):
     Params = Heading
-    requires = (alive, door_open("direction"))
+    requires = (alive, exit_allowed("direction"), door_open("direction"))
 
     def validate(self, ctx: RuleContext, params: Heading) -> Refusal | None:
         room = room_of(ctx.world, ctx.actor)
