@@ -30,6 +30,7 @@ from fabula.content.judging import WorldIds, judge, world_ids
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
+from fabula.content.reach import reachable_rooms, unreachable
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
@@ -69,10 +70,12 @@ __all__ = [
     "is_scenery",
     "judge",
     "load",
+    "reachable_rooms",
     "read_toml",
     "scaffold",
     "state_holds",
     "template_problem",
     "unexaminable_mentions",
+    "unreachable",
     "world_ids",
 ]

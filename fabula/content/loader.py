@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from fabula.content.limits import MAX_WORLD_FILES, containment_cycles, read_toml
+from fabula.content.salvage import field_message, salvage
 from fabula.content.schema import (
     Condition,
     DoorSpec,
@@ -52,6 +53,10 @@ _SPECS: dict[str, type[BaseModel]] = {
     "items": ItemSpec,
     "npcs": NpcSpec,
 }
+
+
+_MODELS = {m.__name__: m for m in (*_SPECS.values(), GameSpec, PlayerSpec, Condition)}
+"""The models whose unknown fields get a "did you mean" (by Pydantic's title)."""
 
 
 @dataclass(slots=True)
@@ -134,7 +139,7 @@ class _Problems:
     def from_validation(self, file: Path, prefix: str, exc: ValidationError) -> None:
         for error in exc.errors(include_url=False):
             where = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
-            self.add(file, where, error["msg"])
+            self.add(file, where, field_message(error, exc, _MODELS))
 
 
 def _relative(file: Path, root: Path) -> Path:
@@ -201,6 +206,8 @@ def load(root: str | Path) -> GameFiles:
                     problems.add(path, where, "ids are letters, digits, '-' and '_' only")
                     continue
                 spec = _model(_SPECS[kind], entry, path, where, problems)
+                if spec is None:
+                    spec = salvage(_SPECS[kind], entry)
                 if spec is not None:
                     specs[kind][ident] = spec
                     origin[ident] = str(_relative(path, root))

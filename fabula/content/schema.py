@@ -93,7 +93,7 @@ class PlayerSpec(_Strict):
     name: str = "you"
     description: str = "As good-looking as ever."
     health: int = Field(default=10, gt=0)
-    max_score: int = 0
+    max_score: int = Field(default=0, ge=0)
     goals: list[str] = []
 
 
