@@ -9,6 +9,7 @@ rooms' scenery, each sorted by id) and every reference is filled in a second pas
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -47,8 +48,10 @@ from fabula.actions.standard import (
     room_of,
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
+from fabula.content.attached import attached_components
 from fabula.content.components import Ident, Points, Scenery, Unlisted, Visits
 from fabula.content.conditions import holds
+from fabula.content.game_code import import_game_code
 from fabula.content.judging import world_ids
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
@@ -100,6 +103,9 @@ class ContentGame:
             for entry in sorted(entry_points(group=group), key=lambda e: e.name):
                 registry.discover(entry.value, replace=True)
         self._import_own_python(files.root)
+        self._attached, problems = attached_components(files, self.components)
+        if problems:
+            raise ContentError(problems)
 
     def _import_own_python(self, root: Path) -> None:
         """Import the game's ``components/`` and ``actions/`` (this runs the
@@ -116,11 +122,9 @@ class ContentGame:
             message = f"{count:,} Python files in actions/ and components/, more than "
             raise ContentError([(file, "", f"{message}{MAX_PYTHON_FILES:,}")])
         try:
-            for folder in folders:
-                if folder.name == "components":
-                    self.components.discover(folder)
-                else:
-                    self.actions.discover(folder, replace=True)
+            import_game_code(root, self.components, self.actions)
+        except ContentError:
+            raise
         except DiscoveryError as exc:
             where = f"line {exc.line}" if exc.line is not None else ""
             file = shown_path(exc.source, root.resolve())
@@ -205,6 +209,9 @@ class ContentGame:
             Location(ids[f.game.start]),
             *([Goals(tuple(player.goals))] if player.goals else []),
         )
+        for ident in sorted(self._attached):
+            for part in self._attached[ident]:
+                world.insert(ids[ident], copy.deepcopy(part))  # each world its own
         world.insert(ids[f.game.start], Visits(1))  # the player arrives there
         spawn_scenery(world, f.rooms, ids, reflow)
         # Second pass: references between things.

@@ -9,7 +9,7 @@ file at once.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -151,6 +151,10 @@ class _Described(_Strict):
 
     description: str = ""
     descriptions: Variants = {}
+    components: dict[str, dict[str, Any]] = {}
+    """Registered components to attach by name, with their fields
+    (``components = { hook = { capacity = 1 } }``); checked when the game
+    loads (:mod:`fabula.content.attached`)."""
 
 
 class ScenerySpec(_Strict):
