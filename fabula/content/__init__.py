@@ -36,6 +36,7 @@ from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
 from fabula.content.story import AwardSpec, EndingSpec, HintSpec, TimedSpec
 from fabula.content.template_files import BoundedLoader, template_problem
+from fabula.content.world_checks import check_expression
 
 __all__ = [
     "STATES",
@@ -60,6 +61,7 @@ __all__ = [
     "Unlisted",
     "Visits",
     "WorldIds",
+    "check_expression",
     "compile_expression",
     "current_description",
     "current_listing",

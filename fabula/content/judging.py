@@ -21,7 +21,7 @@ from fabula.content.components import Ident
 from fabula.content.expressions import Bindings, Expression, compile_expression
 from fabula.ecs import FieldIndex, WorldView
 
-__all__ = ["WorldIds", "judge", "world_ids"]
+__all__ = ["WorldIds", "expression_holds", "judge", "world_ids"]
 
 
 class WorldIds(Mapping[str, int]):
@@ -57,6 +57,11 @@ def world_ids(world: WorldView) -> WorldIds:
 @lru_cache(maxsize=1024)
 def _compiled(source: str) -> Expression:
     return compile_expression(source, file="world", path="condition")
+
+
+def expression_holds(world: WorldView, source: str, ids: Mapping[str, int], player: int) -> bool:
+    """Whether the expression ``source`` holds for ``player`` (compiled once)."""
+    return _compiled(source).holds(Bindings(world, ids, player))
 
 
 def judge(world: WorldView, source: str) -> bool:

@@ -60,8 +60,13 @@ class Condition(_Strict):
             world's tick), for deadlines.
         scored: the player has scored for each of these: an item with
             ``points`` (taken once), or an award's id (``[awards.<id>]``).
+        if_: ``if = "..."`` in the files: an expression
+            (:mod:`fabula.content.expressions`) that must hold too, for what
+            the fields cannot say (``if = "within('cloak', 'hook') and turn > 5"``).
         message: what the narrator says when it happens.
     """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     in_room: Id | None = None
     holding: list[Id] = []
@@ -72,7 +77,15 @@ class Condition(_Strict):
     killed: list[Id] = []
     turns_at_least: int | None = Field(default=None, ge=0)
     scored: list[Id] = []
+    if_: str | None = Field(default=None, alias="if")
     message: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expression_alone(cls, data: Any) -> Any:
+        """A condition may be written as its expression alone:
+        ``when = "holding('lamp')"`` means ``when = { if = "holding('lamp')" }``."""
+        return {"if": data} if isinstance(data, str) else data
 
 
 class GameSpec(_Strict):

@@ -49,8 +49,15 @@ def check_expression(
 
 
 def check_world_conditions(files: GameFiles, report: Report) -> None:
-    """Compile every condition the world files state (``dark``, exits' ``if``)."""
+    """Compile every condition the world files state (``dark``, exits' ``if``)
+    and the ``if`` of every condition table (win, lose, awards, endings,
+    timeline, hints)."""
     ids = game_ids(files)
+    for name, condition in files.conditions():
+        if condition.if_ is not None:
+            file = "hints.toml" if name.startswith("hints.") else "game.toml"
+            shown = f"{files.root.name}/{file}"
+            check_expression(condition.if_, shown, f"{name}.if", ids, report)
     for ident in sorted(files.rooms):
         room = files.rooms[ident]
         file = files.origin.get(ident, "?")
