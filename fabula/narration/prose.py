@@ -20,6 +20,7 @@ from fabula.actions.standard import (
     room_of,
     sees_inside,
     visible,
+    way_open,
 )
 from fabula.content import (
     Appearance,
@@ -125,11 +126,12 @@ def _on_or_in(world: WorldView, holder: int, things: list[str]) -> str:
 
 
 def exits_of(world: WorldView, room: int) -> list[str]:
-    """The room's exit directions, in compass order."""
+    """The room's exit directions open now, in compass order (a conditional
+    exit whose condition fails is not one)."""
     exits = world.try_get(room, Exits, readonly=True)
     if exits is None:
         return []
-    return [d for d in DIRECTIONS if d in exits.ways]
+    return [d for d in DIRECTIONS if d in exits.ways and way_open(world, room, d)]
 
 
 def describe_room(world: WorldView, actor: int) -> str:

@@ -67,6 +67,7 @@ from fabula.actions.standard.movement import (
     destination,
     door_open,
     exit_allowed,
+    way_open,
 )
 from fabula.actions.standard.people import Give, Handover, Speech, Talk, reply_to
 from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight, not_worn
@@ -199,4 +200,5 @@ __all__ = [
     "sees_inside",
     "set_condition_judge",
     "visible",
+    "way_open",
 ]

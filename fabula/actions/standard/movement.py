@@ -28,7 +28,7 @@ from fabula.actions.standard.scope import room_of
 from fabula.ecs import WorldView
 from fabula.events import OnMove
 
-__all__ = ["Go", "Heading", "Wait", "destination", "door_open", "exit_allowed"]
+__all__ = ["Go", "Heading", "Wait", "destination", "door_open", "exit_allowed", "way_open"]
 
 
 class Heading(BaseModel):
@@ -55,6 +55,19 @@ def destination(world: WorldView, room: int, direction: str) -> tuple[int | None
     return (b if room == a else a), target
 
 
+def way_open(world: WorldView, room: int, direction: str) -> bool:
+    """Whether the room's author lets anyone go ``direction`` now: not an exit
+    that only refuses, nor a conditional one whose condition fails. (Where it
+    leads, and any door on the way, are :func:`destination`'s.)"""
+    rules = world.try_get(room, ExitRules, readonly=True)
+    if rules is None:
+        return True
+    condition = rules.conditions.get(direction)
+    if condition is not None:
+        return condition_holds(world, condition)
+    return direction not in rules.refusals
+
+
 @precondition("the author lets the actor go {field}")
 def exit_allowed(ctx: RuleContext, direction: str) -> Refusal | None:
     """Refuse a way its room's author closed (:class:`ExitRules`): an exit
@@ -65,14 +78,9 @@ def exit_allowed(ctx: RuleContext, direction: str) -> Refusal | None:
     room = room_of(ctx.world, ctx.actor)
     if room is None:
         return None
-    rules = ctx.world.try_get(room, ExitRules, readonly=True)
-    if rules is None:
+    if way_open(ctx.world, room, direction):
         return None
-    condition = rules.conditions.get(direction)
-    if condition is not None and condition_holds(ctx.world, condition):
-        return None
-    if condition is None and direction not in rules.refusals:
-        return None
+    rules = ctx.world.get(room, ExitRules, readonly=True)
     text = rules.refusals.get(direction)
     if text:
         return Refusal("EXIT_REFUSED", text, {"direction": direction})
