@@ -44,6 +44,7 @@ from fabula.actions.standard import (
     Player,
     Room,
     Supporter,
+    condition_holds,
     contents,
 )
 from fabula.content.components import Appearance, Handled, Scenery, Unlisted, Visits
@@ -136,7 +137,10 @@ def state_holds(world: WorldView, entity: int, state: str) -> bool:
 
 def _first(world: WorldView, entity: int, variants: tuple[tuple[str, str], ...]) -> str | None:
     for state, text in variants:
-        if state_holds(world, entity, state):
+        if "(" in state:  # an expression (schema.is_expression_key), judged by the world's judge
+            if condition_holds(world, state):
+                return text
+        elif state_holds(world, entity, state):
             return text
     return None
 

@@ -26,6 +26,7 @@ __all__ = [
     "PlayerSpec",
     "RoomSpec",
     "ScenerySpec",
+    "is_expression_key",
 ]
 
 Id = str
@@ -136,10 +137,18 @@ class ExitSpec(_Strict):
         return self
 
 
+def is_expression_key(key: str) -> bool:
+    """Whether a ``descriptions``/``listings`` key is an expression (it calls
+    a function: ``"within('cloak', 'hook')"``) rather than states."""
+    return "(" in key
+
+
 def _states(variants: dict[str, str]) -> dict[str, str]:
     """Check that every key of a ``descriptions``/``listings`` table names
     known states, so a typo ("opened") is an error, not a text never shown."""
     for key in variants:
+        if is_expression_key(key):
+            continue  # compiled, and its names checked, by the loader
         unknown = [w for w in (p.strip() for p in key.split(" and ")) if w not in STATES]
         if unknown:
             raise ValueError(
@@ -157,7 +166,8 @@ Variants = Annotated[dict[str, str], AfterValidator(_states)]
 class _Described(_Strict):
     """What every described thing shares: its text, and the text's variants.
 
-    ``descriptions`` maps a state ("open", "lit and held", "dead") to what
+    ``descriptions`` maps a state ("open", "lit and held", "dead"), or an
+    expression that calls a function (``"holding('lamp')"``), to what
     examining shows while it holds; the first that holds, in the order
     written, replaces ``description``.
     """

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from fabula.content.expressions import Expression, compile_expression
-from fabula.content.schema import ExitSpec
+from fabula.content.schema import ExitSpec, is_expression_key
 from fabula.errors import ContentError
 
 if TYPE_CHECKING:
@@ -49,15 +49,26 @@ def check_expression(
 
 
 def check_world_conditions(files: GameFiles, report: Report) -> None:
-    """Compile every condition the world files state (``dark``, exits' ``if``)
-    and the ``if`` of every condition table (win, lose, awards, endings,
-    timeline, hints)."""
+    """Compile every condition the world files state (``dark``, exits' ``if``,
+    ``descriptions`` and ``listings`` keys that are expressions) and the
+    ``if`` of every condition table (win, lose, awards, endings, timeline,
+    hints)."""
     ids = game_ids(files)
     for name, condition in files.conditions():
         if condition.if_ is not None:
             file = "hints.toml" if name.startswith("hints.") else "game.toml"
             shown = f"{files.root.name}/{file}"
             check_expression(condition.if_, shown, f"{name}.if", ids, report)
+    kinds = (("rooms", files.rooms), ("doors", files.doors), ("items", files.items),
+             ("npcs", files.npcs))  # fmt: skip
+    for kind, specs in kinds:
+        for ident in sorted(specs):
+            spec = specs[ident]
+            for table in ("descriptions", "listings"):
+                for key in getattr(spec, table, {}):
+                    if is_expression_key(key):
+                        path = f"{kind}.{ident}.{table}.{key}"
+                        check_expression(key, files.origin.get(ident, "?"), path, ids, report)
     for ident in sorted(files.rooms):
         room = files.rooms[ident]
         file = files.origin.get(ident, "?")

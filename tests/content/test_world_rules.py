@@ -120,6 +120,8 @@ def test_an_exit_must_lead_somewhere_or_refuse() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "says"),
     [
+        ("\"at('cloak', 'hook')\"", "\"at('cloak', 'peg')\"",
+         "items.hook.descriptions.at('cloak', 'peg')", "'peg' is not an id"),
         ("dark = \"within('cloak', 'bar')\"", "dark = \"within('cloak', 'pub')\"",
          "rooms.bar.dark", "'pub' is not an id"),
         ("dark = \"within('cloak', 'bar')\"", 'dark = "within(cloak"', "rooms.bar.dark",
