@@ -16,6 +16,8 @@ from fabula.content import ContentGame, load
 from fabula.content.schema import ExitSpec
 from fabula.errors import ContentError
 from fabula.narration.prose import describe_room
+from fabula.persistence import verify
+from fabula.session import Session
 from fabula.simulation import Simulation
 
 GAME = Path(__file__).parents[1] / "conformance" / "games" / "world_rules"
@@ -141,3 +143,21 @@ def test_conditions_in_world_files_are_checked_at_load(
     with pytest.raises(ContentError) as caught:
         load(root)
     assert [(p[1], says in p[2]) for p in caught.value.problems] == [(field, True)]
+
+
+def test_a_game_of_exits_light_and_conditions_replays_exactly(tmp_path: Path) -> None:
+    game = ContentGame.load(GAME)
+    path = tmp_path / "game.save"
+    session = Session.start(game, path, new=True)
+    try:
+        lines = "north|up|east|south|take message|north|west|put cloak on hook|examine hook|"
+        lines += "east|south|take message|north"
+        replies = [session.turn(line).text for line in lines.split("|")]
+        assert "weather outside" in replies[0]
+        assert "pitch dark" in replies[3]
+        assert "with a cloak hanging on it" in replies[8]
+        assert "Taken." in replies[11]
+        session.save.flush(digest=True)
+    finally:
+        session.close()
+    assert verify(path, game).ok
