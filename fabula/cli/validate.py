@@ -1,6 +1,7 @@
 """``fabula validate GAME``: check a game's files, report every problem, and
 warn about what is sound but likely unintended: nouns of a room's text that
-cannot be examined (:func:`fabula.content.unexaminable_mentions`). Warnings
+cannot be examined (:func:`fabula.content.unexaminable_mentions`), rooms no
+exit leads to and what lies in them (:func:`fabula.content.unreachable`). Warnings
 never fail validation.
 
 Validating loads the game as playing it would, so it imports the game's
@@ -20,8 +21,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from fabula.cli.boundary import printable
-from fabula.content import ContentGame, unexaminable_mentions
+from fabula.content import ContentGame, unexaminable_mentions, unreachable
 from fabula.errors import ContentError
+from fabula.memory import read_lore
 from fabula.narration import check_templates
 from fabula.prompts import PromptLibrary
 
@@ -43,17 +45,18 @@ def run_validate(root: Path, console: Console | None = None) -> int:
         world = game.new_world(game.files.game.seed)
         prompts = PromptLibrary.load(game.files.prompts)  # a game's own prompt files
         tried, problems = check_templates(game)
+        problems += _lore_problems(game)
         if problems:
             raise ContentError(problems)
     except ContentError as exc:  # PromptError is one too
         count = len(exc.problems)
         title = f"{root}: {count} problem{'s' if count != 1 else ''}"
-        table = Table(title=escape(printable(title)))
-        for column in ("file", "where", "problem"):
-            table.add_column(column)
+        console.print(f"[bold]{escape(printable(title))}[/]", soft_wrap=True)
         for file, path, message in exc.problems:
-            table.add_row(*(escape(printable(cell)) for cell in (file, path, message)))
-        console.print(table)
+            # one whole line each, never cut at the terminal's width, so it can be
+            # searched for and copied (a table wraps a long message into pieces)
+            where = f"{file}: {path}: " if path else f"{file}: "
+            console.print(f"  {escape(printable(where + message))}", soft_wrap=True)
         console.print("[bold red]Fix these and run fabula validate again.[/]")
         return 2
     f = game.files
@@ -64,16 +67,35 @@ def run_validate(root: Path, console: Console | None = None) -> int:
         + ", ".join(f"{id_} v{'/'.join(prompts.versions(id_))}" for id_ in prompts.ids())
         + "."
     )
-    mentions = unexaminable_mentions(f)
-    if mentions:
-        count = len(mentions)
+    warnings = unreachable(f) + [(m.file, m.field, m.message) for m in unexaminable_mentions(f)]
+    if warnings:
+        count = len(warnings)
         table = Table(title=f"{count} warning{'s' if count != 1 else ''} (not errors)")
         for column in ("file", "field", "warning"):
             table.add_column(column)
-        for mention in mentions:
-            table.add_row(mention.file, mention.field, mention.message)
+        for row in warnings:
+            table.add_row(*(escape(printable(cell)) for cell in row))
         console.print(table)
     return 0
+
+
+def _lore_problems(game: ContentGame) -> list[tuple[str, str, str]]:
+    """Every problem of the game's lore files (their front matter, the ids a
+    ``requires`` gate names), which playing would otherwise meet only when
+    memory first indexes the lore."""
+    folder = game.files.lore
+    if folder is None:
+        return []
+    f = game.files
+    ids = {*f.rooms, *f.doors, *f.items, *f.npcs, "player"}
+    problems: list[tuple[str, str, str]] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".md", ".txt"):
+            try:
+                read_lore(path, folder, ids)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+    return problems
 
 
 def _python_files(root: Path) -> int:

@@ -9,6 +9,7 @@ from fabula.content.appearance import (
     current_description,
     current_listing,
     is_dead,
+    is_listed,
     is_scenery,
     state_holds,
 )
@@ -19,19 +20,23 @@ from fabula.content.components import (
     Ident,
     Points,
     Scenery,
+    Unlisted,
     Visits,
 )
 from fabula.content.conditions import holds
 from fabula.content.expressions import Bindings, Expression, compile_expression
 from fabula.content.game import ContentGame, hostiles_attack
+from fabula.content.judging import WorldIds, judge, world_ids
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
+from fabula.content.reach import reachable_rooms, unreachable
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
 from fabula.content.story import AwardSpec, EndingSpec, HintSpec, TimedSpec
 from fabula.content.template_files import BoundedLoader, template_problem
+from fabula.content.world_checks import check_expression
 
 __all__ = [
     "STATES",
@@ -53,18 +58,26 @@ __all__ = [
     "Points",
     "Scenery",
     "TimedSpec",
+    "Unlisted",
     "Visits",
+    "WorldIds",
+    "check_expression",
     "compile_expression",
     "current_description",
     "current_listing",
     "holds",
     "hostiles_attack",
     "is_dead",
+    "is_listed",
     "is_scenery",
+    "judge",
     "load",
+    "reachable_rooms",
     "read_toml",
     "scaffold",
     "state_holds",
     "template_problem",
     "unexaminable_mentions",
+    "unreachable",
+    "world_ids",
 ]

@@ -44,9 +44,10 @@ from fabula.actions.standard import (
     Player,
     Room,
     Supporter,
+    condition_holds,
     contents,
 )
-from fabula.content.components import Appearance, Handled, Scenery, Visits
+from fabula.content.components import Appearance, Handled, Scenery, Unlisted, Visits
 from fabula.ecs import World, WorldView
 from fabula.events import OnMove, OnTake
 
@@ -56,6 +57,7 @@ __all__ = [
     "current_description",
     "current_listing",
     "is_dead",
+    "is_listed",
     "is_scenery",
     "mark_handled",
     "state_holds",
@@ -95,6 +97,14 @@ def is_scenery(world: WorldView, entity: int) -> bool:
     return entity in world and world.has(entity, Scenery)
 
 
+def is_listed(world: WorldView, entity: int) -> bool:
+    """Whether a room description may list ``entity``: not scenery, and not
+    a thing the room's text tells (``listed = false``) that was never taken."""
+    if entity not in world or world.has(entity, Scenery):
+        return False
+    return not world.has(entity, Unlisted) or world.has(entity, Handled)
+
+
 _TESTS: Mapping[str, Callable[[WorldView, int], bool]] = {
     "open": lambda w, e: (o := _openable(w, e)) is not None and o.open,
     "closed": lambda w, e: (o := _openable(w, e)) is not None and not o.open,
@@ -127,7 +137,10 @@ def state_holds(world: WorldView, entity: int, state: str) -> bool:
 
 def _first(world: WorldView, entity: int, variants: tuple[tuple[str, str], ...]) -> str | None:
     for state, text in variants:
-        if state_holds(world, entity, state):
+        if "(" in state:  # an expression (schema.is_expression_key), judged by the world's judge
+            if condition_holds(world, state):
+                return text
+        elif state_holds(world, entity, state):
             return text
     return None
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from fabula.ecs import component
 
-__all__ = ["Achievements", "Appearance", "Handled", "Ident", "Points", "Scenery", "Visits"]
+__all__ = [
+    "Achievements",
+    "Appearance",
+    "Handled",
+    "Ident",
+    "Points",
+    "Scenery",
+    "Unlisted",
+    "Visits",
+]
 
 
 @component(name="ident")
@@ -55,6 +64,14 @@ class Scenery:
     """A thing the room's own text already mentions: it can be examined, but
     is never listed in a room description, and taking it is refused as
     Inform refuses ("That's hardly portable.")."""
+
+
+@component(name="unlisted")
+class Unlisted:
+    """A thing the room's own text tells (``listed = false``), so room
+    descriptions do not list it; unlike :class:`Scenery` it can be taken,
+    and once it has been (:class:`Handled`) it is listed like anything else,
+    as Inform's *undescribed* things are."""
 
 
 @component(name="visits")

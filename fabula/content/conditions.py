@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from fabula.actions.standard import Health, LightSource, Score, inventory, room_of
 from fabula.content.components import Achievements
+from fabula.content.judging import expression_holds
 from fabula.content.schema import Condition
 from fabula.ecs import WorldView
 
@@ -19,7 +20,8 @@ __all__ = ["holds"]
 
 
 def holds(world: WorldView, condition: Condition, ids: Mapping[str, int], player: int) -> bool:
-    """Whether every clause of ``condition`` holds."""
+    """Whether every clause of ``condition`` holds (its ``if`` expression last,
+    so the cheap fields decide first)."""
     health = world.get(player, Health, readonly=True)
     if condition.dead is not None and (health.hp <= 0) != condition.dead:
         return False
@@ -46,4 +48,6 @@ def holds(world: WorldView, condition: Condition, ids: Mapping[str, int], player
         if any(f"item:{i}" not in keys and f"award:{i}" not in keys for i in condition.scored):
             return False
     score = world.get(player, Score, readonly=True)
-    return condition.score_at_least is None or score.points >= condition.score_at_least
+    if condition.score_at_least is not None and score.points < condition.score_at_least:
+        return False
+    return condition.if_ is None or expression_holds(world, condition.if_, ids, player)

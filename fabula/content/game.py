@@ -9,7 +9,8 @@ rooms' scenery, each sorted by id) and every reference is filled in a second pas
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import copy
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
@@ -19,10 +20,12 @@ from fabula.actions.standard import (
     Actor,
     Armour,
     Container,
+    DarkWhen,
     Description,
     Door,
     Drinkable,
     Edible,
+    ExitRules,
     Exits,
     Goals,
     Health,
@@ -45,15 +48,18 @@ from fabula.actions.standard import (
     room_of,
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
-from fabula.content.components import Ident, Points, Scenery, Visits
+from fabula.content.attached import attached_components
+from fabula.content.components import Ident, Points, Scenery, Unlisted, Visits
 from fabula.content.conditions import holds
+from fabula.content.game_code import import_game_code
+from fabula.content.judging import world_ids
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
 from fabula.content.progress import award_points, award_tasks, timeline
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.content.template_files import shown_path
-from fabula.ecs import ComponentRegistry, FieldIndex, World, WorldView
+from fabula.ecs import ComponentRegistry, World, WorldView
 from fabula.errors import ContentError, DiscoveryError, FabulaError
 from fabula.events import OnDeath, OnMove, OnTake
 from fabula.simulation import Simulation
@@ -97,6 +103,9 @@ class ContentGame:
             for entry in sorted(entry_points(group=group), key=lambda e: e.name):
                 registry.discover(entry.value, replace=True)
         self._import_own_python(files.root)
+        self._attached, problems = attached_components(files, self.components)
+        if problems:
+            raise ContentError(problems)
 
     def _import_own_python(self, root: Path) -> None:
         """Import the game's ``components/`` and ``actions/`` (this runs the
@@ -113,11 +122,9 @@ class ContentGame:
             message = f"{count:,} Python files in actions/ and components/, more than "
             raise ContentError([(file, "", f"{message}{MAX_PYTHON_FILES:,}")])
         try:
-            for folder in folders:
-                if folder.name == "components":
-                    self.components.discover(folder)
-                else:
-                    self.actions.discover(folder, replace=True)
+            import_game_code(root, self.components, self.actions)
+        except ContentError:
+            raise
         except DiscoveryError as exc:
             where = f"line {exc.line}" if exc.line is not None else ""
             file = shown_path(exc.source, root.resolve())
@@ -155,9 +162,10 @@ class ContentGame:
             ids[ident] = world.spawn(
                 Ident(ident),
                 Named(spec.name),
-                Room(dark=spec.dark),
+                Room(dark=spec.dark is True),
                 Description(reflow(spec.description)),
                 *_appearance(spec.descriptions),
+                *([DarkWhen(spec.dark)] if isinstance(spec.dark, str) else []),
             )
         for ident in sorted(f.doors):
             door = f.doors[ident]
@@ -201,17 +209,27 @@ class ContentGame:
             Location(ids[f.game.start]),
             *([Goals(tuple(player.goals))] if player.goals else []),
         )
+        for ident in sorted(self._attached):
+            for part in self._attached[ident]:
+                world.insert(ids[ident], copy.deepcopy(part))  # each world its own
         world.insert(ids[f.game.start], Visits(1))  # the player arrives there
         spawn_scenery(world, f.rooms, ids, reflow)
         # Second pass: references between things.
         for ident in sorted(f.rooms):
-            ways = {}
+            ways, conditions, refusals = {}, {}, {}
             for direction, exit_ in f.rooms[ident].exits.items():
-                if isinstance(exit_, ExitSpec):
-                    ways[direction] = ids[exit_.door] if exit_.door else ids[exit_.to]
-                else:
+                if not isinstance(exit_, ExitSpec):
                     ways[direction] = ids[exit_]
+                    continue
+                if exit_.to is not None:
+                    ways[direction] = ids[exit_.door or exit_.to]
+                if exit_.if_ is not None:
+                    conditions[direction] = exit_.if_
+                if exit_.refuse:
+                    refusals[direction] = reflow(exit_.refuse)
             world.insert(ids[ident], Exits(ways))
+            if conditions or refusals:
+                world.insert(ids[ident], ExitRules(conditions, refusals))
         for ident in sorted(f.doors):
             door = f.doors[ident]
             world.insert(ids[ident], Door((ids[door.between[0]], ids[door.between[1]])))
@@ -257,7 +275,7 @@ class ContentGame:
         O(1) and nothing is rebuilt per call: the ending is judged every
         turn, and a large world has tens of thousands of ids.
         """
-        return _Ids(world.index(Ident, "id"))
+        return world_ids(world)
 
     def ending(self, world: WorldView) -> Ending | None:
         """``"won"``, ``"lost"`` or ``None``, by the game's conditions (every
@@ -285,30 +303,6 @@ class ContentGame:
         return None
 
 
-class _Ids(Mapping[str, int]):
-    """A read-only view of a field index on ``Ident.id`` as id -> handle."""
-
-    __slots__ = ("_index",)
-
-    def __init__(self, index: FieldIndex) -> None:
-        self._index = index
-
-    def __getitem__(self, key: str) -> int:
-        found = self._index[key]
-        if not found:
-            raise KeyError(key)
-        return min(found)  # ids are unique in a loaded game; min() keeps it deterministic
-
-    def __contains__(self, key: object) -> bool:
-        return bool(self._index[key]) if isinstance(key, str) else False
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(str(v) for v in self._index.values()))
-
-    def __len__(self) -> int:
-        return len(self._index.values())
-
-
 def reflow(text: str) -> str:
     """Authored text with line breaks inside paragraphs joined, so the UI wraps
     it to the reader's width; blank lines still separate paragraphs."""
@@ -326,6 +320,8 @@ def _item_components(ident: str, item: ItemSpec) -> list[object]:
     ]  # fmt: skip
     if item.scenery:
         parts.append(Scenery())
+    if not item.listed:
+        parts.append(Unlisted())
     if item.portable:
         parts.append(Portable())
     if item.container:

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from fabula.content.limits import MAX_WORLD_FILES, containment_cycles, read_toml
+from fabula.content.salvage import field_message, salvage
 from fabula.content.schema import (
     Condition,
     DoorSpec,
@@ -40,6 +41,7 @@ from fabula.content.schema import (
     RoomSpec,
 )
 from fabula.content.story import AwardSpec, EndingSpec, HintsFile, HintSpec, TimedSpec
+from fabula.content.world_checks import check_world_conditions
 from fabula.errors import ContentError
 
 __all__ = ["GameFiles", "load"]
@@ -51,6 +53,10 @@ _SPECS: dict[str, type[BaseModel]] = {
     "items": ItemSpec,
     "npcs": NpcSpec,
 }
+
+
+_MODELS = {m.__name__: m for m in (*_SPECS.values(), GameSpec, PlayerSpec, Condition)}
+"""The models whose unknown fields get a "did you mean" (by Pydantic's title)."""
 
 
 @dataclass(slots=True)
@@ -133,7 +139,7 @@ class _Problems:
     def from_validation(self, file: Path, prefix: str, exc: ValidationError) -> None:
         for error in exc.errors(include_url=False):
             where = ".".join(str(p) for p in (prefix, *error["loc"]) if p != "")
-            self.add(file, where, error["msg"])
+            self.add(file, where, field_message(error, exc, _MODELS))
 
 
 def _relative(file: Path, root: Path) -> Path:
@@ -200,6 +206,8 @@ def load(root: str | Path) -> GameFiles:
                     problems.add(path, where, "ids are letters, digits, '-' and '_' only")
                     continue
                 spec = _model(_SPECS[kind], entry, path, where, problems)
+                if spec is None:
+                    spec = salvage(_SPECS[kind], entry)
                 if spec is not None:
                     specs[kind][ident] = spec
                     origin[ident] = str(_relative(path, root))
@@ -207,6 +215,7 @@ def load(root: str | Path) -> GameFiles:
         raise ContentError(problems.items)
     files = GameFiles(root, game, player, win, lose, origin=origin, **specs, **story)
     _check_references(files, problems, manifest)
+    check_world_conditions(files, problems.add)
     if problems.items:
         raise ContentError(problems.items)
     return files
@@ -248,6 +257,8 @@ def _check_references(files: GameFiles, problems: _Problems, manifest: Path) -> 
             target = exit_.to if isinstance(exit_, ExitSpec) else exit_
             door = exit_.door if isinstance(exit_, ExitSpec) else None
             path = f"rooms.{ident}.exits.{direction}"
+            if target is None:
+                continue  # an exit that only refuses
             if target not in files.rooms:
                 problems.add(where(ident), path, f"leads to {target!r}, which is not a room")
             if door is not None:

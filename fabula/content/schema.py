@@ -9,9 +9,9 @@ file at once.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from fabula.actions.standard import Direction
 
@@ -26,6 +26,7 @@ __all__ = [
     "PlayerSpec",
     "RoomSpec",
     "ScenerySpec",
+    "is_expression_key",
 ]
 
 Id = str
@@ -60,8 +61,13 @@ class Condition(_Strict):
             world's tick), for deadlines.
         scored: the player has scored for each of these: an item with
             ``points`` (taken once), or an award's id (``[awards.<id>]``).
+        if_: ``if = "..."`` in the files: an expression
+            (:mod:`fabula.content.expressions`) that must hold too, for what
+            the fields cannot say (``if = "within('cloak', 'hook') and turn > 5"``).
         message: what the narrator says when it happens.
     """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     in_room: Id | None = None
     holding: list[Id] = []
@@ -72,7 +78,15 @@ class Condition(_Strict):
     killed: list[Id] = []
     turns_at_least: int | None = Field(default=None, ge=0)
     scored: list[Id] = []
+    if_: str | None = Field(default=None, alias="if")
     message: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expression_alone(cls, data: Any) -> Any:
+        """A condition may be written as its expression alone:
+        ``when = "holding('lamp')"`` means ``when = { if = "holding('lamp')" }``."""
+        return {"if": data} if isinstance(data, str) else data
 
 
 class GameSpec(_Strict):
@@ -93,21 +107,48 @@ class PlayerSpec(_Strict):
     name: str = "you"
     description: str = "As good-looking as ever."
     health: int = Field(default=10, gt=0)
-    max_score: int = 0
+    max_score: int = Field(default=0, ge=0)
     goals: list[str] = []
 
 
 class ExitSpec(_Strict):
-    """An exit given as a table: ``down = { to = "cellar", door = "trapdoor" }``."""
+    """An exit given as a table: ``down = { to = "cellar", door = "trapdoor" }``.
 
-    to: Id
+    ``if`` makes the exit open only while a condition (an expression, see
+    :mod:`fabula.content.expressions`) holds; ``refuse`` is what the player
+    reads when it does not (else "You can't go that way."). An exit with
+    ``refuse`` and no ``to`` leads nowhere and always refuses with that text
+    (``north = { refuse = "You've only just arrived." }``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    to: Id | None = None
     door: Id | None = None
+    if_: str | None = Field(default=None, alias="if")
+    refuse: str = ""
+
+    @model_validator(mode="after")
+    def _leads_or_refuses(self) -> ExitSpec:
+        if self.to is None and not self.refuse:
+            raise ValueError("an exit needs 'to' (where it leads) or 'refuse' (what it says)")
+        if self.to is None and (self.door is not None or self.if_ is not None):
+            raise ValueError("'door' and 'if' need 'to': where the exit leads when open")
+        return self
+
+
+def is_expression_key(key: str) -> bool:
+    """Whether a ``descriptions``/``listings`` key is an expression (it calls
+    a function: ``"within('cloak', 'hook')"``) rather than states."""
+    return "(" in key
 
 
 def _states(variants: dict[str, str]) -> dict[str, str]:
     """Check that every key of a ``descriptions``/``listings`` table names
     known states, so a typo ("opened") is an error, not a text never shown."""
     for key in variants:
+        if is_expression_key(key):
+            continue  # compiled, and its names checked, by the loader
         unknown = [w for w in (p.strip() for p in key.split(" and ")) if w not in STATES]
         if unknown:
             raise ValueError(
@@ -125,13 +166,18 @@ Variants = Annotated[dict[str, str], AfterValidator(_states)]
 class _Described(_Strict):
     """What every described thing shares: its text, and the text's variants.
 
-    ``descriptions`` maps a state ("open", "lit and held", "dead") to what
+    ``descriptions`` maps a state ("open", "lit and held", "dead"), or an
+    expression that calls a function (``"holding('lamp')"``), to what
     examining shows while it holds; the first that holds, in the order
     written, replaces ``description``.
     """
 
     description: str = ""
     descriptions: Variants = {}
+    components: dict[str, dict[str, Any]] = {}
+    """Registered components to attach by name, with their fields
+    (``components = { hook = { capacity = 1 } }``); checked when the game
+    loads (:mod:`fabula.content.attached`)."""
 
 
 class ScenerySpec(_Strict):
@@ -150,10 +196,15 @@ class ScenerySpec(_Strict):
 
 class RoomSpec(_Described):
     """``[rooms.<id>]``. ``descriptions`` may say ``visited``/``unvisited``
-    (a first visit's text)."""
+    (a first visit's text).
+
+    ``dark`` is ``true``/``false``, or a condition (an expression): the room
+    is dark while it holds (``dark = "within('cloak', 'bar')"``, the bar is
+    dark while the cloak is in it). A lit light in reach lights a dark room.
+    """
 
     name: str
-    dark: bool = False
+    dark: bool | str = False
     exits: dict[Direction, Id | ExitSpec] = {}
     scenery: dict[str, str | ScenerySpec] = {}
 
@@ -199,6 +250,10 @@ class ItemSpec(_ThingSpec):
     portable: bool = False
     scenery: bool = False
     """Mentioned by the room's own text: examinable, never listed or taken."""
+    listed: bool = True
+    """``false``: the room's own text tells it, so it is not listed in room
+    descriptions; unlike scenery it can still be taken (and is listed again
+    once it has been)."""
     container: bool = False
     supporter: bool = False
     transparent: bool = False

@@ -99,7 +99,7 @@ class HintSpec(_Strict):
     @field_validator("until", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, dict) else value
+        return [value] if isinstance(value, dict | str) else value
 
 
 class HintsFile(_Strict):

@@ -55,6 +55,7 @@ from fabula.actions.standard import (
     room_of,
     sees_inside,
     visible,
+    way_open,
 )
 from fabula.content import current_description, is_scenery
 from fabula.context.state import DARK, Seen, StateContext
@@ -267,7 +268,7 @@ def _exits(world: WorldView, room: int, view: _View) -> tuple[str, ...]:
     out = []
     for direction in DIRECTIONS:
         target = exits.ways.get(direction)
-        if target is None:
+        if target is None or not way_open(world, room, direction):
             continue
         if target in world and world.has(target, Door) and target in view.seen:
             view.names.add(_name(world, target))

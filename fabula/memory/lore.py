@@ -38,7 +38,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fabula.actions.standard import Player
-from fabula.content import Condition, ContentGame
+from fabula.content import Condition, ContentGame, check_expression
 from fabula.content import holds as _condition_holds  # the ending's own predicate
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
@@ -278,7 +278,8 @@ def _hint(message: str, loc: list[str]) -> str:
     if message.startswith("Extra inputs"):
         if loc[0] == "requires":
             return (
-                "unknown field; requires takes in_room, holding, dead, gone, lit, score_at_least."
+                "unknown field; requires takes in_room, holding, dead, gone, lit, "
+                "score_at_least, if."
             )
         return "unknown key; the front-matter takes title, importance, tags, requires."
     return message
@@ -296,6 +297,15 @@ def _check_gate(
             (f"{shown}:{_line_of(header, ['requires', 'message'])}", "requires.message",
              "a gate says nothing; remove message.")
         )  # fmt: skip
+    if gate.if_ is not None:
+        where = f"{shown}:{_line_of(header, ['requires', 'if'])}"
+        found: list[tuple[str, str, str]] = []
+        check_expression(
+            gate.if_, where, "requires.if", known_ids or (), lambda *p: found.append(p)
+        )
+        if known_ids is None:  # the game's ids are not known here: only syntax and names
+            found = [p for p in found if "of this game" not in p[2]]
+        problems += found
     if known_ids is not None:
         named: Iterable[tuple[str, str]] = [
             *((("in_room", gate.in_room),) if gate.in_room else ()),

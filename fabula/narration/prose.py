@@ -20,13 +20,14 @@ from fabula.actions.standard import (
     room_of,
     sees_inside,
     visible,
+    way_open,
 )
 from fabula.content import (
     Appearance,
     current_description,
     current_listing,
     is_dead,
-    is_scenery,
+    is_listed,
 )
 from fabula.ecs import WorldView
 
@@ -125,11 +126,12 @@ def _on_or_in(world: WorldView, holder: int, things: list[str]) -> str:
 
 
 def exits_of(world: WorldView, room: int) -> list[str]:
-    """The room's exit directions, in compass order."""
+    """The room's exit directions open now, in compass order (a conditional
+    exit whose condition fails is not one)."""
     exits = world.try_get(room, Exits, readonly=True)
     if exits is None:
         return []
-    return [d for d in DIRECTIONS if d in exits.ways]
+    return [d for d in DIRECTIONS if d in exits.ways and way_open(world, room, d)]
 
 
 def describe_room(world: WorldView, actor: int) -> str:
@@ -160,8 +162,10 @@ def describe_room(world: WorldView, actor: int) -> str:
         own = current_listing(world, thing)
         if own:
             paragraphs.append(own)
-        elif is_scenery(world, thing) or world.get(thing, Location, readonly=True).holder != room:
-            pass  # scenery is never listed; things on or in others are told with them
+        elif (
+            not is_listed(world, thing) or world.get(thing, Location, readonly=True).holder != room
+        ):
+            pass  # scenery and unlisted things are not; things on or in others are told with them
         elif is_dead(world, thing):
             paragraphs.append(f"{_cap(the(world, thing))} lies dead here.")
         elif world.has(thing, Actor):

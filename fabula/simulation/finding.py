@@ -49,7 +49,8 @@ def find_game(spec: str) -> Game:
             installed = sorted(ep.name for ep in entry_points(group=GAMES_GROUP)) or ["none"]
             raise GameNotFoundError(
                 f"no installed game has the id {spec!r} (installed: {', '.join(installed)}). "
-                "Install the game, or name it with --game package.module:attribute."
+                "Install the game, or name it with --game: its folder (the one with game.toml) "
+                "or package.module:attribute."
             )
         target = found[0].load()
     if isinstance(target, type) or (callable(target) and not hasattr(target, "new_world")):

@@ -129,7 +129,7 @@ DECLARED = {
     "look": "()",
     "inventory": "()",
     "wait": "(alive,)",
-    "go": "(alive, door_open('direction'))",
+    "go": "(alive, exit_allowed('direction'), door_open('direction'))",
     "examine": "(alive, in_sight('item'))",
     "take": "(alive, in_reach('item'))",
     "drop": "(alive, held('item'), not_worn('item'))",
@@ -167,7 +167,7 @@ DECLARED = {
     "think": "(alive,)",
     "yes": "(alive,)",
     "no": "(alive,)",
-    "exit": "(alive, door_open('direction'))",
+    "exit": "(alive, exit_allowed('direction'), door_open('direction'))",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from fabula.actions.standard import Health, LightSource, Location, Lockable, Openable
+from fabula.actions.standard import ExitRules, Health, LightSource, Location, Lockable, Openable
 from fabula.content import ContentGame
 from fabula.ecs import World
 from fabula.games import DEMO
@@ -67,6 +67,7 @@ CASES: list[tuple[str, Setup, str, dict[str, Any]]] = [
     ("NOT_HELD", nothing, "drop", {"item": "gaff"}),
     ("WORN", carry("coat", how="worn"), "drop", {"item": "coat", "@implicit": False}),
     ("NO_EXIT", nothing, "go", {"direction": "up"}),
+    ("EXIT_REFUSED", at("boathouse", lambda w, i, m: w.insert(i["boathouse"], ExitRules(refusals={"up": "No loft."}))), "go", {"direction": "up"}),  # noqa: E501
     ("LOCKED", at("headland"), "go", {"direction": "north"}),
     ("CLOSED", at("grotto", lit_lantern, carry("gaff")), "put", {"item": "gaff", "target": "satchel"}),  # noqa: E501
     ("NOWHERE", lambda w, i, m: w.remove(m, Location), "look", {}),

@@ -28,11 +28,13 @@ from fabula.actions.standard.components import (
     Actor,
     Armour,
     Container,
+    DarkWhen,
     Description,
     Direction,
     Door,
     Drinkable,
     Edible,
+    ExitRules,
     Exits,
     Goals,
     Health,
@@ -52,12 +54,21 @@ from fabula.actions.standard.components import (
     Weapon,
     Wearable,
 )
+from fabula.actions.standard.conditions import ConditionJudge, condition_holds, set_condition_judge
 from fabula.actions.standard.devices import Application, SwitchOff, SwitchOn, Use
 from fabula.actions.standard.examining import LookUnder, Search
 from fabula.actions.standard.exiting import Exit, Outward
 from fabula.actions.standard.handling import Drop, Take
 from fabula.actions.standard.locks import Close, Lock, Open, Unlock, WithKey
-from fabula.actions.standard.movement import Go, Heading, Wait, destination, door_open
+from fabula.actions.standard.movement import (
+    Go,
+    Heading,
+    Wait,
+    destination,
+    door_open,
+    exit_allowed,
+    way_open,
+)
 from fabula.actions.standard.people import Give, Handover, Speech, Talk, reply_to
 from fabula.actions.standard.preconditions import alive, held, in_reach, in_sight, not_worn
 from fabula.actions.standard.pushing import Pull, Push, Shove, Turn
@@ -86,7 +97,9 @@ __all__ = [
     "Attack",
     "Blocked",
     "Close",
+    "ConditionJudge",
     "Container",
+    "DarkWhen",
     "Description",
     "Direction",
     "Door",
@@ -97,6 +110,7 @@ __all__ = [
     "Edible",
     "Examine",
     "Exit",
+    "ExitRules",
     "Exits",
     "Give",
     "Go",
@@ -164,11 +178,13 @@ __all__ = [
     "Yes",
     "alive",
     "best_weapon",
+    "condition_holds",
     "contents",
     "destination",
     "door_open",
     "drop_loot",
     "edible",
+    "exit_allowed",
     "held",
     "holder_of",
     "in_hand",
@@ -182,5 +198,7 @@ __all__ = [
     "reply_to",
     "room_of",
     "sees_inside",
+    "set_condition_judge",
     "visible",
+    "way_open",
 ]

@@ -27,11 +27,13 @@ __all__ = [
     "Actor",
     "Armour",
     "Container",
+    "DarkWhen",
     "Description",
     "Direction",
     "Door",
     "Drinkable",
     "Edible",
+    "ExitRules",
     "Exits",
     "Goals",
     "Health",
@@ -132,6 +134,31 @@ class Exits:
     """A room's ways out: direction -> the room (or door) it leads to."""
 
     ways: dict[str, int] = field(default_factory=dict)
+
+
+@component(name="dark_when")
+class DarkWhen:
+    """The room is dark while ``condition`` holds (and lit while it does not);
+    like a dark room, a lit light source in reach still lights it."""
+
+    condition: str
+
+
+@component(name="exit_rules")
+class ExitRules:
+    """What a room's author says about its exits beyond where they lead.
+
+    Attributes:
+        conditions: direction -> a condition; the exit is open only while it
+            holds.
+        refusals: direction -> the text the player reads when going that way
+            is refused: an exit that only refuses (it leads nowhere), or a
+            conditional one whose condition fails. Without one, a closed
+            conditional exit reads as no exit at all ("You can't go that way.").
+    """
+
+    conditions: dict[str, str] = field(default_factory=dict)
+    refusals: dict[str, str] = field(default_factory=dict)
 
 
 @component(name="door")

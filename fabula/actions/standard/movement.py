@@ -16,17 +16,19 @@ from fabula.actions.precondition import precondition
 from fabula.actions.standard.components import (
     Direction,
     Door,
+    ExitRules,
     Exits,
     Location,
     Lockable,
     Openable,
 )
+from fabula.actions.standard.conditions import condition_holds
 from fabula.actions.standard.preconditions import alive
 from fabula.actions.standard.scope import room_of
 from fabula.ecs import WorldView
 from fabula.events import OnMove
 
-__all__ = ["Go", "Heading", "Wait", "destination", "door_open"]
+__all__ = ["Go", "Heading", "Wait", "destination", "door_open", "exit_allowed", "way_open"]
 
 
 class Heading(BaseModel):
@@ -51,6 +53,38 @@ def destination(world: WorldView, room: int, direction: str) -> tuple[int | None
         return target, None
     a, b = door.sides
     return (b if room == a else a), target
+
+
+def way_open(world: WorldView, room: int, direction: str) -> bool:
+    """Whether the room's author lets anyone go ``direction`` now: not an exit
+    that only refuses, nor a conditional one whose condition fails. (Where it
+    leads, and any door on the way, are :func:`destination`'s.)"""
+    rules = world.try_get(room, ExitRules, readonly=True)
+    if rules is None:
+        return True
+    condition = rules.conditions.get(direction)
+    if condition is not None:
+        return condition_holds(world, condition)
+    return direction not in rules.refusals
+
+
+@precondition("the author lets the actor go {field}")
+def exit_allowed(ctx: RuleContext, direction: str) -> Refusal | None:
+    """Refuse a way its room's author closed (:class:`ExitRules`): an exit
+    that only refuses, with the author's words (``EXIT_REFUSED``, told as
+    written), or a conditional exit whose condition does not hold now (with
+    the author's words, else as no exit at all, ``NO_EXIT``). Checked before
+    any door, so a closed way is never opened first."""
+    room = room_of(ctx.world, ctx.actor)
+    if room is None:
+        return None
+    if way_open(ctx.world, room, direction):
+        return None
+    rules = ctx.world.get(room, ExitRules, readonly=True)
+    text = rules.refusals.get(direction)
+    if text:
+        return Refusal("EXIT_REFUSED", text, {"direction": direction})
+    return Refusal("NO_EXIT", f"you can't go {direction} from here.", {"direction": direction})
 
 
 @precondition("the way {field} is not shut by a closed door", satisfied_by="open")
@@ -90,7 +124,7 @@ def door_open(ctx: RuleContext, direction: str) -> Refusal | None:
 )
 class Go(Action):
     Params = Heading
-    requires = (alive, door_open("direction"))
+    requires = (alive, exit_allowed("direction"), door_open("direction"))
 
     def validate(self, ctx: RuleContext, params: Heading) -> Refusal | None:
         room = room_of(ctx.world, ctx.actor)

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from fabula.actions.standard.components import (
     Actor,
     Container,
+    DarkWhen,
     Door,
     Exits,
     LightSource,
@@ -37,6 +38,7 @@ from fabula.actions.standard.components import (
     Openable,
     Room,
 )
+from fabula.actions.standard.conditions import condition_holds
 from fabula.ecs import WorldView
 
 __all__ = [
@@ -116,10 +118,17 @@ def _walk(world: WorldView, start: int, actor: int, reach: bool) -> Iterator[int
 
 
 def is_lit(world: WorldView, room: int, actor: int | None = None) -> bool:
-    """Whether ``room`` has light (for ``actor``, whose carried lights count)."""
+    """Whether ``room`` has light (for ``actor``, whose carried lights count).
+
+    A room is dark when its ``Room.dark`` says so, or while its
+    :class:`DarkWhen` condition holds; a lit light in reach lights it then."""
     info = world.try_get(room, Room, readonly=True)
-    if info is None or not info.dark:
+    if info is None:
         return True
+    if not info.dark:
+        rule = world.try_get(room, DarkWhen, readonly=True)
+        if rule is None or not condition_holds(world, rule.condition):
+            return True
     candidates = set(_walk(world, room, -1, reach=False))
     if actor is not None:
         candidates.update(_walk(world, actor, actor, reach=False))

@@ -46,6 +46,8 @@ def _ids(ctx: RuleContext, entities: frozenset[int]) -> set[str]:
 class Kindle(SwitchOn):
     """``switch_on`` that needs the tinderbox, and oil and a wick in the great lamp."""
 
+    overrides = "switch_on"  # replaces the standard action, on purpose
+
     Params = Kindling
     requires = (*SwitchOn.requires, in_reach("tool"), held("tool"))
 

@@ -24,6 +24,8 @@ _STANDARD = action_info(Give)  # the standard action's words, whatever they beco
 class Offer(Give):
     """``give``, declined: the people of Gull's End want you to keep your things."""
 
+    overrides = "give"  # replaces the standard action, on purpose
+
     def validate(self, ctx: RuleContext, params: Handover) -> Refusal | None:
         refusal = super().validate(ctx, params)
         if refusal is not None:
