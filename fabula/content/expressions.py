@@ -50,7 +50,7 @@ from fabula.actions.standard import (
     room_of,
 )
 from fabula.content.appearance import state_holds
-from fabula.content.components import Handled, Visits
+from fabula.content.components import Handled, Ident, Visits
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
@@ -119,7 +119,9 @@ class Bindings:
             return place.holder if place is not None else None
 
         def within(thing: str, place: str) -> bool:
-            e, p = entity(thing), entity(place)
+            return inside(entity(thing), entity(place))
+
+        def inside(e: int | None, p: int | None) -> bool:
             seen = 0
             while e is not None and p is not None and seen < 64:  # a cycle never hangs
                 e, seen = holder(e), seen + 1
@@ -136,18 +138,16 @@ class Bindings:
             e = entity(ident)
             if e is None or room is None:
                 return False
-            return e == room or (not world.has(e, Room) and within(ident, _id_of(ids, room)))
+            return e == room or (not world.has(e, Room) and inside(e, room))
 
         def dead(ident: str) -> bool:
             health = component(ident, Health)
             return health is not None and health.hp <= 0
 
         names: dict[str, Any] = {
-            "holding": lambda x: within(x, _id_of(ids, player)),
+            "holding": lambda x: inside(entity(x), player),
             "wearing": lambda x: (
-                (e := entity(x)) is not None
-                and state_holds(world, e, "worn")
-                and within(x, _id_of(ids, player))
+                (e := entity(x)) is not None and state_holds(world, e, "worn") and inside(e, player)
             ),
             "here": here,
             "at": lambda x, y: (e := entity(x)) is not None and holder(e) == entity(y),
@@ -163,21 +163,17 @@ class Bindings:
             "state": lambda x, s: (e := entity(x)) is not None and state_holds(world, e, s),
             "turn": world.tick,
             "score": ((s := world.try_get(player, Score, readonly=True)) and s.points) or 0,
-            "location": _id_of(ids, room_of(world, player)),
+            "location": _id_of(world, room_of(world, player)),
         }
         names.update(self.variables)
         names.update(self.extra)
         return names
 
 
-def _id_of(ids: Mapping[str, int], entity: int | None) -> str:
-    """The game id of ``entity`` ("" if it has none): the reverse of ``ids``."""
-    if entity is None:
-        return ""
-    for ident, e in ids.items():
-        if e == entity:
-            return ident
-    return ""
+def _id_of(world: WorldView, entity: int | None) -> str:
+    """The game id of ``entity`` ("" if it has none), from its ``Ident``."""
+    ident = world.try_get(entity, Ident, readonly=True) if entity is not None else None
+    return ident.id if ident is not None else ""
 
 
 @dataclass(frozen=True)
