@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from fabula.actions.standard import Health, LightSource, Score, inventory, room_of
 from fabula.content.components import Achievements
 from fabula.content.schema import Condition
+from fabula.content.scope import condition_holds
 from fabula.ecs import WorldView
 
 __all__ = ["holds"]
@@ -46,4 +47,6 @@ def holds(world: WorldView, condition: Condition, ids: Mapping[str, int], player
         if any(f"item:{i}" not in keys and f"award:{i}" not in keys for i in condition.scored):
             return False
     score = world.get(player, Score, readonly=True)
-    return condition.score_at_least is None or score.points >= condition.score_at_least
+    if condition.score_at_least is not None and score.points < condition.score_at_least:
+        return False
+    return condition.if_ is None or condition_holds(condition.if_, world, ids, player)

@@ -36,7 +36,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2 import Template, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.sandbox import SecurityError
 
 from fabula.actions.standard import (
@@ -55,7 +55,15 @@ from fabula.content.sandbox import BoundedEnvironment
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
 
-__all__ = ["FUNCTIONS", "VALUES", "Bindings", "Expression", "compile_expression"]
+__all__ = [
+    "FUNCTIONS",
+    "VALUES",
+    "Bindings",
+    "Expression",
+    "Text",
+    "compile_expression",
+    "compile_text",
+]
 
 FUNCTIONS: Mapping[str, str] = {
     "holding": "holding('x'): the player carries or wears x",
@@ -66,6 +74,7 @@ FUNCTIONS: Mapping[str, str] = {
     "is_open": "is_open('x'): x is open",
     "locked": "locked('x'): x is locked",
     "lit": "lit('x'): x is a lit light",
+    "dark": "dark('room'): the room is dark by itself (lights carried in may still light it)",
     "dead": "dead('x'): x has health and none left",
     "alive": "alive('x'): x has health left",
     "gone": "gone('x'): x no longer exists",
@@ -155,6 +164,7 @@ class Bindings:
             "is_open": lambda x: (o := component(x, Openable)) is not None and o.open,
             "locked": lambda x: (k := component(x, Lockable)) is not None and k.locked,
             "lit": lambda x: (s := component(x, LightSource)) is not None and s.lit,
+            "dark": lambda x: (r := component(x, Room)) is not None and r.dark,
             "dead": dead,
             "alive": lambda x: component(x, Health) is not None and not dead(x),
             "gone": lambda x: entity(x) is None,
@@ -268,3 +278,55 @@ def compile_expression(
         and not (call.node.name == "state" and arg is call.args[-1] and len(call.args) > 1)
     )
     return Expression(source, file, path, ids, compiled)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A compiled piece of author's text (a rule's ``say``): a Jinja2
+    template run in the same sandbox, seeing the same names as an
+    expression (``{{ disturbed }}``, ``{% if lit('lamp') %}``)."""
+
+    source: str
+    file: str
+    path: str
+    _template: Template = field(repr=False, compare=False)
+
+    def render(self, scope: Bindings) -> str:
+        """The text in ``scope``.
+
+        Raises:
+            ContentError: it failed; the message names where it was written.
+        """
+        try:
+            return _ENV.render(self._template, scope.namespace())
+        except (UndefinedError, *_FAILURES) as exc:
+            raise ContentError([(self.file, self.path, f"the text failed: {exc}")]) from exc
+
+
+def compile_text(
+    source: str,
+    *,
+    file: str,
+    path: str,
+    variables: Collection[str] = (),
+    extra: Collection[str] = (),
+) -> Text:
+    """Compile ``source`` as a template, checking its syntax and the names it
+    reads as :func:`compile_expression` does.
+
+    Raises:
+        ContentError: a syntax error or an unknown name, naming ``file``
+            and ``path``.
+    """
+    try:
+        tree = _ENV.parse(source)
+        template = _ENV.from_string(source)
+    except TemplateSyntaxError as exc:
+        problem = f"the text is not a valid template (line {exc.lineno}: {exc.message})"
+        raise ContentError([(file, path, problem)]) from exc
+    known = set(FUNCTIONS) | set(VALUES) | set(variables) | set(extra) | set(_ENV.globals)
+    unknown = sorted(meta.find_undeclared_variables(tree) - known)
+    if unknown:
+        problem = f"the text names {', '.join(unknown)}, which is not known"
+        raise ContentError([(file, path, problem)])
+    return Text(source, file, path, template)

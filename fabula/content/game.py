@@ -45,11 +45,13 @@ from fabula.actions.standard import (
     room_of,
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
-from fabula.content.components import Ident, Points, Scenery, Visits
+from fabula.content.components import Ended, Ident, Points, Scenery, Variables, Visits
 from fabula.content.conditions import holds
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
 from fabula.content.progress import award_points, award_tasks, timeline
+from fabula.content.rulebook import Rulebook
+from fabula.content.rulespec import load_rulebook
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.content.template_files import shown_path
@@ -97,6 +99,11 @@ class ContentGame:
             for entry in sorted(entry_points(group=group), key=lambda e: e.name):
                 registry.discover(entry.value, replace=True)
         self._import_own_python(files.root)
+        # Rules, scenes and variables as data (rules.toml, [variables]).
+        rules = load_rulebook(files, self.components, self.actions)
+        self.rulebook = Rulebook(rules, self.ids) if rules.rules or rules.scenes else None
+        self.variables = rules.variables
+        self.shown_variables = rules.shown
 
     def _import_own_python(self, root: Path) -> None:
         """Import the game's ``components/`` and ``actions/`` (this runs the
@@ -202,6 +209,8 @@ class ContentGame:
             *([Goals(tuple(player.goals))] if player.goals else []),
         )
         world.insert(ids[f.game.start], Visits(1))  # the player arrives there
+        if self.variables:
+            world.insert(ids["player"], Variables(dict(self.variables)))
         spawn_scenery(world, f.rooms, ids, reflow)
         # Second pass: references between things.
         for ident in sorted(f.rooms):
@@ -240,6 +249,9 @@ class ContentGame:
             simulation.scheduler.add(award_tasks(self.files.awards, self.ids))
         if self.files.timeline:
             simulation.scheduler.add(timeline(self.files.timeline, self.ids))
+        if self.rulebook is not None:
+            simulation.rules.hooks = self.rulebook
+            simulation.scheduler.add_all(self.rulebook.systems(simulation.rules))
         return simulation
 
     # ------------------------------------------------------------- queries
@@ -269,6 +281,9 @@ class ContentGame:
         """The ending that holds and its message (``""`` if the game wrote
         none), or ``None`` while the game goes on. Judged as :meth:`ending`."""
         f = self.files
+        for player in world.entities_with[Ended]:  # a rule's end effect comes first
+            ended = world.get(player, Ended, readonly=True)
+            return ("won" if ended.result == "won" else "lost"), ended.message
         candidates: list[tuple[Ending, Condition]] = []
         if f.lose is not None:
             candidates.append(("lost", f.lose))

@@ -60,6 +60,8 @@ class Condition(_Strict):
             world's tick), for deadlines.
         scored: the player has scored for each of these: an item with
             ``points`` (taken once), or an award's id (``[awards.<id>]``).
+        if_: ``if`` in the files: an expression that must hold too
+            (:mod:`fabula.content.expressions`), for any other condition.
         message: what the narrator says when it happens.
     """
 
@@ -72,6 +74,7 @@ class Condition(_Strict):
     killed: list[Id] = []
     turns_at_least: int | None = Field(default=None, ge=0)
     scored: list[Id] = []
+    if_: str | None = Field(default=None, alias="if")
     message: str = ""
 
 
