@@ -3,7 +3,9 @@ world (see :mod:`fabula.content.loader` for the layout); the authored text
 that follows the world's state (:mod:`fabula.content.appearance`), the
 scenery of rooms (:mod:`fabula.content.scenery`), and the nouns of a room's
 text nothing answers to (:mod:`fabula.content.mentions`); the story's
-data (awards, endings, timeline, hints) is in :mod:`fabula.content.story`."""
+data (awards, endings, timeline, hints) is in :mod:`fabula.content.story`;
+rules, scenes and variables as data in :mod:`fabula.content.rulespec`, run
+by :mod:`fabula.content.rulebook`."""
 
 from fabula.content.appearance import (
     current_description,
@@ -15,25 +17,37 @@ from fabula.content.appearance import (
 from fabula.content.components import (
     Achievements,
     Appearance,
+    Ended,
     Handled,
     Ident,
     Points,
     Scenery,
+    Scenes,
+    Variables,
     Visits,
 )
 from fabula.content.conditions import holds
-from fabula.content.expressions import Bindings, Expression, compile_expression
+from fabula.content.expressions import (
+    Bindings,
+    Expression,
+    Text,
+    compile_expression,
+    compile_text,
+)
 from fabula.content.game import ContentGame, hostiles_attack
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
 from fabula.content.sandbox import BoundedEnvironment
+from fabula.content.rulebook import REFUSED_BY_RULE, Rulebook
+from fabula.content.rulespec import RuleSet, RuleSpec, SceneSpec, compile_rules, load_rulebook
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
 from fabula.content.story import AwardSpec, EndingSpec, HintSpec, TimedSpec
 from fabula.content.template_files import BoundedLoader, template_problem
 
 __all__ = [
+    "REFUSED_BY_RULE",
     "STATES",
     "Achievements",
     "Appearance",
@@ -43,6 +57,7 @@ __all__ = [
     "BoundedLoader",
     "Condition",
     "ContentGame",
+    "Ended",
     "EndingSpec",
     "Expression",
     "GameFiles",
@@ -51,10 +66,19 @@ __all__ = [
     "Ident",
     "Mention",
     "Points",
+    "RuleSet",
+    "RuleSpec",
+    "Rulebook",
+    "SceneSpec",
     "Scenery",
+    "Scenes",
+    "Text",
     "TimedSpec",
+    "Variables",
     "Visits",
     "compile_expression",
+    "compile_rules",
+    "compile_text",
     "current_description",
     "current_listing",
     "holds",
@@ -62,6 +86,7 @@ __all__ = [
     "is_dead",
     "is_scenery",
     "load",
+    "load_rulebook",
     "read_toml",
     "scaffold",
     "state_holds",

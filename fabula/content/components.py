@@ -100,9 +100,11 @@ class Variables:
     """The game's variables (``[variables]`` in ``game.toml``) by name, kept
     on the player's entity so they are saved, undone and replayed with the
     world; rules change them (:mod:`fabula.content.rulebook`) and every
-    expression reads them by name."""
+    expression reads them by name. ``shown`` names those the author lets the
+    narrator's state context show (``{ value = 0, shown = true }``)."""
 
     values: dict[str, int | bool | str] = field(default_factory=dict)
+    shown: tuple[str, ...] = ()
 
 
 @component(name="scenes")

@@ -210,7 +210,8 @@ class ContentGame:
         )
         world.insert(ids[f.game.start], Visits(1))  # the player arrives there
         if self.variables:
-            world.insert(ids["player"], Variables(dict(self.variables)))
+            shown = tuple(sorted(self.shown_variables))
+            world.insert(ids["player"], Variables(dict(self.variables), shown))
         spawn_scenery(world, f.rooms, ids, reflow)
         # Second pass: references between things.
         for ident in sorted(f.rooms):

@@ -222,7 +222,7 @@ class Rulebook:
                 assert effect.to is not None
                 value = effect.to.value(self._scope(world, player, None))
                 found = world.try_get(player, Variables) or Variables()
-                world.insert(player, Variables({**found.values, effect.target: value}))
+                world.insert(player, Variables({**found.values, effect.target: value}, found.shown))
             elif effect.kind == "move":
                 thing = ids.get(effect.target)
                 if thing is None:

@@ -48,11 +48,15 @@ __all__ = [
     "RULE_NAMES",
     "SCENE_NAMES",
     "Effect",
+    "EffectSpec",
+    "Rule",
     "RuleSet",
     "RuleSpec",
+    "Scene",
     "SceneSpec",
     "VariableSpec",
     "compile_rules",
+    "load_rulebook",
     "variables_of",
 ]
 
