@@ -122,23 +122,28 @@ def broken(tmp_path: Path, rules: str, variables: str = "") -> ContentError:
     return caught.value
 
 
+A = '[[rule]]\nid = "a"\nwhen = "after"\n'
+B = '[[rule]]\nid = "a"\nwhen = "before"\n'
+CHANGE = '{ change = "bar", component = "room", field = "dim", to = "true" }'
+
+
 @pytest.mark.parametrize(
     ("rules", "where", "says"),
     [
         ('[[rule]]\nid = "a"\nwhen = "never"\n', "rule.0(a).when", "Input should be"),
-        ('[[rule]]\nid = "a"\nwhen = "before"\nif = "holding(cloak"\n', "rule.0(a).if", "not an expression"),
-        ('[[rule]]\nid = "a"\nwhen = "before"\nif = "dusturbed > 1"\n', "rule.0(a).if", "dusturbed"),
-        ('[[rule]]\nid = "a"\nwhen = "before"\naction = "dance"\n', "rule.0(a).action", "'dance'"),
-        ('[[rule]]\nid = "a"\nwhen = "after"\nsay = "{% if x %}"\n', "rule.0(a).say", "not a valid template"),
-        ('[[rule]]\nid = "a"\nwhen = "after"\neffects = [{ set = "nope", to = "1" }]\n', "rule.0(a).effects.0", "not a variable"),
-        ('[[rule]]\nid = "a"\nwhen = "after"\neffects = [{ move = "cloak", to = "moon" }]\n', "rule.0(a).effects.0", "not a place"),
-        ('[[rule]]\nid = "a"\nwhen = "after"\neffects = [{ change = "bar", component = "room", field = "dim", to = "true" }]\n', "rule.0(a).effects.0", "no field 'dim'"),
-        ('[[rule]]\nid = "a"\nwhen = "after"\neffects = [{ award = 2 }]\n', "rule.0(a).effects.0", "needs 'for'"),
-        ('[[rule]]\nid = "a"\nwhen = "after"\nif = "lit(\'sun\')"\n', "rule.0(a).if", "'sun' is not an id"),
-        ('[[scene]]\nid = "s"\nbegins = "scene_active(1"\n', "scene.0(s).begins", "not an expression"),
+        (B + 'if = "holding(cloak"\n', "rule.0(a).if", "not an expression"),
+        (B + 'if = "dusturbed > 1"\n', "rule.0(a).if", "dusturbed"),
+        (B + 'action = "dance"\n', "rule.0(a).action", "'dance'"),
+        (A + 'say = "{% if x %}"\n', "rule.0(a).say", "not a valid template"),
+        (A + 'effects = [{ set = "nope", to = "1" }]\n', "rule.0(a).effects.0", "not a variable"),
+        (A + 'effects = [{ move = "cloak", to = "moon" }]\n', "rule.0(a).effects.0", "not a place"),
+        (A + f"effects = [{CHANGE}]\n", "rule.0(a).effects.0", "no field 'dim'"),
+        (A + "effects = [{ award = 2 }]\n", "rule.0(a).effects.0", "needs 'for'"),
+        (A + "if = \"lit('sun')\"\n", "rule.0(a).if", "'sun' is not an id"),
+        ('[[scene]]\nid = "s"\nbegins = "scene_active(1"\n', "scene.0(s).begins", "expression"),
         ("[[rule]\n", "", ""),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_rules_file_is_a_content_error_naming_file_rule_and_field(
     tmp_path: Path, rules: str, where: str, says: str
 ) -> None:
