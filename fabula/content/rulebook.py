@@ -18,7 +18,7 @@ one dictionary lookup per stage however many rules the game has.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -82,10 +82,7 @@ class Rulebook:
     def before(self, rules: Rules, proposal: ActionProposal, params: BaseModel) -> Refusal | None:
         """Before rules: each that applies has its effects and says its text;
         the first with ``stop`` refuses the action."""
-        for rule in self._for("before", proposal.action):
-            said = self._run(rule, rules, proposal)
-            if said is None:
-                continue
+        for rule, said in self._applying(self._for("before", proposal.action), rules, proposal):
             if rule.stop:
                 return Refusal(REFUSED_BY_RULE, said, {})
             if said and rules.bus is not None:
@@ -94,20 +91,15 @@ class Rulebook:
 
     def instead(self, rules: Rules, proposal: ActionProposal, params: BaseModel) -> Refusal | None:
         """Instead rules: the first that applies replaces the action."""
-        for rule in self._for("instead", proposal.action):
-            said = self._run(rule, rules, proposal)
-            if said is not None:
-                return Refusal(REFUSED_BY_RULE, said, {})
+        for _rule, said in self._applying(self._for("instead", proposal.action), rules, proposal):
+            return Refusal(REFUSED_BY_RULE, said, {})
         return None
 
     def after(self, rules: Rules, proposal: ActionProposal, params: BaseModel) -> list[Event]:
         """After rules: their texts, told after the report, or instead of
         it for one with ``stop`` (which ends the after rules)."""
         told: list[Event] = []
-        for rule in self._for("after", proposal.action):
-            said = self._run(rule, rules, proposal)
-            if said is None:
-                continue
+        for rule, said in self._applying(self._for("after", proposal.action), rules, proposal):
             if rule.stop:
                 told.append(OnMessage(said, source=REPORT))
                 break
@@ -125,8 +117,7 @@ class Rulebook:
             @system(name="rules_every_turn", phase=Phase.POST_UPDATE)
             def every_turn(ctx: TickContext) -> None:
                 for player in sorted(ctx.world.entities_with[Player]):
-                    for rule in self._every_turn:
-                        said = self._run(rule, rules, None, player)
+                    for _rule, said in self._applying(self._every_turn, rules, None, player):
                         if said and ctx.bus is not None:
                             ctx.bus.publish(OnMessage(said, source="rule"))
 
@@ -164,25 +155,30 @@ class Rulebook:
         }
         return bindings(world, ids, _player(world, proposal.actor), names)
 
-    def _run(
+    def _applying(
         self,
-        rule: Rule,
+        candidates: Sequence[Rule],
         rules: Rules,
         proposal: ActionProposal | None,
         player: int | None = None,
-    ) -> str | None:
-        """Apply ``rule`` if its condition holds: its effects, then its text
-        (``None`` when it does not apply)."""
+    ) -> Iterator[tuple[Rule, str]]:
+        """Each of ``candidates`` whose condition holds, in order, once its
+        effects are applied, with its text ("" if it has none). One scope
+        judges the conditions until a rule changes the world."""
+        if not candidates:
+            return
         world = rules.world
         who = player if player is not None else _player(world, proposal.actor if proposal else -1)
-        scope = self._scope(world, who, proposal)
-        if rule.condition is not None and not rule.condition.holds(scope):
-            return None
         params = dict(proposal.params) if proposal is not None else {}
-        self.apply(rule.effects, rules, who, f"rule:{rule.id}", params)
-        if rule.say is None:
-            return ""
-        return rule.say.render(self._scope(world, who, proposal)).strip()
+        scope = None
+        for rule in candidates:
+            if scope is None:
+                scope = self._scope(world, who, proposal)
+            if rule.condition is not None and not rule.condition.holds(scope):
+                continue
+            self.apply(rule.effects, rules, who, f"rule:{rule.id}", params)
+            scope = self._scope(world, who, proposal) if rule.effects else scope
+            yield rule, ("" if rule.say is None else rule.say.render(scope).strip())
 
     def _scene(self, scene: Scene, rules: Rules, player: int, ctx: TickContext) -> None:
         world = rules.world
