@@ -91,7 +91,8 @@ def run(rules: int = 1000, turns: int = 2000, repeats: int = 3) -> dict[str, Any
         shutil.copytree(GAMES / "gulls_end", root)
         (root / "rules.toml").write_text(rules_toml(rules, anchor.actions.names()))
         ruled = ContentGame.load(root)
-    assert ruled.rulebook is not None and len(ruled.rulebook.set.rules) == rules
+    assert ruled.rulebook is not None
+    assert len(ruled.rulebook.set.rules) == rules
     base_ms, base_ok = _turns(anchor, turns, repeats)
     ruled_ms, ruled_ok = _turns(ruled, turns, repeats)
     return {
@@ -115,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     table = Table(title=f"A turn of the demo, {result['turns']:,} turns, best of {args.repeats}")
     table.add_column("game")
     table.add_column("ms / turn", justify="right")
-    table.add_column("× anchor", justify="right")
+    table.add_column("x anchor", justify="right")
     table.add_row("no rules (anchor)", f"{result['anchor_ms']:.3f}", "1.00")
     table.add_row(
         f"{result['rules']:,} rules, none applying",
