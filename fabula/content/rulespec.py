@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from fabula.content.expressions import Expression, Text, compile_expression, compile_text
 from fabula.content.limits import read_toml
+from fabula.content.scenery import scenery_id
 from fabula.errors import ContentError
 
 __all__ = [
@@ -445,8 +446,8 @@ def load_rulebook(files: Any, components: Any, actions: Any) -> RuleSet:
     """
     variables, shown = variables_of(files.variables, "game.toml")
     ids = {*files.rooms, *files.doors, *files.items, *files.npcs, "player"}
-    for room in files.rooms.values():
-        ids.update(room.scenery)
+    for ident, room in files.rooms.items():
+        ids.update(scenery_id(ident, name) for name in room.scenery)
     problems: list[tuple[str, str, str]] = []
     checker = _Checker(problems, set(variables), ids, lambda n: None, set())
     for where, condition in files.conditions():

@@ -167,3 +167,16 @@ def test_an_ending_if_with_an_unknown_name_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         ContentGame.load(root)
     assert any("trampled" in p for _, _, p in caught.value.problems)
+
+
+def test_the_new_game_scaffold_teaches_a_rule_that_plays(tmp_path: Path) -> None:
+    from fabula.content import scaffold
+
+    game = ContentGame.load(scaffold(tmp_path / "new-game"))
+    lines = ("open drawer", "take key", "unlock door with key", "n", "touch roses", "touch roses")
+    session, texts = play(tmp_path, *lines, game=game)
+    try:
+        assert texts[4].startswith("You prick your finger on a thorn.")
+        assert texts[5].startswith("You prick your finger on a thorn, again.")
+    finally:
+        session.close()
