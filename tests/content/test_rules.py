@@ -180,3 +180,45 @@ def test_the_new_game_scaffold_teaches_a_rule_that_plays(tmp_path: Path) -> None
         assert texts[5].startswith("You prick your finger on a thorn, again.")
     finally:
         session.close()
+
+
+MORE_RULES = """
+[[rule]]
+id = "vanish"
+when = "instead"
+action = "smell"
+say = "The cloak is gone."
+effects = [{ move = "cloak", to = "nowhere" }]
+
+[[rule]]
+id = "summon"
+when = "instead"
+action = "listen"
+say = "Something lands in your arms."
+effects = [{ move = "cloak", to = "player" }]
+
+[[rule]]
+id = "don"
+when = "after"
+action = "take"
+if = "noun == 'cloak'"
+effects = [{ run = "wear" }, { set = "hung", to = "wearing('cloak')" }]
+"""
+
+
+def test_move_and_run_effects(tmp_path: Path) -> None:
+    root = tmp_path / "game"
+    shutil.copytree(RULED, root)
+    with (root / "rules.toml").open("a") as rules:
+        rules.write(MORE_RULES)
+    game = ContentGame.load(root)
+    session, texts = play(tmp_path, "take cloak", game=game)
+    try:
+        assert variables(session)["hung"] is True  # the wear action ran
+        assert "The cloak is gone." in session.turn("smell").text
+        assert "can't see" in session.turn("x cloak").text
+        assert "Something lands" in session.turn("listen").text
+        assert "velvet cloak" in session.turn("inventory").text
+    finally:
+        session.close()
+    assert verify(tmp_path / "g.save", game).ok
