@@ -212,7 +212,7 @@ def test_move_and_run_effects(tmp_path: Path) -> None:
     with (root / "rules.toml").open("a") as rules:
         rules.write(MORE_RULES)
     game = ContentGame.load(root)
-    session, texts = play(tmp_path, "take cloak", game=game)
+    session, _ = play(tmp_path, "take cloak", game=game)
     try:
         assert variables(session)["hung"] is True  # the wear action ran
         assert "The cloak is gone." in session.turn("smell").text
