@@ -39,7 +39,8 @@ from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
 from fabula.content.rulebook import REFUSED_BY_RULE, Rulebook
-from fabula.content.rulespec import RuleSet, RuleSpec, SceneSpec, compile_rules, load_rulebook
+from fabula.content.rulecheck import compile_rules, load_rulebook
+from fabula.content.rulespec import RuleSet, RuleSpec, SceneSpec
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition

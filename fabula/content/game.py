@@ -51,7 +51,7 @@ from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
 from fabula.content.progress import award_points, award_tasks, timeline
 from fabula.content.rulebook import Rulebook
-from fabula.content.rulespec import load_rulebook
+from fabula.content.rulecheck import load_rulebook
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.content.template_files import shown_path
