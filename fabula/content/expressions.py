@@ -38,6 +38,7 @@ from functools import cached_property
 from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
+from jinja2.runtime import Context
 from jinja2.sandbox import SecurityError
 
 from fabula.actions.standard import (
@@ -51,7 +52,7 @@ from fabula.actions.standard import (
     room_of,
 )
 from fabula.content.appearance import state_holds
-from fabula.content.components import Handled, Visits
+from fabula.content.components import Handled, Ident, Visits
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
@@ -93,6 +94,7 @@ VALUES: Mapping[str, str] = {
 """The values an expression may read besides the game's variables."""
 
 _ENV = BoundedEnvironment()
+_BLANK = _ENV.from_string("")
 
 _FAILURES = (SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
 
@@ -121,6 +123,13 @@ class Bindings:
         """:meth:`namespace`, built once: a scope judges many expressions
         (a thousand rules' conditions) against one state of the world."""
         return self.namespace()
+
+    @cached_property
+    def context(self) -> Context:
+        """One Jinja2 context of :attr:`names`, shared by the expressions
+        judged in this scope (building one per expression was most of a
+        rule's cost)."""
+        return _BLANK.new_context(dict(self.names))
 
     def namespace(self) -> dict[str, Any]:
         """The names an expression sees, bound to this world."""
@@ -152,18 +161,18 @@ class Bindings:
             e = entity(ident)
             if e is None or room is None:
                 return False
-            return e == room or (not world.has(e, Room) and within(ident, _id_of(ids, room)))
+            return e == room or (not world.has(e, Room) and within(ident, _id_of(ids, room, world)))
 
         def dead(ident: str) -> bool:
             health = component(ident, Health)
             return health is not None and health.hp <= 0
 
         names: dict[str, Any] = {
-            "holding": lambda x: within(x, _id_of(ids, player)),
+            "holding": lambda x: within(x, _id_of(ids, player, world)),
             "wearing": lambda x: (
                 (e := entity(x)) is not None
                 and state_holds(world, e, "worn")
-                and within(x, _id_of(ids, player))
+                and within(x, _id_of(ids, player, world))
             ),
             "here": here,
             "at": lambda x, y: (e := entity(x)) is not None and holder(e) == entity(y),
@@ -180,17 +189,21 @@ class Bindings:
             "state": lambda x, s: (e := entity(x)) is not None and state_holds(world, e, s),
             "turn": world.tick,
             "score": ((s := world.try_get(player, Score, readonly=True)) and s.points) or 0,
-            "location": _id_of(ids, room_of(world, player)),
+            "location": _id_of(ids, room_of(world, player), world),
         }
         names.update(self.variables)
         names.update(self.extra)
         return names
 
 
-def _id_of(ids: Mapping[str, int], entity: int | None) -> str:
-    """The game id of ``entity`` ("" if it has none): the reverse of ``ids``."""
+def _id_of(ids: Mapping[str, int], entity: int | None, world: WorldView | None = None) -> str:
+    """The game id of ``entity`` ("" if it has none): the reverse of ``ids``
+    (read from its :class:`Ident` when ``world`` is given, without a scan)."""
     if entity is None:
         return ""
+    if world is not None:
+        found = world.try_get(entity, Ident, readonly=True) if entity in world else None
+        return found.id if found is not None else ""
     for ident, e in ids.items():
         if e == entity:
             return ident
@@ -221,8 +234,16 @@ class Expression:
             ContentError: it failed (a wrong argument, a sandbox limit); the
                 message names where it was written.
         """
+        template = self._run._template  # type: ignore[attr-defined]
+        context = scope.context
+
+        def evaluate() -> Any:
+            for _ in template.root_render_func(context):
+                pass
+            return context.vars.pop("result", None)
+
         try:
-            result = _ENV.run(self._run, **scope.names)
+            result = _ENV.run(evaluate)
             if isinstance(result, Undefined):  # what the sandbox refused, or nothing
                 result._fail_with_undefined_error()
             return result
