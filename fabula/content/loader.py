@@ -5,6 +5,8 @@ A game is a directory::
     game.toml          [game] id, title, start, intro, seed; [player]; [win]; [lose];
                        optional [awards.<id>], [[endings]], [[timeline]] (fabula.content.story)
     hints.toml         optional: [[hints]] topics for the HINT command
+    rules.toml         optional: [[rule]]s and [[scene]]s (fabula.content.rulespec);
+                       also rules/*.toml; game.toml may declare [variables]
     world/*.toml       [rooms.<id>], [doors.<id>], [items.<id>], [npcs.<id>]
     templates/         optional: narration templates overriding the built-in ones
     actions/           optional: the game's own actions (.py)
