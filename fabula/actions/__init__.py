@@ -18,7 +18,7 @@ from fabula.actions.precondition import (
     PreconditionTest,
     precondition,
 )
-from fabula.actions.rules import ActionProposal, Outcome, Rules
+from fabula.actions.rules import ActionProposal, Outcome, RuleHooks, Rules
 
 __all__ = [
     "Action",
@@ -33,6 +33,7 @@ __all__ = [
     "PreconditionTest",
     "Refusal",
     "RuleContext",
+    "RuleHooks",
     "Rules",
     "action",
     "action_info",

@@ -42,16 +42,19 @@ narrator can tell them and the journal record them (as proposals with
 ``attempt(..., implicit=[...])``: the same code path runs, without deriving
 anything again, so a replayed turn is told byte for byte as it was played.
 
-*(planned)* Author-written rules slot into this order the way Inform places
-them: ``before`` rules between 4 and 5; ``instead`` rules between 5 and 6;
-``after`` rules once 7 has applied the change, before ``OnActionSuccess``.
+**Author-written rules** (:class:`RuleHooks`, set as :attr:`Rules.hooks`)
+slot into this order the way Inform places them: ``before`` rules between 4
+and 5; ``instead`` rules between 5 and 6; ``after`` rules once 7 has applied
+the change, before ``OnActionSuccess``. A rule may change the world even when
+it refuses the action (counting disturbances in the dark): it runs inside the
+attempt, so the journal's proposal replays it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -69,7 +72,7 @@ if TYPE_CHECKING:
     from fabula.ecs import World
     from fabula.events import Event, EventBus
 
-__all__ = ["ActionProposal", "Outcome", "Rules"]
+__all__ = ["ActionProposal", "Outcome", "RuleHooks", "Rules"]
 
 
 class ActionProposal(BaseModel):
@@ -129,6 +132,24 @@ class Outcome:
         return self.refusal is None
 
 
+class RuleHooks(Protocol):
+    """Rules a game adds around every action (its rulebooks), consulted by
+    :meth:`Rules.attempt` at fixed points. Each may change the world through
+    ``rules.world`` (that is what lets a refusal count something)."""
+
+    def before(self, rules: Rules, proposal: ActionProposal, params: BaseModel) -> Refusal | None:
+        """Before the preconditions: a refusal stops the action."""
+        ...
+
+    def instead(self, rules: Rules, proposal: ActionProposal, params: BaseModel) -> Refusal | None:
+        """After the preconditions, before the validator: a refusal replaces it."""
+        ...
+
+    def after(self, rules: Rules, proposal: ActionProposal, params: BaseModel) -> list[Event]:
+        """After the executor: events to publish before ``OnActionSuccess``."""
+        ...
+
+
 class Rules:
     """Decides proposals against the registered actions and applies allowed ones.
 
@@ -151,6 +172,7 @@ class Rules:
         self.actions = actions
         self.bus = bus
         self.obeys = obeys
+        self.hooks: RuleHooks | None = None
         self._instances: dict[str, Action] = {}
         self._readonly = world.view()
 
@@ -228,6 +250,9 @@ class Rules:
                 "ORDER_REFUSED", "they have better things to do.", {"item": proposal.actor}
             )
             return self._refuse(proposal, refusal, params)
+        hooks = self.hooks
+        if hooks is not None and (refusal := hooks.before(self, proposal, params)) is not None:
+            return self._refuse(proposal, refusal, params)
         recorded = None if isinstance(implicit, bool) else list(implicit)
         tried: list[Outcome] = []
         for requirement in action.requires:
@@ -243,6 +268,8 @@ class Rules:
                 refusal = requirement.check(rule_ctx, params)
             if refusal is not None:
                 return self._refuse(proposal, refusal, params, tried)
+        if hooks is not None and (refusal := hooks.instead(self, proposal, params)) is not None:
+            return self._refuse(proposal, refusal, params, tried)
         refusal = action.validate(rule_ctx, params)
         if refusal is not None:
             return self._refuse(proposal, refusal, params, tried)
@@ -250,6 +277,7 @@ class Rules:
         action.execute(ctx, params)
         events = [
             *ctx.events,
+            *(hooks.after(self, proposal, params) if hooks is not None else ()),
             OnActionSuccess(actor=proposal.actor, action=proposal.action, params=params),
         ]
         self._publish(events)

@@ -3,7 +3,9 @@ world (see :mod:`fabula.content.loader` for the layout); the authored text
 that follows the world's state (:mod:`fabula.content.appearance`), the
 scenery of rooms (:mod:`fabula.content.scenery`), and the nouns of a room's
 text nothing answers to (:mod:`fabula.content.mentions`); the story's
-data (awards, endings, timeline, hints) is in :mod:`fabula.content.story`."""
+data (awards, endings, timeline, hints) is in :mod:`fabula.content.story`;
+rules, scenes and variables as data in :mod:`fabula.content.rulespec`, run
+by :mod:`fabula.content.rulebook`."""
 
 from fabula.content.appearance import (
     current_description,
@@ -16,21 +18,33 @@ from fabula.content.appearance import (
 from fabula.content.components import (
     Achievements,
     Appearance,
+    Ended,
     Handled,
     Ident,
     Points,
     Scenery,
+    Scenes,
     Unlisted,
+    Variables,
     Visits,
 )
 from fabula.content.conditions import holds
-from fabula.content.expressions import Bindings, Expression, compile_expression
+from fabula.content.expressions import (
+    Bindings,
+    Expression,
+    Text,
+    compile_expression,
+    compile_text,
+)
 from fabula.content.game import ContentGame, hostiles_attack
 from fabula.content.judging import WorldIds, judge, world_ids
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load
 from fabula.content.mentions import Mention, unexaminable_mentions
 from fabula.content.reach import reachable_rooms, unreachable
+from fabula.content.rulebook import REFUSED_BY_RULE, Rulebook
+from fabula.content.rulecheck import compile_rules, load_rulebook
+from fabula.content.rulespec import RuleSet, RuleSpec, SceneSpec
 from fabula.content.sandbox import BoundedEnvironment
 from fabula.content.scaffold import scaffold
 from fabula.content.schema import STATES, Condition
@@ -39,6 +53,7 @@ from fabula.content.template_files import BoundedLoader, template_problem
 from fabula.content.world_checks import check_expression
 
 __all__ = [
+    "REFUSED_BY_RULE",
     "STATES",
     "Achievements",
     "Appearance",
@@ -48,6 +63,7 @@ __all__ = [
     "BoundedLoader",
     "Condition",
     "ContentGame",
+    "Ended",
     "EndingSpec",
     "Expression",
     "GameFiles",
@@ -56,13 +72,22 @@ __all__ = [
     "Ident",
     "Mention",
     "Points",
+    "RuleSet",
+    "RuleSpec",
+    "Rulebook",
+    "SceneSpec",
     "Scenery",
+    "Scenes",
+    "Text",
     "TimedSpec",
     "Unlisted",
+    "Variables",
     "Visits",
     "WorldIds",
     "check_expression",
     "compile_expression",
+    "compile_rules",
+    "compile_text",
     "current_description",
     "current_listing",
     "holds",
@@ -72,6 +97,7 @@ __all__ = [
     "is_scenery",
     "judge",
     "load",
+    "load_rulebook",
     "reachable_rooms",
     "read_toml",
     "scaffold",

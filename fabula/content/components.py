@@ -3,16 +3,21 @@ authored text that follows the world's state (appearance, scenery, visits)."""
 
 from __future__ import annotations
 
+from dataclasses import field
+
 from fabula.ecs import component
 
 __all__ = [
     "Achievements",
     "Appearance",
+    "Ended",
     "Handled",
     "Ident",
     "Points",
     "Scenery",
+    "Scenes",
     "Unlisted",
+    "Variables",
     "Visits",
 ]
 
@@ -97,3 +102,34 @@ class Achievements:
     keys: tuple[str, ...] = ()
     points: tuple[int, ...] = ()
     tasks: tuple[str, ...] = ()
+
+
+@component(name="variables")
+class Variables:
+    """The game's variables (``[variables]`` in ``game.toml``) by name, kept
+    on the player's entity so they are saved, undone and replayed with the
+    world; rules change them (:mod:`fabula.content.rulebook`) and every
+    expression reads them by name. ``shown`` names those the author lets the
+    narrator's state context show (``{ value = 0, shown = true }``)."""
+
+    values: dict[str, int | bool | str] = field(default_factory=dict)
+    shown: tuple[str, ...] = ()
+
+
+@component(name="scenes")
+class Scenes:
+    """Which of the game's scenes (``[[scene]]`` in ``rules.toml``) have
+    begun, with the turn each began, and which have ended: a scene begins
+    once and ends once. On the player's entity, like :class:`Variables`."""
+
+    began: dict[str, int] = field(default_factory=dict)
+    ended: dict[str, int] = field(default_factory=dict)
+
+
+@component(name="ended")
+class Ended:
+    """The game was ended by a rule's ``end`` effect: its result (``won`` or
+    ``lost``) and message, judged before every other ending."""
+
+    result: str = "lost"
+    message: str = ""

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from fabula.actions.standard import Health, LightSource, Score, inventory, room_of
 from fabula.content.components import Achievements
-from fabula.content.judging import expression_holds
 from fabula.content.schema import Condition
+from fabula.content.scope import condition_holds
 from fabula.ecs import WorldView
 
 __all__ = ["holds"]
@@ -50,4 +50,4 @@ def holds(world: WorldView, condition: Condition, ids: Mapping[str, int], player
     score = world.get(player, Score, readonly=True)
     if condition.score_at_least is not None and score.points < condition.score_at_least:
         return False
-    return condition.if_ is None or expression_holds(world, condition.if_, ids, player)
+    return condition.if_ is None or condition_holds(condition.if_, world, ids, player)

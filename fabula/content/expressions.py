@@ -34,9 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, Undefined, UndefinedError, nodes
+from jinja2 import Template, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
+from jinja2.runtime import Context
 from jinja2.sandbox import SecurityError
 
 from fabula.actions.standard import (
@@ -55,7 +57,15 @@ from fabula.content.sandbox import BoundedEnvironment
 from fabula.ecs import WorldView
 from fabula.errors import ContentError
 
-__all__ = ["FUNCTIONS", "VALUES", "Bindings", "Expression", "compile_expression"]
+__all__ = [
+    "FUNCTIONS",
+    "VALUES",
+    "Bindings",
+    "Expression",
+    "Text",
+    "compile_expression",
+    "compile_text",
+]
 
 FUNCTIONS: Mapping[str, str] = {
     "holding": "holding('x'): the player carries or wears x",
@@ -66,6 +76,7 @@ FUNCTIONS: Mapping[str, str] = {
     "is_open": "is_open('x'): x is open",
     "locked": "locked('x'): x is locked",
     "lit": "lit('x'): x is a lit light",
+    "dark": "dark('room'): the room is dark by itself (lights carried in may still light it)",
     "dead": "dead('x'): x has health and none left",
     "alive": "alive('x'): x has health left",
     "gone": "gone('x'): x no longer exists",
@@ -83,6 +94,7 @@ VALUES: Mapping[str, str] = {
 """The values an expression may read besides the game's variables."""
 
 _ENV = BoundedEnvironment()
+_BLANK = _ENV.from_string("")
 
 _FAILURES = (SecurityError, TypeError, ValueError, ArithmeticError, LookupError)
 
@@ -105,6 +117,19 @@ class Bindings:
     player: int
     variables: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def names(self) -> dict[str, Any]:
+        """:meth:`namespace`, built once: a scope judges many expressions
+        (a thousand rules' conditions) against one state of the world."""
+        return self.namespace()
+
+    @cached_property
+    def context(self) -> Context:
+        """One Jinja2 context of :attr:`names`, shared by the expressions
+        judged in this scope (building one per expression was most of a
+        rule's cost)."""
+        return _BLANK.new_context(dict(self.names))
 
     def namespace(self) -> dict[str, Any]:
         """The names an expression sees, bound to this world."""
@@ -155,6 +180,7 @@ class Bindings:
             "is_open": lambda x: (o := component(x, Openable)) is not None and o.open,
             "locked": lambda x: (k := component(x, Lockable)) is not None and k.locked,
             "lit": lambda x: (s := component(x, LightSource)) is not None and s.lit,
+            "dark": lambda x: (r := component(x, Room)) is not None and r.dark,
             "dead": dead,
             "alive": lambda x: component(x, Health) is not None and not dead(x),
             "gone": lambda x: entity(x) is None,
@@ -200,8 +226,16 @@ class Expression:
             ContentError: it failed (a wrong argument, a sandbox limit); the
                 message names where it was written.
         """
+        template = self._run._template  # type: ignore[attr-defined]
+        context = scope.context
+
+        def evaluate() -> Any:
+            for _ in template.root_render_func(context):
+                pass
+            return context.vars.pop("result", None)
+
         try:
-            result = _ENV.run(self._run, **scope.namespace())
+            result = _ENV.run(evaluate)
             if isinstance(result, Undefined):  # what the sandbox refused, or nothing
                 result._fail_with_undefined_error()
             return result
@@ -264,3 +298,55 @@ def compile_expression(
         and not (call.node.name == "state" and arg is call.args[-1] and len(call.args) > 1)
     )
     return Expression(source, file, path, ids, compiled)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A compiled piece of author's text (a rule's ``say``): a Jinja2
+    template run in the same sandbox, seeing the same names as an
+    expression (``{{ disturbed }}``, ``{% if lit('lamp') %}``)."""
+
+    source: str
+    file: str
+    path: str
+    _template: Template = field(repr=False, compare=False)
+
+    def render(self, scope: Bindings) -> str:
+        """The text in ``scope``.
+
+        Raises:
+            ContentError: it failed; the message names where it was written.
+        """
+        try:
+            return _ENV.render(self._template, dict(scope.names))
+        except (UndefinedError, *_FAILURES) as exc:
+            raise ContentError([(self.file, self.path, f"the text failed: {exc}")]) from exc
+
+
+def compile_text(
+    source: str,
+    *,
+    file: str,
+    path: str,
+    variables: Collection[str] = (),
+    extra: Collection[str] = (),
+) -> Text:
+    """Compile ``source`` as a template, checking its syntax and the names it
+    reads as :func:`compile_expression` does.
+
+    Raises:
+        ContentError: a syntax error or an unknown name, naming ``file``
+            and ``path``.
+    """
+    try:
+        tree = _ENV.parse(source)
+        template = _ENV.from_string(source)
+    except TemplateSyntaxError as exc:
+        problem = f"the text is not a valid template (line {exc.lineno}: {exc.message})"
+        raise ContentError([(file, path, problem)]) from exc
+    known = set(FUNCTIONS) | set(VALUES) | set(variables) | set(extra) | set(_ENV.globals)
+    unknown = sorted(meta.find_undeclared_variables(tree) - known)
+    if unknown:
+        problem = f"the text names {', '.join(unknown)}, which is not known"
+        raise ContentError([(file, path, problem)])
+    return Text(source, file, path, template)

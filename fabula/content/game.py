@@ -49,13 +49,23 @@ from fabula.actions.standard import (
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
 from fabula.content.attached import attached_components
-from fabula.content.components import Ident, Points, Scenery, Unlisted, Visits
+from fabula.content.components import (
+    Ended,
+    Ident,
+    Points,
+    Scenery,
+    Unlisted,
+    Variables,
+    Visits,
+)
 from fabula.content.conditions import holds
 from fabula.content.game_code import import_game_code
 from fabula.content.judging import world_ids
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
 from fabula.content.progress import award_points, award_tasks, timeline
+from fabula.content.rulebook import Rulebook
+from fabula.content.rulecheck import load_rulebook
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.content.template_files import shown_path
@@ -106,6 +116,11 @@ class ContentGame:
         self._attached, problems = attached_components(files, self.components)
         if problems:
             raise ContentError(problems)
+        # Rules, scenes and variables as data (rules.toml, [variables]).
+        rules = load_rulebook(files, self.components, self.actions)
+        self.rulebook = Rulebook(rules, self.ids) if rules.rules or rules.scenes else None
+        self.variables = rules.variables
+        self.shown_variables = rules.shown
 
     def _import_own_python(self, root: Path) -> None:
         """Import the game's ``components/`` and ``actions/`` (this runs the
@@ -213,6 +228,9 @@ class ContentGame:
             for part in self._attached[ident]:
                 world.insert(ids[ident], copy.deepcopy(part))  # each world its own
         world.insert(ids[f.game.start], Visits(1))  # the player arrives there
+        if self.variables:
+            shown = tuple(sorted(self.shown_variables))
+            world.insert(ids["player"], Variables(dict(self.variables), shown))
         spawn_scenery(world, f.rooms, ids, reflow)
         # Second pass: references between things.
         for ident in sorted(f.rooms):
@@ -258,6 +276,9 @@ class ContentGame:
             simulation.scheduler.add(award_tasks(self.files.awards, self.ids))
         if self.files.timeline:
             simulation.scheduler.add(timeline(self.files.timeline, self.ids))
+        if self.rulebook is not None:
+            simulation.rules.hooks = self.rulebook
+            simulation.scheduler.add_all(self.rulebook.systems(simulation.rules))
         return simulation
 
     # ------------------------------------------------------------- queries
@@ -287,6 +308,9 @@ class ContentGame:
         """The ending that holds and its message (``""`` if the game wrote
         none), or ``None`` while the game goes on. Judged as :meth:`ending`."""
         f = self.files
+        for player in world.entities_with[Ended]:  # a rule's end effect comes first
+            ended = world.get(player, Ended, readonly=True)
+            return ("won" if ended.result == "won" else "lost"), ended.message
         candidates: list[tuple[Ending, Condition]] = []
         if f.lose is not None:
             candidates.append(("lost", f.lose))

@@ -14,11 +14,10 @@ every loaded game and needs no game object.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 
 from fabula.actions.standard import Player, set_condition_judge
 from fabula.content.components import Ident
-from fabula.content.expressions import Bindings, Expression, compile_expression
+from fabula.content.scope import condition_holds
 from fabula.ecs import FieldIndex, WorldView
 
 __all__ = ["WorldIds", "expression_holds", "judge", "world_ids"]
@@ -54,14 +53,10 @@ def world_ids(world: WorldView) -> WorldIds:
     return WorldIds(world.index(Ident, "id"))
 
 
-@lru_cache(maxsize=1024)
-def _compiled(source: str) -> Expression:
-    return compile_expression(source, file="world", path="condition")
-
-
 def expression_holds(world: WorldView, source: str, ids: Mapping[str, int], player: int) -> bool:
-    """Whether the expression ``source`` holds for ``player`` (compiled once)."""
-    return _compiled(source).holds(Bindings(world, ids, player))
+    """Whether the expression ``source`` holds for ``player``, seeing the
+    game's variables and scenes as every condition does."""
+    return condition_holds(source, world, ids, player)
 
 
 def judge(world: WorldView, source: str) -> bool:
@@ -70,8 +65,7 @@ def judge(world: WorldView, source: str) -> bool:
     players = world.entities_with[Player]
     if not players:
         return False
-    player = min(players)
-    return _compiled(source).holds(Bindings(world, world_ids(world), player))
+    return condition_holds(source, world, world_ids(world), min(players))
 
 
 set_condition_judge(judge)

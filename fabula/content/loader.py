@@ -5,6 +5,8 @@ A game is a directory::
     game.toml          [game] id, title, start, intro, seed; [player]; [win]; [lose];
                        optional [awards.<id>], [[endings]], [[timeline]] (fabula.content.story)
     hints.toml         optional: [[hints]] topics for the HINT command
+    rules.toml         optional: [[rule]]s and [[scene]]s (fabula.content.rulespec);
+                       also rules/*.toml; game.toml may declare [variables]
     world/*.toml       [rooms.<id>], [doors.<id>], [items.<id>], [npcs.<id>]
     templates/         optional: narration templates overriding the built-in ones
     actions/           optional: the game's own actions (.py)
@@ -88,6 +90,7 @@ class GameFiles:
     endings: list[EndingSpec] = field(default_factory=list)
     timeline: list[TimedSpec] = field(default_factory=list)
     hints: list[HintSpec] = field(default_factory=list)
+    variables: Any = None  # game.toml [variables], checked by fabula.content.rulespec
 
     def conditions(self) -> list[tuple[str, Condition]]:
         """Every condition the game's files state, with where (for checks)."""
@@ -166,10 +169,12 @@ def load(root: str | Path) -> GameFiles:
     win = _model(Condition, data.pop("win", None), manifest, "win", problems, optional=True)
     lose = _model(Condition, data.pop("lose", None), manifest, "lose", problems, optional=True)
     story = _story(root, data, manifest, problems)
+    story["variables"] = data.pop("variables", None)  # fabula.content.rulespec checks it
     for key in data:
         problems.add(
             manifest, key,
-            "unknown section (expected game, player, win, lose, awards, endings, timeline)",
+            "unknown section (expected game, player, win, lose, awards, endings, timeline, "
+            "variables)",
         )  # fmt: skip
     worlds = sorted((root / "world").glob("*.toml")) if (root / "world").is_dir() else []
     if not worlds:

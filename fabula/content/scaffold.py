@@ -1,7 +1,7 @@
 """``fabula new NAME``: a small, playable game to start from.
 
 The scaffold is a complete game (two rooms, a door, a key, a prize, a win,
-a hint) so an author can play it at once, then change it file by file.
+a hint, a rule) so an author can play it at once, then change it file by file.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ message = "You step into the garden with the medal. You have won"
 
 [lose]
 dead = true
+
+# Variables: saved with the game, read by every condition by name, changed by
+# rules (docs/authoring.md). `shown = true` lets the narrator model see one.
+[variables]
+pricks = 0
 '''
 
 _WORLD = '''# Rooms, doors, items and people. Ids (the part after "rooms.", "items."...)
@@ -108,6 +113,21 @@ hints = [
 """
 
 
+_RULES = """# Rules as data, in the spirit of Inform's rulebooks (docs/authoring.md):
+# `when` is before, instead, after or every_turn; `if` is a condition
+# ("holding('key') and turn > 3"); `effects` set variables, move things,
+# change components, award points or end the game.
+
+[[rule]]
+id = "thorns"
+when = "instead"
+action = "touch"
+if = "noun == 'garden.scenery.roses'"    # a room's scenery: <room>.scenery.<name>
+say = "You prick your finger on a thorn{% if pricks > 1 %}, again{% endif %}."
+effects = [{ set = "pricks", to = "pricks + 1" }]
+"""
+
+
 def scaffold(target: Path, title: str | None = None) -> Path:
     """Write a new game into ``target`` (which must not exist yet).
 
@@ -137,3 +157,4 @@ def _write(target: Path, title: str | None) -> None:
     (target / "game.toml").write_text(manifest, encoding="utf-8")
     (target / "world" / "world.toml").write_text(_WORLD.format(), encoding="utf-8")
     (target / "hints.toml").write_text(_HINTS, encoding="utf-8")
+    (target / "rules.toml").write_text(_RULES, encoding="utf-8")

@@ -10,6 +10,8 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from fabula.content.expressions import Expression, compile_expression
+from fabula.content.rulespec import SCENE_NAMES
+from fabula.content.scenery import scenery_id
 from fabula.content.schema import ExitSpec, is_expression_key
 from fabula.errors import ContentError
 
@@ -23,18 +25,29 @@ Report = Callable[[str, str, str], None]
 
 
 def game_ids(files: GameFiles) -> frozenset[str]:
-    """Every id an expression may name: rooms, doors, items, people, the player."""
-    return frozenset({*files.rooms, *files.doors, *files.items, *files.npcs, "player"})
+    """Every id an expression may name: rooms, doors, items, people, the
+    player, and rooms' scenery (``<room>.scenery.<name>``)."""
+    scenery = {
+        scenery_id(room, name) for room, spec in files.rooms.items() for name in spec.scenery
+    }
+    return frozenset({*files.rooms, *files.doors, *files.items, *files.npcs, "player", *scenery})
 
 
 def check_expression(
-    source: str, file: str, path: str, ids: Collection[str], report: Report
+    source: str,
+    file: str,
+    path: str,
+    ids: Collection[str],
+    report: Report,
+    variables: Collection[str] = (),
 ) -> Expression | None:
     """Compile ``source`` and check the ids it names; report what is wrong
     (once per expression: an expression that does not compile has no ids
     to check) and return it compiled, or ``None``."""
     try:
-        expression = compile_expression(source, file=file, path=path)
+        expression = compile_expression(
+            source, file=file, path=path, variables=variables, extra=SCENE_NAMES
+        )
     except ContentError as exc:
         for problem in exc.problems:
             report(*problem)
@@ -54,11 +67,17 @@ def check_world_conditions(files: GameFiles, report: Report) -> None:
     ``if`` of every condition table (win, lose, awards, endings, timeline,
     hints)."""
     ids = game_ids(files)
+    declared = files.variables if isinstance(files.variables, dict) else {}
+    variables = sorted(str(name) for name in declared)
+
+    def check(source: str, file: str, path: str) -> None:
+        check_expression(source, file, path, ids, report, variables)
+
     for name, condition in files.conditions():
         if condition.if_ is not None:
             file = "hints.toml" if name.startswith("hints.") else "game.toml"
             shown = f"{files.root.name}/{file}"
-            check_expression(condition.if_, shown, f"{name}.if", ids, report)
+            check(condition.if_, shown, f"{name}.if")
     kinds = (("rooms", files.rooms), ("doors", files.doors), ("items", files.items),
              ("npcs", files.npcs))  # fmt: skip
     for kind, specs in kinds:
@@ -68,13 +87,13 @@ def check_world_conditions(files: GameFiles, report: Report) -> None:
                 for key in getattr(spec, table, {}):
                     if is_expression_key(key):
                         path = f"{kind}.{ident}.{table}.{key}"
-                        check_expression(key, files.origin.get(ident, "?"), path, ids, report)
+                        check(key, files.origin.get(ident, "?"), path)
     for ident in sorted(files.rooms):
         room = files.rooms[ident]
         file = files.origin.get(ident, "?")
         if isinstance(room.dark, str):
-            check_expression(room.dark, file, f"rooms.{ident}.dark", ids, report)
+            check(room.dark, file, f"rooms.{ident}.dark")
         for direction, exit_ in room.exits.items():
             if isinstance(exit_, ExitSpec) and exit_.if_ is not None:
                 path = f"rooms.{ident}.exits.{direction}.if"
-                check_expression(exit_.if_, file, path, ids, report)
+                check(exit_.if_, file, path)

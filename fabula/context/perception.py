@@ -57,7 +57,7 @@ from fabula.actions.standard import (
     visible,
     way_open,
 )
-from fabula.content import current_description, is_scenery
+from fabula.content import Variables, current_description, is_scenery
 from fabula.context.state import DARK, Seen, StateContext
 from fabula.ecs import WorldView
 from fabula.errors import ArgumentError
@@ -289,6 +289,9 @@ def _status(world: WorldView, actor: int) -> tuple[str, ...]:
     score = world.try_get(actor, Score, readonly=True)
     if score is not None:
         out.append(f"score {score.points} of {score.possible}")
+    found = world.try_get(actor, Variables, readonly=True)
+    if found is not None:  # only what the author lets the narrator see
+        out.extend(f"{name} {found.values[name]}" for name in found.shown if name in found.values)
     return tuple(out)
 
 

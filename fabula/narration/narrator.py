@@ -153,7 +153,8 @@ class TemplateNarrator:
         lines, hurt, said = [], False, []
         for event in events:
             if isinstance(event, OnMessage):  # the game's own words, told last
-                said.append(event.text)
+                if event.source != "rule-report":  # told as the action's report instead
+                    said.append(event.text)
                 continue
             if isinstance(event, OnDamage) and event.target == actor:
                 if event.source in (None, actor):
@@ -217,6 +218,10 @@ class TemplateNarrator:
             context["facts"] = dict(outcome.refusal.facts)
             context["reason"] = outcome.refusal.reason
             return self._render("refusals", outcome.refusal.code, context)
+        replaced = [e.text for e in outcome.events
+                    if isinstance(e, OnMessage) and e.source == "rule-report"]  # fmt: skip
+        if replaced:  # an after rule with stop = true tells it in its own words
+            return "\n\n".join(replaced)
         action = proposal.action if proposal is not None else "default"
         if action in _SHOWS_ROOM:
             context["room"] = prose.describe_room(world, actor)
