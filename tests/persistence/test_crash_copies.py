@@ -20,7 +20,7 @@ import pytest
 
 from fabula.persistence import SaveFile, state_digest
 from tests.persistence.keep_game import GAME, script
-from tests.persistence.test_crash import check, integrity, reference, run_player
+from tests.persistence.crashing import check, integrity, reference, run_player
 
 
 def leftovers(folder: Path) -> list[str]:
