@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from fabula.persistence import SaveFile, state_digest
-from tests.persistence.keep_game import GAME, script
 from tests.persistence.crashing import check, integrity, reference, run_player
+from tests.persistence.keep_game import GAME, script
 
 
 def leftovers(folder: Path) -> list[str]:
