@@ -61,11 +61,14 @@ def run_validate(root: Path, console: Console | None = None) -> int:
         return 2
     f = game.files
     console.print(
-        f"[green]{escape(f.game.title)}[/] ({escape(f.game.id)}) is sound: {len(f.rooms)} rooms, "
-        f"{len(f.doors)} doors, {len(f.items)} items, {len(f.npcs)} people; "
-        f"{len(world)} entities at the start; {tried} template renders tried; prompts: "
+        f"[green]{escape(f.game.title)}[/] ({escape(f.game.id)}) is sound: "
+        f"{_count(len(f.rooms), 'room')}, {_count(len(f.doors), 'door')}, "
+        f"{_count(len(f.items), 'item')}, {_count(len(f.npcs), 'person', 'people')}; "
+        f"{_count(len(world), 'entity', 'entities')} at the start; "
+        f"{_count(tried, 'template render')} tried; prompts: "
         + ", ".join(f"{id_} v{'/'.join(prompts.versions(id_))}" for id_ in prompts.ids())
-        + "."
+        + ".",
+        soft_wrap=True,
     )
     warnings = unreachable(f) + [(m.file, m.field, m.message) for m in unexaminable_mentions(f)]
     if warnings:
@@ -106,3 +109,8 @@ def _python_files(root: Path) -> int:
         if folder.is_dir():
             count += sum(1 for p in folder.rglob("*.py") if not p.name.startswith("_"))
     return count
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun, singular or plural ("1 door", "2 doors")."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

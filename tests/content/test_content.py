@@ -145,7 +145,7 @@ def test_fabula_validate_reports_a_sound_game_and_a_broken_one(tmp_path: Path) -
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert good.returncode == 0, good.stdout + good.stderr
-    assert "A Little Test (little) is sound: 3 rooms, 1 doors, 4 items, 1 people" in good.stdout
+    assert "A Little Test (little) is sound: 3 rooms, 1 door, 4 items, 1 person" in good.stdout
     root = copy_game(tmp_path)
     (root / "world" / "more.toml").write_text(
         '[items.pebble]\nname = "pebble"\nlocation = "moon"\n'
