@@ -10,12 +10,9 @@ import pytest
 
 from fabula.actions.standard import Score
 from fabula.content import ContentGame
-from fabula.games import GAMES, walkthrough
+from fabula.games import CLOAK, walkthrough
 from fabula.persistence import verify
 from fabula.session import Session
-
-CLOAK = GAMES / "cloak"
-
 
 @pytest.fixture(scope="module")
 def game() -> ContentGame:
