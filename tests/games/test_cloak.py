@@ -14,6 +14,7 @@ from fabula.games import CLOAK, walkthrough
 from fabula.persistence import verify
 from fabula.session import Session
 
+
 @pytest.fixture(scope="module")
 def game() -> ContentGame:
     return ContentGame.load(CLOAK)
