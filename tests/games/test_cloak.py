@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from fabula.actions.standard import Score
-from fabula.content import ContentGame
+from fabula.content import ContentGame, holds
+from fabula.content.schema import Condition
 from fabula.games import CLOAK, walkthrough
 from fabula.persistence import verify
 from fabula.session import Session
@@ -80,3 +81,18 @@ def test_the_bar_is_lit_once_the_cloak_leaves_it(session: Session) -> None:
     transcript = play(session, ["s", "n", "w", "drop cloak", "e", "s"])
     assert transcript.endswith("Exits: north."), transcript
     assert "some sort of message" in transcript
+
+
+def test_dark_follows_the_rooms_condition(session: Session) -> None:
+    """``dark('bar')`` sees the bar's ``dark = "within('cloak', 'bar')"``."""
+    dark = Condition.model_validate({"if": "dark('bar')"})
+
+    def judged() -> bool:
+        world = session.world
+        return holds(world, dark, session.game.ids(world), session.player)
+
+    assert not judged()  # the cloak is in the foyer, on the player
+    play(session, ["s"])
+    assert judged()
+    play(session, ["n", "w", "drop cloak"])
+    assert not judged()
