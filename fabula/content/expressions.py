@@ -42,6 +42,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SecurityError
 
 from fabula.actions.standard import (
+    DarkWhen,
     Health,
     LightSource,
     Location,
@@ -49,6 +50,7 @@ from fabula.actions.standard import (
     Openable,
     Room,
     Score,
+    condition_holds,
     room_of,
 )
 from fabula.content.appearance import state_holds
@@ -165,6 +167,14 @@ class Bindings:
                 return False
             return e == room or (not world.has(e, Room) and inside(e, room))
 
+        def dark(ident: str) -> bool:
+            # dark by itself: always (``dark = true``) or while its ``dark =
+            # "<condition>"`` holds, as the room's description sees it
+            if (r := component(ident, Room)) is None:
+                return False
+            rule = component(ident, DarkWhen)
+            return r.dark or (rule is not None and condition_holds(world, rule.condition))
+
         def dead(ident: str) -> bool:
             health = component(ident, Health)
             return health is not None and health.hp <= 0
@@ -180,7 +190,7 @@ class Bindings:
             "is_open": lambda x: (o := component(x, Openable)) is not None and o.open,
             "locked": lambda x: (k := component(x, Lockable)) is not None and k.locked,
             "lit": lambda x: (s := component(x, LightSource)) is not None and s.lit,
-            "dark": lambda x: (r := component(x, Room)) is not None and r.dark,
+            "dark": dark,
             "dead": dead,
             "alive": lambda x: component(x, Health) is not None and not dead(x),
             "gone": lambda x: entity(x) is None,

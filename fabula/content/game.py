@@ -69,6 +69,7 @@ from fabula.content.rulecheck import load_rulebook
 from fabula.content.scenery import spawn_scenery
 from fabula.content.schema import Condition, ExitSpec, ItemSpec
 from fabula.content.template_files import shown_path
+from fabula.content.understand import apply_understanding
 from fabula.ecs import ComponentRegistry, World, WorldView
 from fabula.errors import ContentError, DiscoveryError, FabulaError
 from fabula.events import OnDeath, OnMove, OnTake
@@ -113,6 +114,7 @@ class ContentGame:
             for entry in sorted(entry_points(group=group), key=lambda e: e.name):
                 registry.discover(entry.value, replace=True)
         self._import_own_python(files.root)
+        apply_understanding(files.root, self.actions)  # grammar.toml
         self._attached, problems = attached_components(files, self.components)
         if problems:
             raise ContentError(problems)

@@ -7,6 +7,8 @@ A game is a directory::
     hints.toml         optional: [[hints]] topics for the HINT command
     rules.toml         optional: [[rule]]s and [[scene]]s (fabula.content.rulespec);
                        also rules/*.toml; game.toml may declare [variables]
+    grammar.toml       optional: [[understand]] words and patterns for existing
+                       actions (fabula.content.understand)
     world/*.toml       [rooms.<id>], [doors.<id>], [items.<id>], [npcs.<id>]
     templates/         optional: narration templates overriding the built-in ones
     actions/           optional: the game's own actions (.py)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fabula.content import ContentGame
 
-__all__ = ["DEMO", "GAMES", "demo", "walkthrough"]
+__all__ = ["CLOAK", "DEMO", "GAMES", "cloak", "demo", "walkthrough"]
 
 GAMES = Path(__file__).parent
 """The folder holding the bundled games, one folder each."""
@@ -16,9 +16,18 @@ DEMO = GAMES / "gulls_end"
 """The demo adventure, *The Light at Gull's End*."""
 
 
+CLOAK = GAMES / "cloak"
+"""Roger Firth's *Cloak of Darkness*, written as data only (no Python)."""
+
+
 def demo() -> ContentGame:
     """The demo game, loaded (the ``fabula.games`` entry point ``gulls-end``)."""
     return ContentGame.load(DEMO)
+
+
+def cloak() -> ContentGame:
+    """*Cloak of Darkness*, loaded (the ``fabula.games`` entry point ``cloak``)."""
+    return ContentGame.load(CLOAK)
 
 
 def walkthrough(folder: Path = DEMO) -> list[str]:
