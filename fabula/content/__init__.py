@@ -36,7 +36,8 @@ from fabula.content.expressions import (
     compile_expression,
     compile_text,
 )
-from fabula.content.game import ContentGame, hostiles_attack
+from fabula.content.game import ContentGame
+from fabula.content.hostiles import hostiles_attack
 from fabula.content.judging import WorldIds, judge, world_ids
 from fabula.content.limits import read_toml
 from fabula.content.loader import GameFiles, load

@@ -15,7 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
 
-from fabula.actions import ActionRegistry, Rules
+from fabula.actions import ActionRegistry
 from fabula.actions.standard import (
     Actor,
     Armour,
@@ -45,7 +45,6 @@ from fabula.actions.standard import (
     Weapon,
     Wearable,
     drop_loot,
-    room_of,
 )
 from fabula.content.appearance import appearance_from, count_visits, mark_handled
 from fabula.content.attached import attached_components
@@ -60,6 +59,7 @@ from fabula.content.components import (
 )
 from fabula.content.conditions import holds
 from fabula.content.game_code import import_game_code
+from fabula.content.hostiles import hostiles_attack
 from fabula.content.judging import world_ids
 from fabula.content.limits import MAX_PYTHON_FILES
 from fabula.content.loader import GameFiles, load
@@ -74,9 +74,8 @@ from fabula.ecs import ComponentRegistry, World, WorldView
 from fabula.errors import ContentError, DiscoveryError, FabulaError
 from fabula.events import OnDeath, OnMove, OnTake
 from fabula.simulation import Simulation
-from fabula.systems import TickContext, system
 
-__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame", "hostiles_attack"]
+__all__ = ["PLUGIN_ACTIONS", "PLUGIN_COMPONENTS", "ContentGame"]
 
 PLUGIN_ACTIONS = "fabula.actions"
 """Entry point group of installed plugins' action packages (value: a module path)."""
@@ -379,26 +378,3 @@ def _appearance(
     """The thing's :class:`Appearance`, as a list to splat (empty for most)."""
     found = appearance_from(descriptions, listings, initial, reflow)
     return [] if found is None else [found]
-
-
-def hostiles_attack(rules: Rules) -> object:
-    """A system: each hostile creature sharing a room with the player attacks
-    them once per tick, through the same rules as the player's attacks."""
-
-    @system(name="hostiles_attack")
-    def attack(ctx: TickContext) -> None:
-        world = ctx.world
-        players = sorted(world.entities_with[Player])
-        for creature in sorted(world.entities_with[Hostile]):
-            if world.get(creature, Health, readonly=True).hp <= 0:
-                continue
-            for player in players:
-                if world.get(player, Health, readonly=True).hp <= 0:
-                    continue
-                if room_of(world, creature) == room_of(world, player):
-                    rules.attempt(
-                        {"action": "attack", "actor": creature, "params": {"target": player},
-                         "source": "npc"}
-                    )  # fmt: skip
-
-    return attack
