@@ -165,9 +165,9 @@ def command_lines(results: list[Result], script: Path) -> list[tuple[Result, str
 
 def run_commands(lines: list[tuple[Result, str, list[str]]]) -> list[dict[str, object]]:
     env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": os.pathsep.join(
-        [str(HERE), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
+        [str(HERE), str(HERE.parents[1]), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
     done = subprocess.run(
-        [sys.executable, str(HERE / "cli_harness.py")],
+        [sys.executable, "-m", "tests.support.cli_batch"],
         input=json.dumps([argv for _, _, argv in lines]),
         capture_output=True,
         text=True,
