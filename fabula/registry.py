@@ -36,7 +36,7 @@ from typing import Any, Generic, TypeVar
 
 from fabula.errors import ArgumentError, DiscoveryError, DuplicateNameError, UnknownNameError
 
-__all__ = ["Registry", "import_directory", "import_package", "origin_of"]
+__all__ = ["Registry", "import_directory", "import_failure", "import_package", "origin_of"]
 
 _T = TypeVar("_T")
 
@@ -105,9 +105,15 @@ def import_directory(directory: str | Path) -> list[ModuleType]:
             spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:  # a game's sys.exit() must not end fabula
             del sys.modules[name]
-            raise DiscoveryError(str(path), _reason(exc), _line_in(exc, str(path))) from exc
+            raise import_failure(str(path), exc) from exc
         modules.append(module)
     return modules
+
+
+def import_failure(source: str, exc: BaseException) -> DiscoveryError:
+    """The :class:`DiscoveryError` for ``source`` failing to import with
+    ``exc``: its reason, and the line of ``source`` at fault when known."""
+    return DiscoveryError(source, _reason(exc), _line_in(exc, source))
 
 
 def _reason(exc: BaseException) -> str:

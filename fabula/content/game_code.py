@@ -37,7 +37,8 @@ from typing import Any
 
 from fabula.actions import Action, ActionRegistry, action_info
 from fabula.ecs import ComponentRegistry
-from fabula.errors import ContentError, DiscoveryError
+from fabula.errors import ContentError
+from fabula.registry import import_failure
 
 __all__ = ["import_game_code", "package_name"]
 
@@ -57,16 +58,6 @@ def _package(root: Path) -> str:
         module.__path__ = [str(root.resolve())]
         sys.modules[name] = module
     return name
-
-
-def _line_in(exc: BaseException, filename: str) -> int | None:
-    if isinstance(exc, SyntaxError) and exc.filename == filename:
-        return exc.lineno
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == filename:
-            found = frame.lineno
-    return found
 
 
 def _import_folder(root: Path, folder: str) -> list[ModuleType]:
@@ -91,8 +82,7 @@ def _import_folder(root: Path, folder: str) -> list[ModuleType]:
                 del sys.modules[loaded]
             where = getattr(exc, "filename", None) if isinstance(exc, SyntaxError) else None
             source = where or _failing_file(exc, directory) or str(path)
-            reason = f"{type(exc).__name__}: {exc.msg if isinstance(exc, SyntaxError) else exc}"
-            raise DiscoveryError(source, reason, _line_in(exc, source)) from exc
+            raise import_failure(source, exc) from exc
     return modules
 
 
