@@ -18,10 +18,11 @@ system, an embedder or its server, the journal read back for memory) comes
 out as :class:`MemoryStoreError` (:class:`EmbedderError` for an embedder).
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from fabula.errors import EmbedderError, MemoryStoreError
-from fabula.memory.chroma import chroma_server
 from fabula.memory.chunking import Chunk, chunk_text
-from fabula.memory.embedding import LOCAL_MODEL, Embedder, LocalEmbedder, OpenAIEmbedder
 from fabula.memory.history import (
     HistoryEntry,
     PlainNarrator,
@@ -31,11 +32,39 @@ from fabula.memory.history import (
     importance_of,
     source_of,
 )
-from fabula.memory.history_log import SyncReport
 from fabula.memory.lore import LoreFile, LoreMeta, read_lore
-from fabula.memory.lore_index import LoreReport
 from fabula.memory.recall import KINDS, Kind, Memory, Scoring
-from fabula.memory.store import MemoryStore
+
+if _typing.TYPE_CHECKING:
+    from fabula.memory.chroma import chroma_server
+    from fabula.memory.embedding import LOCAL_MODEL, Embedder, LocalEmbedder, OpenAIEmbedder
+    from fabula.memory.history_log import SyncReport
+    from fabula.memory.lore_index import LoreReport
+    from fabula.memory.store import MemoryStore
+
+_LAZY = {
+    "chroma_server": "fabula.memory.chroma",
+    "LOCAL_MODEL": "fabula.memory.embedding",
+    "Embedder": "fabula.memory.embedding",
+    "LocalEmbedder": "fabula.memory.embedding",
+    "OpenAIEmbedder": "fabula.memory.embedding",
+    "SyncReport": "fabula.memory.history_log",
+    "LoreReport": "fabula.memory.lore_index",
+    "MemoryStore": "fabula.memory.store",
+}
+"""Names whose modules import ChromaDB (about a second): loaded on first use,
+so reading lore files or a history entry (the parser's topics, ``fabula
+validate``, a game played without memory) never pays for it."""
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fabula.memory' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "KINDS",
